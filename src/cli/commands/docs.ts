@@ -1,0 +1,19 @@
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { errorTableMarkdown } from "../../errors/index.ts";
+import { action } from "../action.ts";
+
+/** `ebi docs errors`: regenerates docs/errors.md from the error catalogue. */
+export function registerDocs(program: Command): void {
+  const docs = program.command("docs").description("regenerate generated documentation");
+  docs
+    .command("errors")
+    .description("write docs/errors.md from the error-code catalogue")
+    .option("--output <file>", "where to write", "docs/errors.md")
+    .action(
+      action((options: { output: string }) => {
+        writeFileSync(options.output, errorTableMarkdown());
+        process.stdout.write(`wrote ${options.output}\n`);
+      }),
+    );
+}

@@ -1,0 +1,3 @@
+export { type ErrorCode, type ErrorCodeInfo, errorCodes } from "./codes.ts";
+export { EbiError, InputError, type InputLocation, isEbiError } from "./EbiError.ts";
+export { errorTableMarkdown } from "./errorTableMarkdown.ts";

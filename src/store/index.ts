@@ -1,0 +1,3 @@
+export { openStore } from "./openStore.ts";
+export { storeSchema } from "./schema.ts";
+export { resolveWorkspace, type Workspace } from "./workspace.ts";

@@ -89,6 +89,19 @@ export const errorCodes = {
     title: "Reference data not loaded",
     fix: "Load the reference files first with `ebi reference load …` (or `ebi demo generate --load`).",
   },
+  // statistics
+  EBI_STATS_INPUT: {
+    exit: 65,
+    status: 400,
+    title: "Invalid input to a statistical method",
+    fix: "Pass finite, non-negative counts and positive denominators where events exist (see docs/methods.md).",
+  },
+  EBI_STATS_METHOD: {
+    exit: 64,
+    status: 400,
+    title: "Unknown statistical method",
+    fix: "Choose one of the methods the message lists (see docs/methods.md).",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

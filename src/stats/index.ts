@@ -1,0 +1,18 @@
+/** EBI Insight statistics: published methods of English health analytics (see docs/methods.md). */
+export { type AgeSexCount, ageSexStrata, type StandardSex, standardSexes } from "./ageSexStrata.ts";
+export { byarsCountInterval } from "./byars.ts";
+export { crudeRate } from "./crudeRate.ts";
+export { type DsrResult, type DsrStratum, directlyStandardisedRate } from "./dsr.ts";
+export { esp2013AgeBands, europeanStandardPopulation2013 } from "./esp2013.ts";
+export { exactPoissonCountInterval } from "./exactPoisson.ts";
+export {
+  chiSquareQuantile,
+  gammaQuantile,
+  logGamma,
+  normalCritical,
+  regularisedGammaP,
+} from "./gammaQuantile.ts";
+export { nFoldVariation, percentile } from "./percentile.ts";
+export { type PoissonMethod, type PoissonOptions, poissonCountInterval, poissonMethods } from "./poisson.ts";
+export type { Direction, Interval } from "./types.ts";
+export { wilsonInterval } from "./wilson.ts";

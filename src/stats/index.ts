@@ -14,5 +14,15 @@ export {
 } from "./gammaQuantile.ts";
 export { nFoldVariation, percentile } from "./percentile.ts";
 export { type PoissonMethod, type PoissonOptions, poissonCountInterval, poissonMethods } from "./poisson.ts";
+export { assuranceIcon, specialCauseType, type VariationIcon, variationIcon } from "./spc/icons.ts";
+export { evaluateRules, type LimitedPoint, type RuleHit, type Side, type SpcRule } from "./spc/rules.ts";
+export {
+  MR_SCREEN_FACTOR,
+  XMR_LIMIT_FACTOR,
+  type XmrChart,
+  type XmrOptions,
+  type XmrPoint,
+  xmrChart,
+} from "./spc/xmr.ts";
 export type { Direction, Interval } from "./types.ts";
 export { wilsonInterval } from "./wilson.ts";

@@ -24,6 +24,11 @@ describe("poissonCountInterval", () => {
     expect(r.lower).toBeCloseTo(50.1632, 4);
     expect(r.upper).toBeCloseTo(82.8491, 4);
   });
+  it("matches published exact limits for 5 events: 1.6235 to 11.6683 (95%)", () => {
+    const r = poissonCountInterval(5);
+    expect(r.lower).toBeCloseTo(1.6235, 4);
+    expect(r.upper).toBeCloseTo(11.6683, 4);
+  });
   it("switches method at 10 unless told", () => {
     expect(poissonCountInterval(9, { method: "exact" })).toEqual(poissonCountInterval(9));
     expect(poissonCountInterval(10, { method: "byars" })).toEqual(poissonCountInterval(10));

@@ -7,13 +7,16 @@ import { requireDenominator, requireFinite, requireNonNegative } from "./validat
 export const standardSexes = ["male", "female"] as const;
 export type StandardSex = (typeof standardSexes)[number];
 
-/** Events and population for one sex and age (any age in years, or a band's lower bound). */
-export interface AgeSexCount {
-  sex: StandardSex;
-  age: number;
-  events: number;
-  population: number;
-}
+/** Sex as a word, a letter, or the NHS Data Dictionary code (1 male, 2 female). */
+export type SexInput = StandardSex | "M" | "F" | 1 | 2 | "1" | "2";
+
+/** Events and population for one sex and age band (`ageBand`: a band's lower bound, or any age in years; `age` is an alias). */
+export type AgeSexCount = { sex: SexInput; events: number; population: number } & (
+  | { ageBand: number; age?: never }
+  | { age: number; ageBand?: never }
+);
+
+const SEX_INDEX: Record<string, number> = { male: 0, M: 0, "1": 0, female: 1, F: 1, "2": 1 };
 
 /**
  * Builds the 2 × 19 age-sex strata for a directly standardised rate, applying the full standard
@@ -37,17 +40,18 @@ export function ageSexStrata(
     bands.map((ageBand, i) => ({ sex, ageBand, events: 0, population: 0, weight: weights[i] as number })),
   );
   rows.forEach((row, r) => {
-    requireFinite(`rows[${r}].age`, row.age);
+    const age = (row.ageBand ?? row.age) as number;
+    requireFinite(`rows[${r}].ageBand`, age);
     requireNonNegative(`rows[${r}].events`, row.events);
     requireNonNegative(`rows[${r}].population`, row.population);
-    const sexIndex = standardSexes.indexOf(row.sex);
+    const sexIndex = SEX_INDEX[String(row.sex)] ?? -1;
     let band = -1;
-    for (let i = 0; i < bands.length; i++) if (row.age >= (bands[i] as number)) band = i;
+    for (let i = 0; i < bands.length; i++) if (age >= (bands[i] as number)) band = i;
     if (sexIndex < 0 || band < 0) {
       throw new EbiError(
         "EBI_STATS_INPUT",
-        `row ${r} (sex ${String(row.sex)}, age ${row.age}) does not fall in a standard stratum.`,
-        { row: r, value: row, expected: `sex male|female, age ≥ ${bands[0]}` },
+        `row ${r} (sex ${String(row.sex)}, age ${age}) does not fall in a standard stratum.`,
+        { row: r, value: row, expected: `sex male|female|M|F|1|2, age ≥ ${bands[0]}` },
       );
     }
     const stratum = strata[sexIndex * bands.length + band];

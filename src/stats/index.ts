@@ -1,5 +1,11 @@
 /** EBI Insight statistics: published methods of English health analytics (see docs/methods.md). */
-export { type AgeSexCount, ageSexStrata, type StandardSex, standardSexes } from "./ageSexStrata.ts";
+export {
+  type AgeSexCount,
+  ageSexStrata,
+  type SexInput,
+  type StandardSex,
+  standardSexes,
+} from "./ageSexStrata.ts";
 export { byarsCountInterval } from "./byars.ts";
 export { crudeRate } from "./crudeRate.ts";
 export { type DsrResult, type DsrStratum, directlyStandardisedRate } from "./dsr.ts";

@@ -95,10 +95,30 @@ describe("ageSexStrata", () => {
       { sex: "female", age: 92, events: 4, population: 100 },
       { sex: "female", age: 90, events: 1, population: 50 },
       { sex: "male", age: 3, events: 2, population: 200 },
+      { sex: 1, ageBand: 0, events: 1, population: 10 },
+      { sex: "F", ageBand: 85, events: 3, population: 30 },
     ]);
     expect(s).toHaveLength(38);
-    expect(s[0]).toEqual({ sex: "male", ageBand: 0, events: 2, population: 200, weight: 5000 });
+    expect(s[0]).toEqual({ sex: "male", ageBand: 0, events: 3, population: 210, weight: 5000 });
+    expect(s[36]).toEqual({ sex: "female", ageBand: 85, events: 3, population: 30, weight: 1500 });
     expect(s[37]).toEqual({ sex: "female", ageBand: 90, events: 5, population: 150, weight: 1000 });
+  });
+  it("rejects an unknown sex and ages below the first band", () => {
+    expect(() => ageSexStrata([{ sex: "X" as "M", ageBand: 40, events: 1, population: 5 }])).toThrow(
+      /standard stratum/,
+    );
+    expect(() => ageSexStrata([{ sex: "M", ageBand: -1, events: 1, population: 5 }])).toThrow(
+      /standard stratum/,
+    );
+  });
+  it("standardises to the mean of the male and female age-standardised rates", () => {
+    const rows = [
+      { sex: "male" as const, ageBand: 40, events: 20, population: 1000 },
+      { sex: "female" as const, ageBand: 40, events: 10, population: 1000 },
+    ];
+    // Only the 40–44 band has people: each sex's DSR = its rate × 7000/100000 of the standard.
+    const r = directlyStandardisedRate(ageSexStrata(rows));
+    expect(r.value).toBeCloseTo(((2000 + 1000) / 2) * 0.07, 9);
   });
   it("rejects a standard whose weights and bands do not match", () => {
     expect(() => ageSexStrata([], { weights: [1, 2], bands: [0] })).toThrow(/must match/);

@@ -102,6 +102,13 @@ export const errorCodes = {
     title: "Unknown statistical method",
     fix: "Choose one of the methods the message lists (see docs/methods.md).",
   },
+  // disclosure
+  EBI_DISCLOSURE_RECOVERABLE: {
+    exit: 65,
+    status: 500,
+    title: "Public release would disclose small counts",
+    fix: "Report it: the build refuses to publish a release whose redacted counts can be worked out.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

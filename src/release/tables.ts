@@ -8,8 +8,8 @@
  *
  * Every table below is a Parquet file `<name>.parquet` in both registered/ and public/, with the same
  * columns. In public/, a redacted cell is NULL and the row's `suppressed` column says why
- * ('primary' = the count is 1..threshold; 'secondary' = hidden so a primary cannot be worked out;
- * 'derived' = computed from a suppressed count). Rows never disappear, so a page can show the marker.
+ * ('redacted' = the count is 1..threshold or hidden so that one cannot be worked out; 'derived' =
+ * computed from a redacted count). Rows never disappear, so a page can show the marker.
  *
  * Levels: 'england' (org_code 'ENG'), 'region', 'icb', 'sub_icb', 'provider'. Commissioner levels
  * are of residence/responsibility; 'provider' is where treated. Months are the first day, 'YYYY-MM-DD'.
@@ -17,7 +17,13 @@
  */
 
 export type OrgLevel = "england" | "region" | "icb" | "sub_icb" | "provider";
-export type Suppression = "primary" | "secondary" | "derived" | null;
+/**
+ * Why a cell is empty. The public side says only "redacted" (a count of 1..threshold, or a count
+ * hidden so that one cannot be worked out: telling the two apart would itself narrow the values)
+ * or "derived" (a figure computed from a redacted count). "primary" and "secondary" appear only in
+ * the disclosure report of the registered side.
+ */
+export type Suppression = "redacted" | "derived" | "primary" | "secondary" | null;
 
 /** interventions.json: every intervention of every rule set in the build, measurable or not. */
 export interface InterventionRow {

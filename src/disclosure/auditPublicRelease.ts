@@ -1,0 +1,81 @@
+import { findRecoverableCells } from "./findRecoverableCells.ts";
+import type { ReleaseTables } from "./protectRelease.ts";
+import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
+
+type CountTables = Pick<ReleaseTables, "organisations" | "monthly" | "baselines" | "equity">;
+
+/**
+ * Checks a public release against its registered source, reading only what was written: no
+ * published count from 1 to the threshold; every published count equal to its source; every figure
+ * computed from a redacted count redacted too; and no redacted count recoverable from the published
+ * ones. Returns the problems found, in words (empty when safe).
+ */
+export function auditPublicRelease(
+  registered: CountTables,
+  published: CountTables,
+  threshold: number,
+): string[] {
+  const problems: string[] = [];
+  const small = (value: number | null) => value !== null && value >= 1 && value <= threshold;
+
+  const publicValue = new Map<string, number | null>();
+  const note = (id: string, key: string, value: number | null, suppressed: string | null) => {
+    if (small(value)) problems.push(`${id} ${key}: published count ${value}`);
+    // Saying which redactions are small counts would narrow them to 1..threshold.
+    if (suppressed === "primary" || suppressed === "secondary")
+      problems.push(`${id} ${key}: the public side tells small counts from protecting ones`);
+    publicValue.set(`${id}|${key}`, value);
+  };
+  for (const row of published.monthly)
+    note(row.intervention_id, cellKey.monthly(row), row.spells, row.suppressed);
+  for (const row of published.baselines) {
+    note(row.intervention_id, cellKey.baseline(row), row.baseline_spells, row.suppressed);
+    note(row.intervention_id, cellKey.latest(row), row.latest_spells, row.suppressed);
+    const derivedShown = [
+      row.dsr,
+      row.crude_rate,
+      row.goal_spells,
+      row.opportunity_spells,
+      row.baseline_cost,
+    ];
+    if (row.baseline_spells === null && derivedShown.some((v) => v !== null))
+      problems.push(
+        `${row.intervention_id} ${cellKey.baseline(row)}: a figure derived from a redacted baseline is shown`,
+      );
+    if (row.latest_spells === null && (row.latest_dsr !== null || row.progress !== null))
+      problems.push(
+        `${row.intervention_id} ${cellKey.latest(row)}: a figure derived from a redacted count is shown`,
+      );
+  }
+  for (const row of published.equity) {
+    note(row.intervention_id, cellKey.equity(row), row.spells, row.suppressed);
+    if (row.spells === null && [row.crude_rate, row.dsr, row.lower, row.upper].some((v) => v !== null))
+      problems.push(`${row.intervention_id} ${cellKey.equity(row)}: a rate of a redacted count is shown`);
+  }
+
+  for (const [intervention, counts] of groupByIntervention(registered)) {
+    const system = releaseCellSystem(counts, registered.organisations);
+    const view = { published: [] as (number | null)[], lower: [] as number[], upper: [] as number[] };
+    for (let cell = 0; cell < system.size; cell++) {
+      const key = system.keys[cell] ?? "";
+      const seen = system.isRemainder(cell) ? undefined : publicValue.get(`${intervention}|${key}`);
+      if (seen === undefined && !system.isRemainder(cell))
+        problems.push(`${intervention} ${key}: missing from the public tables`);
+      const value = seen ?? null;
+      if (value !== null && value !== system.values[cell])
+        problems.push(
+          `${intervention} ${key}: published ${value} but the source holds ${system.values[cell]}`,
+        );
+      view.published.push(value);
+      view.lower.push(0);
+      view.upper.push(Number.POSITIVE_INFINITY);
+    }
+    for (const cell of findRecoverableCells(system.relations, view)) {
+      if (small(system.values[cell] ?? null))
+        problems.push(
+          `${intervention} ${system.keys[cell]}: a redacted count can be worked out from published totals`,
+        );
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,167 @@
+import type { BaselineRow, EquityRow, MonthlyRow, OrganisationRow, OrgLevel } from "../release/tables.ts";
+import { CellSystem } from "./CellSystem.ts";
+
+/** The count-bearing rows of one intervention, as the build registers them. */
+export interface InterventionCounts {
+  monthly: readonly MonthlyRow[];
+  baselines: readonly BaselineRow[];
+  equity: readonly EquityRow[];
+}
+
+/** Keys of the counts a release publishes; shared by protection and the audit. */
+export const cellKey = {
+  monthly: (row: Pick<MonthlyRow, "level" | "org_code" | "month">) =>
+    `m|${row.level}|${row.org_code}|${row.month}`,
+  baseline: (row: Pick<BaselineRow, "level" | "org_code">) => `b|${row.level}|${row.org_code}`,
+  latest: (row: Pick<BaselineRow, "level" | "org_code">) => `l|${row.level}|${row.org_code}`,
+  equity: (row: Pick<EquityRow, "period" | "dimension" | "group_code" | "level" | "org_code">) =>
+    `e|${row.period}|${row.dimension}|${row.group_code}|${row.level}|${row.org_code}`,
+};
+
+const childLevel: Partial<Record<OrgLevel, OrgLevel>> = { england: "region", region: "icb", icb: "sub_icb" };
+
+/**
+ * Every published count of one intervention with the sums a reader can form from them:
+ * commissioner hierarchy (England = Σ regions, region = Σ ICBs, ICB = Σ sub-ICB locations) for
+ * each month, baseline, latest period and equity group; England = Σ providers per month; a
+ * period's total = Σ its months; an equity breakdown's groups = the period total; an IMD quintile
+ * = its two deciles. Counts are read as given (`spells` etc.), nulls skipped.
+ */
+export function releaseCellSystem(
+  counts: InterventionCounts,
+  organisations: readonly OrganisationRow[],
+): CellSystem {
+  const system = new CellSystem();
+  const children = childrenByParent(organisations);
+  const providers = organisations.filter((o) => o.level === "provider").map((o) => o.org_code);
+
+  const months = new Set<string>();
+  for (const row of counts.monthly) {
+    if (row.spells === null) continue;
+    system.cell(cellKey.monthly(row), row.spells);
+    months.add(row.month);
+  }
+  for (const row of counts.baselines) {
+    if (row.baseline_spells !== null) system.cell(cellKey.baseline(row), row.baseline_spells);
+    if (row.latest_spells !== null) system.cell(cellKey.latest(row), row.latest_spells);
+  }
+  for (const row of counts.equity) if (row.spells !== null) system.cell(cellKey.equity(row), row.spells);
+
+  const relateByKey = (totalKey: string, partKeys: string[]) => {
+    const total = system.find(totalKey);
+    const parts = partKeys.map((k) => system.find(k)).filter((p): p is number => p !== undefined);
+    if (total !== undefined && parts.length > 0) system.relate(total, parts);
+  };
+
+  // Commissioner hierarchy, for every kind of count.
+  for (const [parentKey, kids] of children) {
+    const [level, org] = parentKey.split("|") as [OrgLevel, string];
+    const kidLevel = childLevel[level];
+    if (!kidLevel) continue;
+    for (const month of months) {
+      relateByKey(
+        cellKey.monthly({ level, org_code: org, month }),
+        kids.map((k) => cellKey.monthly({ level: kidLevel, org_code: k, month })),
+      );
+    }
+    for (const key of [cellKey.baseline, cellKey.latest]) {
+      relateByKey(
+        key({ level, org_code: org }),
+        kids.map((k) => key({ level: kidLevel, org_code: k })),
+      );
+    }
+  }
+  const equityGroups = new Map<string, EquityRow>();
+  for (const row of counts.equity) if (row.level === "england") equityGroups.set(cellKey.equity(row), row);
+  for (const [parentKey, kids] of children) {
+    const [level, org] = parentKey.split("|") as [OrgLevel, string];
+    const kidLevel = childLevel[level];
+    if (!kidLevel) continue;
+    for (const group of equityGroups.values()) {
+      relateByKey(
+        cellKey.equity({ ...group, level, org_code: org }),
+        kids.map((k) => cellKey.equity({ ...group, level: kidLevel, org_code: k })),
+      );
+    }
+  }
+
+  // England = Σ providers, month by month.
+  for (const month of months) {
+    relateByKey(
+      cellKey.monthly({ level: "england", org_code: "ENG", month }),
+      providers.map((p) => cellKey.monthly({ level: "provider", org_code: p, month })),
+    );
+  }
+
+  // A period's total = Σ its months.
+  for (const row of counts.baselines) {
+    const inPeriod = (start: string, end: string) =>
+      [...months].filter((m) => m >= start && m <= end).map((m) => cellKey.monthly({ ...row, month: m }));
+    relateByKey(cellKey.baseline(row), inPeriod(row.baseline_start, row.baseline_end));
+    relateByKey(cellKey.latest(row), inPeriod(row.latest_start, row.latest_end));
+  }
+
+  // Equity: groups of a breakdown = the period total; an IMD quintile = its two deciles.
+  const breakdowns = new Map<string, EquityRow[]>();
+  for (const row of counts.equity) {
+    const key = `${row.period}|${row.dimension}|${row.level}|${row.org_code}`;
+    breakdowns.set(key, [...(breakdowns.get(key) ?? []), row]);
+  }
+  for (const rows of breakdowns.values()) {
+    const first = rows[0];
+    if (!first) continue;
+    const totalKey = first.period === "baseline" ? cellKey.baseline(first) : cellKey.latest(first);
+    relateByKey(
+      totalKey,
+      rows.map((r) => cellKey.equity(r)),
+    );
+    if (first.dimension !== "imd_quintile") continue;
+    for (const quintile of rows) {
+      const q = Number(quintile.group_code);
+      if (!Number.isInteger(q)) continue;
+      relateByKey(
+        cellKey.equity(quintile),
+        [2 * q - 1, 2 * q].map((d) =>
+          cellKey.equity({ ...quintile, dimension: "imd_decile", group_code: String(d) }),
+        ),
+      );
+    }
+  }
+  return system;
+}
+
+/** `level|code` of each commissioner → codes of its children one level down. */
+function childrenByParent(organisations: readonly OrganisationRow[]): Map<string, string[]> {
+  const children = new Map<string, string[]>();
+  const add = (parent: string, child: string) =>
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  const levelOf = new Map(organisations.map((o) => [o.org_code, o.level] as const));
+  for (const org of organisations) {
+    if (org.level === "region") add("england|ENG", org.org_code);
+    else if (org.level === "icb" || org.level === "sub_icb") {
+      const parentLevel = org.parent_code ? levelOf.get(org.parent_code) : undefined;
+      if (org.parent_code && parentLevel && childLevel[parentLevel] === org.level)
+        add(`${parentLevel}|${org.parent_code}`, org.org_code);
+    }
+  }
+  return children;
+}
+
+/** The count-bearing rows of each intervention. */
+export function groupByIntervention(
+  tables: InterventionCounts,
+): Map<
+  string,
+  InterventionCounts & { monthly: MonthlyRow[]; baselines: BaselineRow[]; equity: EquityRow[] }
+> {
+  const groups = new Map<string, { monthly: MonthlyRow[]; baselines: BaselineRow[]; equity: EquityRow[] }>();
+  const of = (id: string) => {
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { monthly: [], baselines: [], equity: [] }));
+    return group;
+  };
+  for (const row of tables.monthly) of(row.intervention_id).monthly.push(row);
+  for (const row of tables.baselines) of(row.intervention_id).baselines.push(row);
+  for (const row of tables.equity) of(row.intervention_id).equity.push(row);
+  return groups;
+}

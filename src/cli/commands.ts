@@ -1,8 +1,9 @@
 import type { Command } from "commander";
+import { registerDemo } from "./commands/demo.ts";
 import { registerDocs } from "./commands/docs.ts";
 
 /**
  * Every command the CLI offers. Each command lives in its own file under commands/ and registers
  * itself here: parse options, call one domain function, show progress.
  */
-export const commandRegistrations: ReadonlyArray<(program: Command) => void> = [registerDocs];
+export const commandRegistrations: ReadonlyArray<(program: Command) => void> = [registerDemo, registerDocs];

@@ -1,0 +1,144 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { Database } from "../db/index.ts";
+import { allOn, runOn } from "../db/index.ts";
+import type { Effects } from "../effects/index.ts";
+import { fileSha256 } from "../store/index.ts";
+import type { ActivityKind } from "./fields.ts";
+import { type QualityReport, qualityReport } from "./qualityReport.ts";
+import { stageActivityFile, storeColumns } from "./stageActivityFile.ts";
+
+export interface LoadSummary {
+  load_id: string;
+  kind: ActivityKind;
+  file: string;
+  /** True when this exact file was loaded before: nothing was added. */
+  skipped: boolean;
+  rows_read: number;
+  rows_accepted: number;
+  rows_quarantined: number;
+  rows_warned: number;
+  report?: string;
+  quality?: QualityReport;
+}
+
+export interface IngestOptions {
+  kind: ActivityKind;
+  files: string[];
+  reportsDir: string;
+  /** Test hook: called inside the load's transaction after rows are written, before commit. */
+  beforeCommit?: () => Promise<void> | void;
+}
+
+/**
+ * Loads HES extracts into the store, one transaction per file: accepted rows to the episode table,
+ * unusable rows to the quarantine with reasons, fixable ones kept with warnings, and a data-quality
+ * report. Loading the same file again adds nothing; a failure part-way leaves the store as it was.
+ */
+export async function ingestActivity(
+  db: Database,
+  options: IngestOptions,
+  effects: Effects,
+): Promise<LoadSummary[]> {
+  const summaries: LoadSummary[] = [];
+  for (const file of options.files) summaries.push(await ingestFile(db, file, options, effects));
+  return summaries;
+}
+
+async function ingestFile(
+  db: Database,
+  file: string,
+  options: IngestOptions,
+  effects: Effects,
+): Promise<LoadSummary> {
+  const { kind } = options;
+  effects.progress.start(`ingest ${kind} ${basename(file)}: hashing`);
+  const sha256 = await fileSha256(file).catch(() => "");
+  const loadId = createHash("sha256").update(`${kind}:${sha256}`).digest("hex").slice(0, 16);
+  const [previous] = await db.all<LoadSummary>("SELECT * FROM loads WHERE load_id = $id", { id: loadId });
+  if (previous && sha256) {
+    effects.progress.finish("already loaded: nothing added");
+    return { ...previous, kind, skipped: true };
+  }
+  effects.progress.finish();
+  const summary = await db.transaction(async (connection) => {
+    effects.progress.start(`ingest ${kind} ${basename(file)}: read and check`);
+    const staged = await stageActivityFile(connection, { kind, file, table: "staged" });
+    effects.progress.finish(`${staged.rows.toLocaleString("en-GB")} rows (${staged.format})`);
+    effects.progress.start(`ingest ${kind} ${basename(file)}: write`);
+    const target = kind === "apc" ? "apc_episodes" : "op_appointments";
+    const columns = storeColumns[kind].join(", ");
+    const params = { load_id: loadId, kind, file };
+    await runOn(
+      connection,
+      `INSERT INTO ${target} (load_id, source_row, ${columns}) SELECT $load_id, source_row, ${columns} FROM staged WHERE NOT quarantined`,
+      { load_id: loadId },
+      "write accepted rows",
+    );
+    await runOn(
+      connection,
+      `INSERT INTO quarantine
+       SELECT $load_id, $kind, $file, source_row, p.field, p.value, p.reason, NULL
+       FROM (SELECT source_row, unnest(problems) AS p FROM staged WHERE quarantined)
+       WHERE p.reason IN ('missing-key', 'duplicate', 'date-invalid', 'code-invalid')`,
+      params,
+      "write quarantine",
+    );
+    await runOn(
+      connection,
+      `INSERT INTO load_warnings
+       SELECT $load_id, $kind, $file, source_row, p.field, p.value, p.reason
+       FROM (SELECT source_row, unnest(problems) AS p FROM staged WHERE NOT quarantined)`,
+      params,
+      "write warnings",
+    );
+    const [counts] = await allOn<{ read: number; accepted: number; quarantined: number; warned: number }>(
+      connection,
+      `SELECT count(*) AS read, count(*) FILTER (WHERE NOT quarantined) AS accepted,
+              count(*) FILTER (WHERE quarantined) AS quarantined,
+              count(*) FILTER (WHERE NOT quarantined AND len(problems) > 0) AS warned
+       FROM staged`,
+    );
+    const read = counts?.read ?? 0;
+    const result: LoadSummary = {
+      load_id: loadId,
+      kind,
+      file,
+      skipped: false,
+      rows_read: read,
+      rows_accepted: counts?.accepted ?? 0,
+      rows_quarantined: counts?.quarantined ?? 0,
+      rows_warned: counts?.warned ?? 0,
+    };
+    await runOn(
+      connection,
+      `INSERT INTO loads VALUES ($load_id, $kind, $file, $bytes, $sha256, $at::TIMESTAMP, $read, $accepted, $quarantined, $warned)`,
+      {
+        load_id: loadId,
+        kind,
+        file,
+        bytes: statSync(file).size,
+        sha256,
+        at: effects.clock.now().toISOString(),
+        read,
+        accepted: result.rows_accepted,
+        quarantined: result.rows_quarantined,
+        warned: result.rows_warned,
+      },
+      "record the load",
+    );
+    result.quality = await qualityReport(connection, { kind, file, loadId, staged });
+    await options.beforeCommit?.();
+    effects.progress.finish(
+      `${result.rows_accepted.toLocaleString("en-GB")} accepted + ${result.rows_quarantined.toLocaleString("en-GB")} quarantined = ${read.toLocaleString("en-GB")} read`,
+    );
+    await runOn(connection, "DROP TABLE IF EXISTS staged");
+    await runOn(connection, "DROP TABLE IF EXISTS staged_raw");
+    return result;
+  }, `ingest ${file}`);
+  mkdirSync(options.reportsDir, { recursive: true });
+  summary.report = join(options.reportsDir, `${loadId}.json`);
+  writeFileSync(summary.report, `${JSON.stringify({ ...summary, quality: summary.quality }, null, 2)}\n`);
+  return summary;
+}

@@ -1,0 +1,324 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../db/index.ts";
+import { InputError } from "../errors/index.ts";
+import { type ActivityKind, fieldsFor } from "./fields.ts";
+
+export interface StagedFile {
+  file: string;
+  format: "csv" | "parquet";
+  rows: number;
+  /** Canonical field → the file's column it was read from. */
+  columns: Record<string, string>;
+}
+
+/** The episode columns of the store, in order, as `stageActivityFile` leaves them in its table. */
+export const storeColumns: Record<ActivityKind, string[]> = {
+  apc: [
+    "epikey",
+    "spell_id",
+    "patient_id",
+    "epistart",
+    "epiend",
+    "admidate",
+    "disdate",
+    "admimeth",
+    "classpat",
+    "age",
+    "sex",
+    "ethnos",
+    "lsoa",
+    "imd_decile",
+    "gpprac",
+    "procode",
+    "sitetret",
+    "sub_icb_original",
+    "sub_icb",
+    "tretspef",
+    "mainspef",
+    "diag",
+    "opertn",
+  ],
+  op: [
+    "attendkey",
+    "patient_id",
+    "apptdate",
+    "attended",
+    "firstatt",
+    "age",
+    "sex",
+    "ethnos",
+    "lsoa",
+    "imd_decile",
+    "gpprac",
+    "procode",
+    "sub_icb_original",
+    "sub_icb",
+    "tretspef",
+    "diag",
+    "opertn",
+  ],
+};
+
+const ethnicCodes = [
+  "A",
+  "B",
+  "C",
+  "D",
+  "E",
+  "F",
+  "G",
+  "H",
+  "J",
+  "K",
+  "L",
+  "M",
+  "N",
+  "P",
+  "R",
+  "S",
+  "Z",
+  "99",
+];
+
+/** Temporary macros the staging SQL is built from (connection-scoped). */
+async function createMacros(connection: DuckDBConnection): Promise<void> {
+  const macros = [
+    // A code as HES holds it: upper case, no punctuation, 4 characters at most, no trailing X filler.
+    `ebi_clean(x) AS upper(regexp_replace(trim(x), '[.\\- &]', '', 'g'))`,
+    `ebi_code(x) AS nullif(regexp_replace(left(ebi_clean(x), 4), '^([A-Z][0-9]{2})X$', '\\1'), '')`,
+    `ebi_code_ok(c) AS regexp_full_match(c, '[A-Z][0-9]{2}[0-9]?')`,
+    // Normalising a code beyond case and filler deserves a warning: dots, dashes, lower case, 5th/6th characters.
+    `ebi_code_fixed(x) AS x IS NOT NULL AND trim(x) NOT IN ('', '-', '&') AND (regexp_matches(trim(x), '[a-z.\\- ]') OR length(ebi_clean(x)) > 4)`,
+    `ebi_date(x) AS coalesce(TRY_CAST(left(trim(x), 10) AS DATE), try_strptime(trim(x), '%d/%m/%Y')::DATE, try_strptime(trim(x), '%Y%m%d')::DATE)`,
+    `ebi_date_alt(x) AS TRY_CAST(left(trim(x), 10) AS DATE) IS NULL AND ebi_date(x) IS NOT NULL`,
+    `ebi_age(x) AS CASE WHEN TRY_CAST(trim(x) AS INTEGER) BETWEEN 7001 AND 7007 THEN 0
+                        WHEN TRY_CAST(trim(x) AS INTEGER) BETWEEN 0 AND 120 THEN TRY_CAST(trim(x) AS INTEGER) END`,
+    `ebi_trim_list(l) AS list_slice(l, 1, coalesce(list_max(list_transform(range(1, len(l) + 1), i -> CASE WHEN l[i] IS NOT NULL THEN i END)), 0))`,
+    `ebi_problem(cond, field, value, reason) AS CASE WHEN cond THEN {'field': field, 'value': value, 'reason': reason} END`,
+  ];
+  for (const macro of macros)
+    await runOn(connection, `CREATE OR REPLACE TEMP MACRO ${macro}`, undefined, "create staging macros");
+}
+
+/** Reads the first bytes of a file. */
+function head(file: string, bytes: number): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens a CSV or Parquet extract and returns the `FROM` expression and its columns; clear errors for bad files. */
+async function openExtract(
+  connection: DuckDBConnection,
+  file: string,
+): Promise<{ from: string; format: "csv" | "parquet"; columns: string[] }> {
+  if (!existsSync(file)) throw new InputError("EBI_FILE_UNREADABLE", "the file does not exist", { file });
+  if (statSync(file).size === 0) throw new InputError("EBI_FILE_EMPTY", "the file is empty", { file });
+  const magic = head(file, 4096);
+  const parquet = magic.subarray(0, 4).toString("latin1") === "PAR1";
+  if (!parquet && magic.includes(0)) {
+    throw new InputError("EBI_FILE_UNREADABLE", "the file is neither CSV text nor Parquet", {
+      file,
+      expected: "a CSV file with a header row, or a Parquet file",
+    });
+  }
+  const from = parquet
+    ? `read_parquet(${quoteLiteral(file)}, file_row_number = true)`
+    : `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, sample_size = 20480)`;
+  try {
+    const columns = (await allOn<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${from}`)).map(
+      (c) => c.column_name,
+    );
+    return { from, format: parquet ? "parquet" : "csv", columns };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/unicode|utf-?8|encoding/i.test(message))
+      throw new InputError("EBI_FILE_ENCODING", "the file is not UTF-8 text", {
+        file,
+        expected: "a UTF-8 CSV file",
+      });
+    throw new InputError("EBI_FILE_UNREADABLE", `the file cannot be read: ${message.split("\n")[0]}`, {
+      file,
+      expected: "a CSV file with a header row, or a Parquet file",
+    });
+  }
+}
+
+/**
+ * Reads one HES-layout extract into the temporary table `table`: every field found by its HES name
+ * or an alias, normalised, with the IMD decile and current commissioner attached, and a list of
+ * `problems` ({field, value, reason}) per row. Nothing is written to the store.
+ */
+export async function stageActivityFile(
+  connection: DuckDBConnection,
+  options: { kind: ActivityKind; file: string; table: string },
+): Promise<StagedFile> {
+  const { kind, file } = options;
+  const table = quoteIdentifier(options.table);
+  await createMacros(connection);
+  const source = await openExtract(connection, file);
+  const lower = new Map(source.columns.map((c) => [c.toLowerCase(), c] as const));
+  const mapped: Record<string, string> = {};
+  const select: string[] = [];
+  for (const field of fieldsFor(kind)) {
+    const found = [field.name, ...field.aliases]
+      .map((n) => lower.get(n.toLowerCase()))
+      .find((c) => c !== undefined);
+    if (found) mapped[field.name] = found;
+    select.push(
+      found
+        ? `CAST(${quoteIdentifier(found, source.columns)} AS VARCHAR) AS ${field.name}`
+        : `NULL::VARCHAR AS ${field.name}`,
+    );
+  }
+  const key = kind === "apc" ? "epikey" : "attendkey";
+  const start = kind === "apc" ? ["epistart", "admidate"] : ["apptdate"];
+  const missing = [
+    ...(mapped[key] ? [] : [key]),
+    ...(start.some((s) => mapped[s]) ? [] : [start.join(" or ")]),
+    ...(mapped.diag_01 || mapped.opertn_01 ? [] : ["diag_01 or opertn_01"]),
+  ];
+  if (missing.length > 0) {
+    throw new InputError("EBI_FILE_COLUMNS", `required columns are missing: ${missing.join("; ")}`, {
+      file,
+      field: missing.join("; "),
+      expected: `HES field names or their aliases (docs/data-dictionary.md); found ${source.columns.slice(0, 15).join(", ")}${source.columns.length > 15 ? ", …" : ""}`,
+    });
+  }
+  const rowNumber = source.format === "parquet" ? "file_row_number + 1" : "row_number() OVER ()";
+  const raw = `${options.table}_raw`;
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(raw)} AS SELECT ${rowNumber} AS source_row, ${select.join(", ")} FROM ${source.from}`,
+    undefined,
+    `read ${file}`,
+  );
+  const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(
+    connection,
+    `SELECT count(*) AS rows FROM ${quoteIdentifier(raw)}`,
+  );
+  if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
+
+  await runOn(
+    connection,
+    normaliseSql(kind, raw, table),
+    { today: new Date().toISOString().slice(0, 10) },
+    `normalise ${file}`,
+  );
+  return { file, format: source.format, rows, columns: mapped };
+}
+
+const nn = (i: number) => String(i).padStart(2, "0");
+
+/** The one statement that normalises and checks every row of the raw staging table. */
+function normaliseSql(kind: ActivityKind, raw: string, table: string): string {
+  const diagCount = kind === "apc" ? 20 : 12;
+  const codes = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => `${prefix}_${nn(i + 1)}`);
+  const diagCols = codes("diag", diagCount);
+  const opertnCols = codes("opertn", 24);
+  const list = (cols: string[]) =>
+    `ebi_trim_list([${cols.map((c, i) => (i === 0 ? `ebi_code(${c})` : `CASE WHEN ebi_code_ok(ebi_code(${c})) THEN ebi_code(${c}) END`)).join(", ")}])`;
+  const key = kind === "apc" ? "epikey" : "attendkey";
+  const startExpr =
+    kind === "apc" ? "coalesce(ebi_date(epistart), ebi_date(admidate))" : "ebi_date(apptdate)";
+  const ageField = kind === "apc" ? "startage" : "apptage";
+  const codeProblems = [...diagCols, ...opertnCols].flatMap((c, index) => {
+    const primary = index === 0 || index === diagCols.length;
+    return [
+      primary
+        ? `ebi_problem(ebi_code(${c}) IS NOT NULL AND NOT ebi_code_ok(ebi_code(${c})), '${c}', ${c}, 'code-invalid')`
+        : `ebi_problem(ebi_code(${c}) IS NOT NULL AND NOT ebi_code_ok(ebi_code(${c})), '${c}', ${c}, 'code-invalid-dropped')`,
+      `ebi_problem(ebi_code_fixed(${c}) AND ebi_code_ok(ebi_code(${c})), '${c}', ${c}, 'code-normalised')`,
+    ];
+  });
+  const dateFields = kind === "apc" ? ["epistart", "admidate", "epiend", "disdate"] : ["apptdate"];
+  const problems = [
+    `ebi_problem(key_n IS NULL, '${key}', ${key}, 'missing-key')`,
+    `ebi_problem(key_n IS NOT NULL AND (dup_in_file OR dup_in_store), '${key}', ${key}, 'duplicate')`,
+    `ebi_problem(start_n IS NULL, '${kind === "apc" ? "epistart" : "apptdate"}', ${kind === "apc" ? "coalesce(epistart, admidate)" : "apptdate"}, 'date-invalid')`,
+    ...codeProblems,
+    ...dateFields.map((d) => `ebi_problem(ebi_date_alt(${d}), '${d}', ${d}, 'date-format')`),
+    `ebi_problem(age_n IS NULL, '${ageField}', ${ageField}, 'age-unknown')`,
+    `ebi_problem(sex IS NULL OR trim(sex) NOT IN ('0', '1', '2', '9'), 'sex', sex, 'sex-unknown')`,
+    `ebi_problem(nullif(trim(ethnos), '') IS NOT NULL AND upper(trim(ethnos)) NOT IN (${ethnicCodes.map((c) => `'${c}'`).join(", ")}), 'ethnos', ethnos, 'ethnos-unknown')`,
+    ...(kind === "apc"
+      ? [
+          `ebi_problem(admimeth IS NULL OR length(trim(admimeth)) <> 2, 'admimeth', admimeth, 'admimeth-unknown')`,
+          `ebi_problem(nullif(trim(susspellid), '') IS NULL, 'susspellid', susspellid, 'spell-derived')`,
+        ]
+      : []),
+    `ebi_problem(lsoa_n IS NULL, 'lsoa', lsoa, 'lsoa-missing')`,
+    `ebi_problem(lsoa_n IS NOT NULL AND imd_n IS NULL, 'lsoa', lsoa, 'lsoa-unknown')`,
+    `ebi_problem(procode_n IS NOT NULL AND NOT provider_known, 'procode', procode, 'provider-unknown')`,
+    `ebi_problem(sub_icb_o IS NOT NULL AND NOT commissioner_known, 'sub_icb', sub_icb, 'commissioner-unknown')`,
+  ];
+  const quarantineReasons = "['missing-key', 'duplicate', 'date-invalid', 'code-invalid']";
+  const storeTable = kind === "apc" ? "apc_episodes" : "op_appointments";
+  const spell =
+    kind === "apc"
+      ? `coalesce(nullif(trim(susspellid), ''), 'derived:' || coalesce(nullif(trim(hesid), ''), '?') || ':' || coalesce(ebi_date(admidate), start_n)::VARCHAR || ':' || coalesce(procode_n, '?'))`
+      : "key_n";
+  const outputs =
+    kind === "apc"
+      ? `key_n AS epikey, ${spell} AS spell_id, nullif(trim(hesid), '') AS patient_id, start_n AS epistart,
+         ebi_date(epiend) AS epiend, coalesce(ebi_date(admidate), start_n) AS admidate, ebi_date(disdate) AS disdate,
+         nullif(trim(admimeth), '') AS admimeth, nullif(trim(classpat), '') AS classpat,
+         age_n AS age, sex_n AS sex, ethnos_n AS ethnos, lsoa_n AS lsoa, imd_n AS imd_decile,
+         nullif(upper(trim(gpprac)), '') AS gpprac, procode_n AS procode, nullif(upper(trim(sitetret)), '') AS sitetret,
+         sub_icb_o AS sub_icb_original, coalesce(successor, sub_icb_o) AS sub_icb,
+         nullif(trim(tretspef), '') AS tretspef, nullif(trim(mainspef), '') AS mainspef,
+         ${list(diagCols)} AS diag, ${list(opertnCols)} AS opertn`
+      : `key_n AS attendkey, nullif(trim(hesid), '') AS patient_id, start_n AS apptdate,
+         nullif(trim(attended), '') AS attended, nullif(trim(firstatt), '') AS firstatt,
+         age_n AS age, sex_n AS sex, ethnos_n AS ethnos, lsoa_n AS lsoa, imd_n AS imd_decile,
+         nullif(upper(trim(gpprac)), '') AS gpprac, procode_n AS procode,
+         sub_icb_o AS sub_icb_original, coalesce(successor, sub_icb_o) AS sub_icb,
+         nullif(trim(tretspef), '') AS tretspef, ${list(diagCols)} AS diag, ${list(opertnCols)} AS opertn`;
+  return `
+CREATE OR REPLACE TEMP TABLE ${table} AS
+WITH imd AS (
+  SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)
+), successors AS (
+  -- follow chains of mergers (A → B → C) to the current code
+  SELECT s1.old_code, coalesce(s3.new_code, s2.new_code, s1.new_code) AS new_code
+  FROM ref_successors s1
+  LEFT JOIN ref_successors s2 ON s2.old_code = s1.new_code
+  LEFT JOIN ref_successors s3 ON s3.old_code = s2.new_code
+), commissioners AS (
+  SELECT code FROM ref_organisations WHERE level = 'sub_icb' UNION SELECT old_code FROM ref_successors
+), base AS (
+  SELECT r.*,
+    nullif(trim(r.${key}), '') AS key_n,
+    CASE WHEN ${startExpr} BETWEEN DATE '1990-01-01' AND $today::DATE THEN ${startExpr} END AS start_n,
+    ebi_age(${ageField}) AS age_n,
+    CASE WHEN trim(r.sex) IN ('0', '1', '2', '9') THEN trim(r.sex) ELSE '0' END AS sex_n,
+    CASE WHEN upper(trim(r.ethnos)) IN (${ethnicCodes.map((c) => `'${c}'`).join(", ")}) THEN upper(trim(r.ethnos)) END AS ethnos_n,
+    nullif(upper(trim(r.lsoa)), '') AS lsoa_n,
+    nullif(upper(trim(r.procode)), '') AS procode_n,
+    nullif(upper(trim(r.sub_icb)), '') AS sub_icb_o
+  FROM ${quoteIdentifier(raw)} r
+), joined AS (
+  SELECT b.*, imd.imd_decile AS imd_n, s.new_code AS successor,
+    -- Unknown only against loaded reference data: with none loaded there is nothing to check against.
+    (b.procode_n IN (SELECT code FROM ref_organisations WHERE level = 'provider')
+      OR NOT EXISTS (SELECT 1 FROM ref_organisations WHERE level = 'provider')) AS provider_known,
+    (b.sub_icb_o IN (SELECT code FROM commissioners) OR NOT EXISTS (SELECT 1 FROM commissioners)) AS commissioner_known,
+    coalesce(row_number() OVER (PARTITION BY b.key_n ORDER BY b.source_row) > 1, false) AS dup_in_file,
+    (b.key_n IN (SELECT ${key} FROM ${storeTable})) AS dup_in_store
+  FROM base b
+  LEFT JOIN imd ON imd.lsoa = b.lsoa_n
+  LEFT JOIN successors s ON s.old_code = b.sub_icb_o
+), checked AS (
+  SELECT *, list_filter([${problems.join(",\n    ")}], p -> p IS NOT NULL) AS problems FROM joined
+)
+SELECT source_row, ${outputs}, problems,
+  len(list_filter(problems, p -> list_contains(${quarantineReasons}, p.reason))) > 0 AS quarantined
+FROM checked`;
+}

@@ -102,6 +102,25 @@ export const errorCodes = {
     title: "Unknown statistical method",
     fix: "Choose one of the methods the message lists (see docs/methods.md).",
   },
+  // rules
+  EBI_RULES_INVALID: {
+    exit: 65,
+    status: 400,
+    title: "Rule set is not valid",
+    fix: "Correct the rule file at the path the message names (see docs/rules.md for the format).",
+  },
+  EBI_RULES_LINT: {
+    exit: 65,
+    status: 400,
+    title: "Rule set fails its checks",
+    fix: "Run `ebi rules lint` and correct each finding; every code must be able to exist and every rule needs fixtures.",
+  },
+  EBI_RULES_FIXTURE: {
+    exit: 65,
+    status: 400,
+    title: "A rule's fixtures fail",
+    fix: "Run `ebi rules test` to see which episode counted (or did not) against its expectation.",
+  },
   // disclosure
   EBI_DISCLOSURE_RECOVERABLE: {
     exit: 65,

@@ -1,0 +1,13 @@
+/** Rule sets as data, compiled to SQL (see docs/rules.md). */
+export { cancerCategories, compileCondition, interventionSql } from "./compileCondition.ts";
+export { conditionWords, describeRule } from "./describeRule.ts";
+export {
+  loadRuleSets,
+  type ResolvedIntervention,
+  type ResolvedRuleSet,
+  readRuleSetFile,
+  shippedRuleSetIds,
+  shippedSetsDir,
+} from "./loadRuleSets.ts";
+export type { CodeClause, Condition, InterventionRule, RuleSetFile } from "./schema.ts";
+export { classificationSql, type FlagOptions, writeEpisodeFlags } from "./writeEpisodeFlags.ts";

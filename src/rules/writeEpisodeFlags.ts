@@ -1,0 +1,67 @@
+import type { Database } from "../db/index.ts";
+import { quoteIdentifier } from "../db/index.ts";
+import { cancerInEpisodeSql, interventionSql } from "./compileCondition.ts";
+import type { ResolvedRuleSet } from "./loadRuleSets.ts";
+
+export interface FlagOptions {
+  apcTable?: string;
+  opTable?: string;
+  /** The table created (replaced) with one row per episode × intervention matched. */
+  target?: string;
+}
+
+/** The matched-intervention list of one setting: `[CASE WHEN … THEN 'id' END, …]` without NULLs. */
+function matchList(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op"): string | undefined {
+  const cases: string[] = [];
+  for (const set of ruleSets) {
+    for (const intervention of set.interventions) {
+      const sql = interventionSql(intervention.rule, setting);
+      if (!sql) continue;
+      if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(intervention.intervention_id))
+        throw new Error(`unexpected intervention id ${intervention.intervention_id}`);
+      cases.push(`CASE WHEN ${sql}\n  THEN '${intervention.intervention_id}' END`);
+    }
+  }
+  return cases.length > 0 ? `list_filter([${cases.join(",\n")}], x -> x IS NOT NULL)` : undefined;
+}
+
+/**
+ * The classification as one SQL statement: every admitted episode and outpatient appointment
+ * against every measurable intervention, the cancer exclusion taken over the whole spell.
+ */
+export function classificationSql(ruleSets: readonly ResolvedRuleSet[], options: FlagOptions = {}): string {
+  const apc = quoteIdentifier(options.apcTable ?? "apc_episodes");
+  const op = quoteIdentifier(options.opTable ?? "op_appointments");
+  const parts: string[] = [];
+  const apcList = matchList(ruleSets, "apc");
+  if (apcList) {
+    parts.push(`SELECT 'apc' AS setting, epikey AS record_key, load_id, source_row, spell_id, unnest(${apcList}) AS intervention_id
+FROM (
+  SELECT *, spell_id IN (SELECT spell_id FROM ${apc} WHERE ${cancerInEpisodeSql}) AS cancer_in_spell FROM ${apc}
+)`);
+  }
+  const opList = matchList(ruleSets, "op");
+  if (opList) {
+    parts.push(`SELECT 'op' AS setting, attendkey AS record_key, load_id, source_row, attendkey AS spell_id, unnest(${opList}) AS intervention_id
+FROM (SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell FROM ${op})`);
+  }
+  if (parts.length === 0)
+    return "SELECT NULL::VARCHAR AS setting, NULL::VARCHAR AS record_key, NULL::VARCHAR AS load_id, NULL::BIGINT AS source_row, NULL::VARCHAR AS spell_id, NULL::VARCHAR AS intervention_id WHERE false";
+  return parts.join("\nUNION ALL\n");
+}
+
+/** Creates (replacing) `target`: one row per episode (or attended appointment) × intervention matched. */
+export async function writeEpisodeFlags(
+  db: Database,
+  ruleSets: readonly ResolvedRuleSet[],
+  options: FlagOptions = {},
+): Promise<{ rows: number }> {
+  const target = quoteIdentifier(options.target ?? "episode_flags");
+  await db.run(
+    `CREATE OR REPLACE TABLE ${target} AS ${classificationSql(ruleSets, options)}`,
+    undefined,
+    "classify episodes",
+  );
+  const [count] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${target}`);
+  return { rows: count?.n ?? 0 };
+}

@@ -9,7 +9,7 @@ import type {
   VariationRow,
 } from "../release/tables.ts";
 import { auditPublicRelease } from "./auditPublicRelease.ts";
-import { CellState, type CellSystem } from "./CellSystem.ts";
+import { CellState, type CellSystem, type Relation } from "./CellSystem.ts";
 import { findRecoverableCells, type PublicView } from "./findRecoverableCells.ts";
 import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
 import { secondarySuppression, smallestPublished } from "./secondarySuppression.ts";
@@ -95,30 +95,52 @@ export function protectRelease(
 
 /** Hides one more cell beside each primary the independent check recovers, until none is. */
 function repairUntilSafe(system: CellSystem, states: Uint8Array, intervention: string): number {
+  let recovered: number[] = [];
   for (let round = 0; round < MAX_REPAIR_ROUNDS; round++) {
-    const recovered = findRecoverableCells(system.relations, viewOf(system, states)).filter(
+    recovered = findRecoverableCells(system.relations, viewOf(system, states)).filter(
       (cell) => states[cell] === CellState.primary,
     );
     if (recovered.length === 0) return round;
     for (const cell of recovered) {
-      for (const r of system.relationsOf(cell)) {
-        const relation = system.relations[r];
-        if (!relation) continue;
-        // Hiding a zero cannot widen a range whose other members are all ≥ 0, so non-zero first.
-        const nonZero = [...relation.parts, relation.total].filter((c) => (system.values[c] ?? 0) > 0);
-        const extra = smallestPublished(system, states, nonZero);
-        if (extra !== undefined) {
-          states[extra] = CellState.secondary;
-          break;
-        }
-      }
+      // Hiding a zero cannot widen a range whose other members are all ≥ 0, so a non-zero cell is
+      // hidden where any relation of the cell has one; otherwise a zero, which still adds an unknown.
+      const relations = system
+        .relationsOf(cell)
+        .map((r) => system.relations[r])
+        .filter((r) => r !== undefined);
+      const members = (r: Relation) => [...r.parts, r.total];
+      const extra =
+        relations
+          .map((r) =>
+            smallestPublished(
+              system,
+              states,
+              members(r).filter((c) => (system.values[c] ?? 0) > 0),
+            ),
+          )
+          .find((c) => c !== undefined) ??
+        relations.map((r) => smallestPublished(system, states, members(r))).find((c) => c !== undefined);
+      if (extra !== undefined) states[extra] = CellState.secondary;
     }
     secondarySuppression(system, states);
   }
   throw new EbiError(
     "EBI_DISCLOSURE_RECOVERABLE",
     `Secondary suppression for ${intervention} did not converge in ${MAX_REPAIR_ROUNDS} rounds.`,
-    { intervention },
+    {
+      intervention,
+      cells: recovered.slice(0, 5).map((cell) => ({
+        cell: system.keys[cell],
+        relations: system.relationsOf(cell).map((r) => {
+          const relation = system.relations[r];
+          return relation
+            ? [relation.total, ...relation.parts].map(
+                (c) => `${system.keys[c]}=${system.values[c]}:${states[c]}`,
+              )
+            : [];
+        }),
+      })),
+    },
   );
 }
 

@@ -193,9 +193,26 @@ export async function stageActivityFile(
   }
   const rowNumber = source.format === "parquet" ? "file_row_number + 1" : "row_number() OVER ()";
   const raw = `${options.table}_raw`;
+  // Codes are normalised once here, in nested selects so each expression runs once per value.
+  const codeColumns = codeColumnsOf(kind);
+  const cleaned = codeColumns
+    .map(
+      (c) =>
+        `left(upper(replace(replace(replace(replace(trim(${c}), '.', ''), '-', ''), ' ', ''), '&', '')), 4) AS t_${c}`,
+    )
+    .join(", ");
+  const normalised = codeColumns
+    .map((c) => {
+      const code = `nullif(CASE WHEN length(t_${c}) = 4 AND t_${c}[4] = 'X' THEN left(t_${c}, 3) ELSE t_${c} END, '')`;
+      return `${code} AS c_${c}, regexp_full_match(${code}, '[A-Z][0-9]{2}[0-9]?') AS ok_${c}`;
+    })
+    .join(", ");
   await runOn(
     connection,
-    `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(raw)} AS SELECT ${rowNumber} AS source_row, ${select.join(", ")} FROM ${source.from}`,
+    `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(raw)} AS
+     SELECT * EXCLUDE (${codeColumns.map((c) => `t_${c}`).join(", ")}), ${normalised} FROM (
+       SELECT *, ${cleaned} FROM (SELECT ${rowNumber} AS source_row, ${select.join(", ")} FROM ${source.from})
+     )`,
     undefined,
     `read ${file}`,
   );
@@ -205,59 +222,128 @@ export async function stageActivityFile(
   );
   if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
 
-  await runOn(
-    connection,
-    normaliseSql(kind, raw, table),
-    { today: new Date().toISOString().slice(0, 10) },
-    `normalise ${file}`,
-  );
+  const [lookupSql, normalise] = normaliseSql(kind, raw, table);
+  await runOn(connection, lookupSql, undefined, `look up codes of ${file}`);
+  await runOn(connection, normalise, { today: new Date().toISOString().slice(0, 10) }, `normalise ${file}`);
   return { file, format: source.format, rows, columns: mapped };
 }
 
 const nn = (i: number) => String(i).padStart(2, "0");
 
-/** The one statement that normalises and checks every row of the raw staging table. */
-function normaliseSql(kind: ActivityKind, raw: string, table: string): string {
+/** The diagnosis and procedure columns of a kind of extract, in position order. */
+function codeColumnsOf(kind: ActivityKind): string[] {
+  const nn2 = (i: number) => String(i).padStart(2, "0");
+  return [
+    ...Array.from({ length: kind === "apc" ? 20 : 12 }, (_, i) => `diag_${nn2(i + 1)}`),
+    ...Array.from({ length: 24 }, (_, i) => `opertn_${nn2(i + 1)}`),
+  ];
+}
+
+/** One check of a staged row: a SQL condition and, when it holds, the field, value and reason recorded. */
+interface Problem {
+  when: string;
+  field: string;
+  value: string;
+  reason: string;
+}
+
+/** The statements that look up, normalise and check every row of the raw staging table. */
+function normaliseSql(kind: ActivityKind, raw: string, table: string): [string, string] {
+  const lookups = `${table.replaceAll('"', "")}_lookups`;
   const diagCount = kind === "apc" ? 20 : 12;
   const codes = (prefix: string, count: number) =>
     Array.from({ length: count }, (_, i) => `${prefix}_${nn(i + 1)}`);
   const diagCols = codes("diag", diagCount);
   const opertnCols = codes("opertn", 24);
-  const list = (cols: string[]) =>
-    `ebi_trim_list([${cols.map((c, i) => (i === 0 ? `ebi_code(${c})` : `CASE WHEN ebi_code_ok(ebi_code(${c})) THEN ebi_code(${c}) END`)).join(", ")}])`;
+  // Blank positions stay NULL (position is meaning); only the trailing blanks are cut, by a CASE
+  // over the columns rather than a lambda, which is much cheaper per row.
+  const list = (cols: string[]) => {
+    const kept = cols.map((c, i) => (i === 0 ? `c_${c}` : `CASE WHEN ok_${c} THEN c_${c} END`));
+    const last = `CASE ${kept
+      .map((k, i) => ({ k, i }))
+      .reverse()
+      .map(({ k, i }) => `WHEN ${k} IS NOT NULL THEN ${i + 1}`)
+      .join(" ")} ELSE 0 END`;
+    return `list_slice([${kept.join(", ")}], 1, ${last})`;
+  };
   const key = kind === "apc" ? "epikey" : "attendkey";
   const startExpr =
     kind === "apc" ? "coalesce(ebi_date(epistart), ebi_date(admidate))" : "ebi_date(apptdate)";
   const ageField = kind === "apc" ? "startage" : "apptage";
-  const codeProblems = [...diagCols, ...opertnCols].flatMap((c, index) => {
+  const codeProblems: Problem[] = [...diagCols, ...opertnCols].flatMap((c, index) => {
     const primary = index === 0 || index === diagCols.length;
     return [
-      primary
-        ? `ebi_problem(ebi_code(${c}) IS NOT NULL AND NOT ebi_code_ok(ebi_code(${c})), '${c}', ${c}, 'code-invalid')`
-        : `ebi_problem(ebi_code(${c}) IS NOT NULL AND NOT ebi_code_ok(ebi_code(${c})), '${c}', ${c}, 'code-invalid-dropped')`,
-      `ebi_problem(ebi_code_fixed(${c}) AND ebi_code_ok(ebi_code(${c})), '${c}', ${c}, 'code-normalised')`,
+      {
+        when: `c_${c} IS NOT NULL AND NOT ok_${c}`,
+        field: c,
+        value: c,
+        reason: primary ? "code-invalid" : "code-invalid-dropped",
+      },
+      // Normalised beyond HES's own X filler: dots, dashes, spaces, lower case, 5th/6th characters.
+      {
+        when: `ok_${c} AND ${c} <> c_${c} AND ${c} <> c_${c} || 'X'`,
+        field: c,
+        value: c,
+        reason: "code-normalised",
+      },
     ];
   });
   const dateFields = kind === "apc" ? ["epistart", "admidate", "epiend", "disdate"] : ["apptdate"];
-  const problems = [
-    `ebi_problem(key_n IS NULL, '${key}', ${key}, 'missing-key')`,
-    `ebi_problem(key_n IS NOT NULL AND (dup_in_file OR dup_in_store), '${key}', ${key}, 'duplicate')`,
-    `ebi_problem(start_n IS NULL, '${kind === "apc" ? "epistart" : "apptdate"}', ${kind === "apc" ? "coalesce(epistart, admidate)" : "apptdate"}, 'date-invalid')`,
+  const startField = kind === "apc" ? "epistart" : "apptdate";
+  const problems: Problem[] = [
+    { when: "key_n IS NULL", field: key, value: key, reason: "missing-key" },
+    { when: "key_n IS NOT NULL AND duplicate", field: key, value: key, reason: "duplicate" },
+    {
+      when: "start_n IS NULL",
+      field: startField,
+      value: kind === "apc" ? "coalesce(epistart, admidate)" : "apptdate",
+      reason: "date-invalid",
+    },
     ...codeProblems,
-    ...dateFields.map((d) => `ebi_problem(ebi_date_alt(${d}), '${d}', ${d}, 'date-format')`),
-    `ebi_problem(age_n IS NULL, '${ageField}', ${ageField}, 'age-unknown')`,
-    `ebi_problem(sex IS NULL OR trim(sex) NOT IN ('0', '1', '2', '9'), 'sex', sex, 'sex-unknown')`,
-    `ebi_problem(nullif(trim(ethnos), '') IS NOT NULL AND upper(trim(ethnos)) NOT IN (${ethnicCodes.map((c) => `'${c}'`).join(", ")}), 'ethnos', ethnos, 'ethnos-unknown')`,
+    ...dateFields.map((d) => ({ when: `ebi_date_alt(${d})`, field: d, value: d, reason: "date-format" })),
+    { when: "age_n IS NULL", field: ageField, value: ageField, reason: "age-unknown" },
+    {
+      when: "sex IS NULL OR trim(sex) NOT IN ('0', '1', '2', '9')",
+      field: "sex",
+      value: "sex",
+      reason: "sex-unknown",
+    },
+    {
+      when: `nullif(trim(ethnos), '') IS NOT NULL AND upper(trim(ethnos)) NOT IN (${ethnicCodes.map((c) => `'${c}'`).join(", ")})`,
+      field: "ethnos",
+      value: "ethnos",
+      reason: "ethnos-unknown",
+    },
     ...(kind === "apc"
       ? [
-          `ebi_problem(admimeth IS NULL OR length(trim(admimeth)) <> 2, 'admimeth', admimeth, 'admimeth-unknown')`,
-          `ebi_problem(nullif(trim(susspellid), '') IS NULL, 'susspellid', susspellid, 'spell-derived')`,
+          {
+            when: "admimeth IS NULL OR length(trim(admimeth)) <> 2",
+            field: "admimeth",
+            value: "admimeth",
+            reason: "admimeth-unknown",
+          },
+          {
+            when: "nullif(trim(susspellid), '') IS NULL",
+            field: "susspellid",
+            value: "susspellid",
+            reason: "spell-derived",
+          },
         ]
       : []),
-    `ebi_problem(lsoa_n IS NULL, 'lsoa', lsoa, 'lsoa-missing')`,
-    `ebi_problem(lsoa_n IS NOT NULL AND imd_n IS NULL, 'lsoa', lsoa, 'lsoa-unknown')`,
-    `ebi_problem(procode_n IS NOT NULL AND NOT provider_known, 'procode', procode, 'provider-unknown')`,
-    `ebi_problem(sub_icb_o IS NOT NULL AND NOT commissioner_known, 'sub_icb', sub_icb, 'commissioner-unknown')`,
+    { when: "lsoa_n IS NULL", field: "lsoa", value: "lsoa", reason: "lsoa-missing" },
+    { when: "lsoa_n IS NOT NULL AND imd_n IS NULL", field: "lsoa", value: "lsoa", reason: "lsoa-unknown" },
+    {
+      when: "procode_n IS NOT NULL AND NOT provider_known",
+      field: "procode",
+      value: "procode",
+      reason: "provider-unknown",
+    },
+    {
+      when: "sub_icb_o IS NOT NULL AND NOT commissioner_known",
+      field: "sub_icb",
+      value: "sub_icb",
+      reason: "commissioner-unknown",
+    },
   ];
   const quarantineReasons = "['missing-key', 'duplicate', 'date-invalid', 'code-invalid']";
   const storeTable = kind === "apc" ? "apc_episodes" : "op_appointments";
@@ -281,9 +367,19 @@ function normaliseSql(kind: ActivityKind, raw: string, table: string): string {
          nullif(upper(trim(gpprac)), '') AS gpprac, procode_n AS procode,
          sub_icb_o AS sub_icb_original, coalesce(successor, sub_icb_o) AS sub_icb,
          nullif(trim(tretspef), '') AS tretspef, ${list(diagCols)} AS diag, ${list(opertnCols)} AS opertn`;
-  return `
-CREATE OR REPLACE TEMP TABLE ${table} AS
-WITH imd AS (
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(lookups)} AS
+WITH keys AS (
+  SELECT source_row, nullif(trim(${key}), '') AS key_n, nullif(upper(trim(lsoa)), '') AS lsoa_n,
+         nullif(upper(trim(procode)), '') AS procode_n, nullif(upper(trim(sub_icb)), '') AS sub_icb_o
+  FROM ${quoteIdentifier(raw)}
+), duplicates AS (
+  SELECT k.source_row FROM keys k
+  JOIN (SELECT key_n, min(source_row) AS first_row FROM keys WHERE key_n IS NOT NULL GROUP BY key_n HAVING count(*) > 1) f
+    ON f.key_n = k.key_n AND k.source_row <> f.first_row
+  UNION
+  SELECT k.source_row FROM keys k JOIN ${storeTable} s ON s.${key} = k.key_n
+), imd AS (
   SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)
 ), successors AS (
   -- follow chains of mergers (A → B → C) to the current code
@@ -293,8 +389,24 @@ WITH imd AS (
   LEFT JOIN ref_successors s3 ON s3.old_code = s2.new_code
 ), commissioners AS (
   SELECT code FROM ref_organisations WHERE level = 'sub_icb' UNION SELECT old_code FROM ref_successors
-), base AS (
-  SELECT r.*,
+)
+SELECT k.source_row, imd.imd_decile AS imd_n, s.new_code AS successor,
+  -- Unknown only against loaded reference data: with none loaded there is nothing to check against.
+  (k.procode_n IN (SELECT code FROM ref_organisations WHERE level = 'provider')
+    OR NOT EXISTS (SELECT 1 FROM ref_organisations WHERE level = 'provider')) AS provider_known,
+  (k.sub_icb_o IN (SELECT code FROM commissioners) OR NOT EXISTS (SELECT 1 FROM commissioners)) AS commissioner_known,
+  d.source_row IS NOT NULL AS duplicate
+FROM keys k
+LEFT JOIN duplicates d ON d.source_row = k.source_row
+LEFT JOIN imd ON imd.lsoa = k.lsoa_n
+LEFT JOIN successors s ON s.old_code = k.sub_icb_o
+ORDER BY k.source_row`,
+    `CREATE OR REPLACE TEMP TABLE ${table} AS
+WITH joined AS (
+  -- The lookups were computed on narrow rows and sorted like the raw rows, so a positional join
+  -- pairs them without hashing the wide rows; the error() guards that pairing.
+  SELECT r.*, l.* EXCLUDE (source_row),
+    CASE WHEN r.source_row <> l.source_row THEN error('staging rows out of step') END AS misaligned,
     nullif(trim(r.${key}), '') AS key_n,
     CASE WHEN ${startExpr} BETWEEN DATE '1990-01-01' AND $today::DATE THEN ${startExpr} END AS start_n,
     ebi_age(${ageField}) AS age_n,
@@ -303,22 +415,14 @@ WITH imd AS (
     nullif(upper(trim(r.lsoa)), '') AS lsoa_n,
     nullif(upper(trim(r.procode)), '') AS procode_n,
     nullif(upper(trim(r.sub_icb)), '') AS sub_icb_o
-  FROM ${quoteIdentifier(raw)} r
-), joined AS (
-  SELECT b.*, imd.imd_decile AS imd_n, s.new_code AS successor,
-    -- Unknown only against loaded reference data: with none loaded there is nothing to check against.
-    (b.procode_n IN (SELECT code FROM ref_organisations WHERE level = 'provider')
-      OR NOT EXISTS (SELECT 1 FROM ref_organisations WHERE level = 'provider')) AS provider_known,
-    (b.sub_icb_o IN (SELECT code FROM commissioners) OR NOT EXISTS (SELECT 1 FROM commissioners)) AS commissioner_known,
-    coalesce(row_number() OVER (PARTITION BY b.key_n ORDER BY b.source_row) > 1, false) AS dup_in_file,
-    (b.key_n IN (SELECT ${key} FROM ${storeTable})) AS dup_in_store
-  FROM base b
-  LEFT JOIN imd ON imd.lsoa = b.lsoa_n
-  LEFT JOIN successors s ON s.old_code = b.sub_icb_o
+  FROM ${quoteIdentifier(raw)} r POSITIONAL JOIN ${quoteIdentifier(lookups)} l
 ), checked AS (
-  SELECT *, list_filter([${problems.join(",\n    ")}], p -> p IS NOT NULL) AS problems FROM joined
+  SELECT *, CASE WHEN ${problems.map((p) => `coalesce(${p.when}, false)`).join(" OR ")}
+    THEN list_filter([${problems.map((p) => `ebi_problem(${p.when}, '${p.field}', ${p.value}, '${p.reason}')`).join(",\n    ")}], p -> p IS NOT NULL)
+    ELSE [] END AS problems FROM joined
 )
 SELECT source_row, ${outputs}, problems,
   len(list_filter(problems, p -> list_contains(${quarantineReasons}, p.reason))) > 0 AS quarantined
-FROM checked`;
+FROM checked`,
+  ];
 }

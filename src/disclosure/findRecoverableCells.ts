@@ -123,7 +123,7 @@ function addScaled(target: Map<number, number>, source: Map<number, number>, fac
 }
 
 function track(index: Map<number, Set<number>>, cell: number, pivot: number): void {
-  let set = index.get(cell);
-  if (!set) index.set(cell, (set = new Set()));
-  set.add(pivot);
+  const set = index.get(cell);
+  if (set) set.add(pivot);
+  else index.set(cell, new Set([pivot]));
 }

@@ -156,8 +156,8 @@ export function groupByIntervention(
 > {
   const groups = new Map<string, { monthly: MonthlyRow[]; baselines: BaselineRow[]; equity: EquityRow[] }>();
   const of = (id: string) => {
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { monthly: [], baselines: [], equity: [] }));
+    const group = groups.get(id) ?? { monthly: [], baselines: [], equity: [] };
+    groups.set(id, group);
     return group;
   };
   for (const row of tables.monthly) of(row.intervention_id).monthly.push(row);

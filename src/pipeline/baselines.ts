@@ -111,9 +111,9 @@ export function interventionFigures(
     const map = new Map<string, T[]>();
     for (const row of rows) {
       const k = `${row.level}|${row.org_code}`;
-      let list = map.get(k);
-      if (!list) map.set(k, (list = []));
-      list.push(row);
+      const list = map.get(k);
+      if (list) list.push(row);
+      else map.set(k, [row]);
     }
     return map;
   };

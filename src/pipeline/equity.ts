@@ -150,16 +150,16 @@ export function equityRows(input: {
   const strataByOrg = new Map<string, StratumCount[]>();
   for (const s of input.strata) {
     const k = `${s.level}|${s.org_code}`;
-    let list = strataByOrg.get(k);
-    if (!list) strataByOrg.set(k, (list = []));
-    list.push(s);
+    const list = strataByOrg.get(k);
+    if (list) list.push(s);
+    else strataByOrg.set(k, [s]);
   }
   const popByOrg = new Map<string, PopulationCount[]>();
   for (const p of input.population) {
     const k = `${p.level}|${p.org_code}`;
-    let list = popByOrg.get(k);
-    if (!list) popByOrg.set(k, (list = []));
-    list.push(p);
+    const list = popByOrg.get(k);
+    if (list) list.push(p);
+    else popByOrg.set(k, [p]);
   }
   const groups = equityGroups();
   const rows: EquityRow[] = [];

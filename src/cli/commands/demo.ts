@@ -1,7 +1,9 @@
 import type { Command } from "commander";
+import { qualitySummary } from "../../activity/index.ts";
 import { generateDemo } from "../../demo/generateDemo.ts";
+import { loadDemo } from "../../demo/loadDemo.ts";
 import { EbiError } from "../../errors/index.ts";
-import { resolveWorkspace } from "../../store/index.ts";
+import { openStore, resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 import { terminalEffects } from "../terminalEffects.ts";
 
@@ -60,5 +62,33 @@ export function registerDemo(program: Command): void {
           );
         },
       ),
+    );
+  demo
+    .command("load")
+    .description("load a generated demo folder into the store: reference files, then activity")
+    .option("--dir <dir>", "the demo folder (default: the workspace's demo folder)")
+    .option("--reference-only", "load the reference files only")
+    .action(
+      action(async (options: { dir?: string; referenceOnly?: boolean }) => {
+        const workspace = resolveWorkspace();
+        const db = await openStore(workspace.storePath);
+        try {
+          const summaries = await loadDemo(
+            db,
+            options.dir ?? workspace.demoDir,
+            workspace.reportsDir,
+            terminalEffects(),
+            {
+              referenceOnly: options.referenceOnly,
+            },
+          );
+          for (const s of summaries)
+            process.stdout.write(
+              s.quality ? `${qualitySummary(s.quality)}\n` : `${s.file}: already loaded; nothing added\n`,
+            );
+        } finally {
+          db.close();
+        }
+      }),
     );
 }

@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+export interface LoadResult {
+  route: string;
+  connections: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+const cli = fileURLToPath(new URL("../bin/ebi.js", import.meta.url));
+
+/** Starts `ebi serve` on `port` over the workspace `home`; resolves once it answers, with the start time (s). */
+export async function startServer(
+  home: string,
+  port: number,
+): Promise<{ child: ChildProcess; seconds: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, "--home", home, "serve", "--port", String(port)], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`ebi serve exited ${child.exitCode}: ${stderr.slice(-2000)}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return { child, seconds: (performance.now() - started) / 1000 };
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - started > 60_000) throw new Error("ebi serve did not answer within 60 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Loads one URL with autocannon for `seconds` at `connections`; latencies in ms, from every response. */
+export async function loadRoute(url: string, connections: number, seconds: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections, duration: seconds, pipelining: 1 }, (error, done) =>
+      error ? reject(error) : resolve(done),
+    );
+    // autocannon's summary has no p95, so percentiles are taken from every response's own time.
+    instance.on("response", (_client, _status, _bytes, ms) => {
+      latencies.push(ms);
+    });
+  });
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  const parsed = new URL(url);
+  return {
+    route: parsed.pathname + parsed.search,
+    connections,
+    requestsPerSecond: result.requests.average,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    errors: result.errors + result.non2xx,
+  };
+}

@@ -1,0 +1,98 @@
+import type { Command } from "commander";
+import { EbiError } from "../../errors/index.ts";
+import { build, type NationalFigure } from "../../pipeline/build.ts";
+import { readCostTable } from "../../pipeline/costs.ts";
+import { openStore, resolveWorkspace } from "../../store/index.ts";
+import { action } from "../action.ts";
+import { terminalEffects } from "../terminalEffects.ts";
+
+const month = (value: string) => {
+  if (!/^\d{4}-\d{2}$/.test(value))
+    throw new EbiError("EBI_USAGE", `Expected a month YYYY-MM, not ${JSON.stringify(value)}.`);
+  return `${value}-01`;
+};
+
+/** The national table `ebi build` prints: baseline, goal, opportunity and latest 12 months. */
+export function nationalTable(rows: readonly NationalFigure[]): string {
+  const n = (v: number) => Math.round(v).toLocaleString("en-GB").padStart(9);
+  const lines = [
+    `${"intervention".padEnd(58)} ${"baseline".padStart(9)} ${"goal".padStart(9)} ${"reduce by".padStart(9)} ${"latest 12m".padStart(10)}`,
+  ];
+  for (const r of rows)
+    lines.push(
+      `${r.name.slice(0, 58).padEnd(58)} ${n(r.baseline)} ${n(r.goal)} ${n(r.opportunity)} ${n(r.latest).padStart(10)}`,
+    );
+  return lines.join("\n");
+}
+
+/** `ebi build`: classify loaded activity and write (and publish) a release. */
+export function registerBuild(program: Command): void {
+  program
+    .command("build")
+    .description("classify loaded activity, compute baselines, goals and equity, and write a release")
+    .option("--rules <sets>", "rule sets: shipped ids or files, comma-separated", "ebi-list-1,ebi-list-2")
+    .option("--baseline-list1 <from:to>", "List 1 baseline months, e.g. 2017-04:2018-03")
+    .option("--baseline-list2 <from:to>", "List 2 baseline months, e.g. 2018-04:2019-03")
+    .option(
+      "--goal-percentile <p>",
+      "commissioners above this percentile of baseline rates come down to it",
+      "25",
+    )
+    .option("--costs <file>", "cost table JSON ({source, table: {id|slug|list: £}})")
+    .option("--threshold <n>", "public counts from 1 to this are redacted", "5")
+    .option("--no-publish", "write the release without publishing it")
+    .action(
+      action(
+        async (options: {
+          rules: string;
+          baselineList1?: string;
+          baselineList2?: string;
+          goalPercentile: string;
+          costs?: string;
+          threshold: string;
+          publish: boolean;
+        }) => {
+          const period = (value?: string) => {
+            if (!value) return undefined;
+            const [from, to] = value.split(":");
+            if (!from || !to)
+              throw new EbiError("EBI_USAGE", `Expected FROM:TO months, not ${JSON.stringify(value)}.`);
+            return { start: month(from), end: month(to) };
+          };
+          const baselines: Record<string, { start: string; end: string }> = {};
+          const b1 = period(options.baselineList1);
+          const b2 = period(options.baselineList2);
+          if (b1) baselines["List 1"] = b1;
+          if (b2) baselines["List 2"] = b2;
+          const percentile = Number(options.goalPercentile);
+          const threshold = Number(options.threshold);
+          if (!(percentile > 0 && percentile < 100))
+            throw new EbiError("EBI_USAGE", "--goal-percentile must be between 0 and 100.");
+          if (!(Number.isInteger(threshold) && threshold >= 0))
+            throw new EbiError("EBI_USAGE", "--threshold must be a whole number ≥ 0.");
+          const workspace = resolveWorkspace();
+          const db = await openStore(workspace.storePath);
+          try {
+            const result = await build(
+              db,
+              {
+                ruleSetIds: options.rules.split(",").map((s) => s.trim()),
+                releasesDir: workspace.releasesDir,
+                baselines,
+                goalPercentile: percentile,
+                costs: options.costs ? readCostTable(options.costs) : undefined,
+                threshold,
+                publish: options.publish,
+              },
+              terminalEffects(),
+            );
+            process.stdout.write(
+              `${nationalTable(result.national)}\n\nRelease ${result.releaseId} written to ${result.dir}${result.published ? " and published" : ""}.\n`,
+            );
+          } finally {
+            db.close();
+          }
+        },
+      ),
+    );
+}

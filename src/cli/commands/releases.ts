@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+import { listReleases, publishRelease, rollbackRelease } from "../../release/releaseFiles.ts";
+import { resolveWorkspace } from "../../store/index.ts";
+import { action } from "../action.ts";
+
+/** `ebi releases list|publish|rollback`. */
+export function registerReleases(program: Command): void {
+  const releases = program.command("releases").description("list, publish and roll back releases");
+  releases
+    .command("list")
+    .description("every complete release, newest first; * marks the published one")
+    .action(
+      action(() => {
+        const all = listReleases(resolveWorkspace().releasesDir);
+        if (all.length === 0) process.stdout.write("No releases yet: run `ebi build`.\n");
+        for (const r of all) {
+          const sets = r.manifest.rule_sets.map((s) => `${s.id}@${s.version}`).join(", ");
+          process.stdout.write(
+            `${r.current ? "*" : " "} ${r.id}  built ${r.manifest.built_at}  ${sets}${r.manifest.synthetic ? "  (synthetic)" : ""}\n`,
+          );
+        }
+      }),
+    );
+  releases
+    .command("publish")
+    .description("make a release the one the server publishes (one atomic switch)")
+    .argument("<id>", "release id")
+    .action(
+      action((id: string) => {
+        publishRelease(resolveWorkspace().releasesDir, id);
+        process.stdout.write(`Published ${id}.\n`);
+      }),
+    );
+  releases
+    .command("rollback")
+    .description("publish the release that was published before the current one")
+    .action(
+      action(() => {
+        process.stdout.write(`Published ${rollbackRelease(resolveWorkspace().releasesDir)} again.\n`);
+      }),
+    );
+}

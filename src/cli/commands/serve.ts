@@ -1,0 +1,37 @@
+import type { Command } from "commander";
+import { readRelease } from "../../release/readRelease.ts";
+import { buildApp } from "../../server/app.ts";
+import { resolveWorkspace } from "../../store/index.ts";
+import { action } from "../action.ts";
+
+/** Starts the service on a release; resolves with the address once listening. */
+export async function serveRelease(options: {
+  port: number;
+  host: string;
+  release?: string;
+}): Promise<string> {
+  const release = await readRelease(resolveWorkspace().releasesDir, options.release);
+  const app = await buildApp({ release });
+  const address = await app.listen({ port: options.port, host: options.host });
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => void app.close().then(() => process.exit(0)));
+  process.stdout.write(
+    `EBI Insight is serving release ${release.id} at ${address.replace("127.0.0.1", "localhost")}${release.manifest.synthetic ? " (synthetic demo data)" : ""}\n`,
+  );
+  return address;
+}
+
+/** `ebi serve`: the dashboard and API over an existing release. */
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the published release (or --release ID): dashboard at / and API at /api/v1")
+    .option("--port <n>", "port (default $PORT or 3000)", process.env.PORT ?? "3000")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--release <id>", "serve this release instead of the published one")
+    .action(
+      action(async (options: { port: string; host: string; release?: string }) => {
+        await serveRelease({ port: Number(options.port), host: options.host, release: options.release });
+      }),
+    );
+}

@@ -1,0 +1,109 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { errorCodes, isEbiError } from "../errors/index.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import { registerApiRoutes } from "./apiRoutes.ts";
+import { registerPages } from "./pages/registerPages.ts";
+
+const require = createRequire(import.meta.url);
+const nhsukDist = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist", "nhsuk");
+
+export interface AppOptions {
+  release: LoadedRelease;
+  logger?: boolean;
+}
+
+/** The service: NHS.UK-styled pages and the /api/v1 API over one published release. */
+export async function buildApp({ release, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { "script-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"] },
+    },
+  });
+  await app.register(rateLimit, { max: 100_000, timeWindow: "1 minute" });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "EBI Insight API",
+        version: "1",
+        description: `Evidence-Based Interventions figures from the published release (${release.id}). Public side only: counts of 1 to 5 and figures that would reveal them are redacted.`,
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  await app.register(fastifyStatic, { root: nhsukDist, prefix: "/assets/nhsuk/", decorateReply: false });
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const api = request.url.startsWith("/api/");
+    const validation = (
+      error as {
+        validation?: { instancePath?: string; params?: { missingProperty?: string }; message?: string }[];
+      }
+    ).validation;
+    let status = 500;
+    let title = "Internal error";
+    let detail = "Something went wrong; it has been logged.";
+    let parameter: string | undefined;
+    if (validation) {
+      status = 400;
+      title = "Invalid parameter";
+      const first = validation[0];
+      parameter = first?.params?.missingProperty ?? first?.instancePath?.replace(/^\//, "") ?? undefined;
+      detail = `${parameter ? `Parameter \`${parameter}\`: ` : ""}${first?.message ?? (error as Error).message}`;
+    } else if (isEbiError(error)) {
+      status = error.status;
+      title = errorCodes[error.code].title;
+      detail = error.message;
+    } else request.log.error(error);
+    if (api || !request.headers.accept?.includes("text/html")) {
+      return reply
+        .code(status)
+        .type("application/problem+json")
+        .send({
+          type: `https://ebi-insight.example/errors/${status}`,
+          title,
+          status,
+          detail,
+          instance: request.url,
+          ...(parameter ? { parameter } : {}),
+        });
+    }
+    return reply
+      .code(status)
+      .type("text/html")
+      .send(
+        `<!doctype html><html lang="en"><title>${title}</title><h1>${title}</h1><p>${detail.replaceAll("<", "&lt;")}</p><p><a href="/">EBI Insight</a></p></html>`,
+      );
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .type(request.url.startsWith("/api/") ? "application/problem+json" : "text/html")
+      .send(
+        request.url.startsWith("/api/")
+          ? {
+              type: "https://ebi-insight.example/errors/404",
+              title: "Not found",
+              status: 404,
+              detail: `No route ${request.url}`,
+              instance: request.url,
+            }
+          : `<!doctype html><html lang="en"><title>Page not found</title><h1>Page not found</h1><p><a href="/">EBI Insight</a></p></html>`,
+      );
+  });
+
+  app.get("/healthz", async () => ({ status: "ok", release: release.id }));
+  registerApiRoutes(app, release);
+  registerPages(app, release);
+  return app;
+}

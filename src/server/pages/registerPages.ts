@@ -1,0 +1,179 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { EbiError } from "../../errors/index.ts";
+import type { LoadedRelease } from "../../release/readRelease.ts";
+import { equityChart } from "../../web/charts/equityChart.ts";
+import { funnelChart } from "../../web/charts/funnelChart.ts";
+import { spcChart } from "../../web/charts/spcChart.ts";
+import { createRenderer, staticDir } from "../../web/renderer.ts";
+import { type EquityDimension, equityDimensions, equitySummary } from "../queries/equity.ts";
+import { commissionerFunnel } from "../queries/funnel.ts";
+import { ancestry, findOrganisation, searchOrganisations } from "../queries/organisations.ts";
+import { interventionSummaries } from "../queries/overview.ts";
+import { spcSeries } from "../queries/spc.ts";
+import { dataQualityPage, downloadsPage, methodsPage } from "./staticPages.ts";
+
+const dimensionText: Record<EquityDimension, string> = {
+  imd_quintile: "Deprivation (IMD quintile)",
+  imd_decile: "Deprivation (IMD decile)",
+  ethnic_group: "Ethnic group",
+  age_band: "Age band",
+  sex: "Sex",
+};
+
+/** The dashboard's pages, server-rendered; each rendered page is kept per URL (a release never changes). */
+export function registerPages(app: FastifyInstance, release: LoadedRelease): void {
+  const env = createRenderer();
+  const cache = new Map<string, string>();
+  const css = readFileSync(join(staticDir, "ebi.css"), "utf8");
+  const page = (reply: FastifyReply, key: string, render: () => string) => {
+    let html = cache.get(key);
+    if (html === undefined) {
+      html = render();
+      if (cache.size < 5000) cache.set(key, html);
+    }
+    return reply.type("text/html; charset=utf-8").header("cache-control", "public, max-age=300").send(html);
+  };
+  const view = (template: string, context: Record<string, unknown>) =>
+    env.render(template, { release, ...context });
+  const crumbsFor = (org: ReturnType<typeof findOrganisation>) =>
+    ancestry(release, org).map((o) => ({
+      href: o.level === "england" ? "/" : `/organisations/${o.org_code}`,
+      text: o.name,
+    }));
+
+  app.get("/static/ebi.css", (_request, reply) =>
+    reply.type("text/css").header("cache-control", "public, max-age=3600").send(css),
+  );
+
+  app.get("/", (request, reply) =>
+    page(reply, request.url, () => {
+      const org = findOrganisation(release, "ENG");
+      return view("overview.njk", {
+        title: "England overview",
+        heading: "Evidence-Based Interventions: England",
+        active: "overview",
+        org,
+        children: release.childrenOf.get("ENG") ?? [],
+        rows: interventionSummaries(release, "england", "ENG"),
+      });
+    }),
+  );
+
+  app.get<{ Params: { code: string } }>("/organisations/:code", (request, reply) =>
+    page(reply, request.url, () => {
+      const org = findOrganisation(release, request.params.code);
+      const parent =
+        org.parent_code && org.level !== "provider" ? findOrganisation(release, org.parent_code) : null;
+      return view("overview.njk", {
+        title: org.name,
+        heading: org.name,
+        org,
+        parent,
+        children: release.childrenOf.get(org.org_code)?.filter((c) => c.level !== "provider") ?? [],
+        crumbs: crumbsFor(org).slice(0, -1),
+        rows: interventionSummaries(release, org.level, org.org_code),
+      });
+    }),
+  );
+
+  app.get<{ Params: { set: string; slug: string }; Querystring: { org?: string } }>(
+    "/interventions/:set/:slug",
+    (request, reply) =>
+      page(reply, request.url, () => {
+        const id = `${request.params.set}/${request.params.slug}`;
+        const intervention = release.interventionOf.get(id);
+        if (!intervention) throw new EbiError("EBI_NOT_FOUND", `No intervention ${id}.`);
+        const org = findOrganisation(release, request.query.org ?? "ENG");
+        const spc = spcSeries(release, id, org.level, org.org_code);
+        const funnel = commissionerFunnel(release, id);
+        return view("intervention.njk", {
+          title: intervention.name,
+          intervention,
+          org,
+          crumbs: [...crumbsFor(org)],
+          baseline: release.baselineOf.get(`${id}|${org.level}|${org.org_code}`) ?? {},
+          spc,
+          spcSvg: spc.chart
+            ? spcChart(spc, `Monthly spells of ${intervention.name}, ${org.name}, with control limits`)
+            : "",
+          funnel,
+          funnelSvg: funnel.points.length
+            ? funnelChart(
+                funnel.points,
+                funnel.limits,
+                funnel.target,
+                `Funnel plot of sub-ICB standardised rates for ${intervention.name}`,
+              )
+            : "",
+          variation: release.variation.find((v) => v.intervention_id === id),
+        });
+      }),
+  );
+
+  app.get<{ Querystring: { intervention?: string; org?: string; dimension?: string; period?: string } }>(
+    "/equity",
+    (request, reply) =>
+      page(reply, request.url, () => {
+        const measurable = release.interventions.filter((i) => i.measurable);
+        const intervention = release.interventionOf.get(request.query.intervention ?? "") ?? measurable[0];
+        if (!intervention) throw new EbiError("EBI_NOT_FOUND", "No measurable intervention in this release.");
+        const org = findOrganisation(release, request.query.org || "ENG");
+        const dimension = (equityDimensions as readonly string[]).includes(request.query.dimension ?? "")
+          ? (request.query.dimension as EquityDimension)
+          : "imd_quintile";
+        const period = request.query.period === "baseline" ? "baseline" : "latest";
+        const summary = equitySummary(
+          release,
+          intervention.intervention_id,
+          org.level,
+          org.org_code,
+          period,
+          dimension,
+        );
+        return view("equity.njk", {
+          title: `Equity: ${intervention.name}`,
+          active: "equity",
+          crumbs: crumbsFor(org),
+          intervention,
+          interventions: measurable,
+          org,
+          dimension,
+          period,
+          dimensions: equityDimensions.map((d) => ({ value: d, text: dimensionText[d] })),
+          dimensionText: dimensionText[dimension],
+          summary,
+          baselineByCode: Object.fromEntries(summary.baselineRows.map((r) => [r.group_code, r])),
+          svg: equityChart(
+            summary.rows,
+            `${dimensionText[dimension]}: rates of ${intervention.name}, ${org.name}`,
+          ),
+        });
+      }),
+  );
+
+  app.get<{ Querystring: { q?: string } }>("/search", (request, reply) =>
+    page(reply, request.url, () => {
+      const q = (request.query.q ?? "").slice(0, 100);
+      const results = searchOrganisations(release, q);
+      return view("search.njk", { title: "Find an organisation", q, results });
+    }),
+  );
+
+  app.get("/methods", (request, reply) =>
+    page(reply, request.url, () =>
+      view("page.njk", { title: "Methods", active: "methods", body: methodsPage(release) }),
+    ),
+  );
+  app.get("/data-quality", (request, reply) =>
+    page(reply, request.url, () =>
+      view("page.njk", { title: "Data quality", active: "data-quality", body: dataQualityPage(release) }),
+    ),
+  );
+  app.get("/downloads", (request, reply) =>
+    page(reply, request.url, () =>
+      view("page.njk", { title: "Downloads", active: "downloads", body: downloadsPage(release) }),
+    ),
+  );
+}

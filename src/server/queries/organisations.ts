@@ -1,0 +1,41 @@
+import { EbiError } from "../../errors/index.ts";
+import type { LoadedRelease } from "../../release/readRelease.ts";
+import type { OrganisationRow, OrgLevel } from "../../release/tables.ts";
+
+const levelOrder: OrgLevel[] = ["england", "region", "icb", "sub_icb", "provider"];
+
+/** An organisation by code (any case), preferring commissioner levels when a code is at two. */
+export function findOrganisation(release: LoadedRelease, code: string, level?: OrgLevel): OrganisationRow {
+  const wanted = code.toUpperCase();
+  for (const l of level ? [level] : levelOrder) {
+    const org = release.organisationOf.get(`${l}|${wanted}`) ?? release.organisationOf.get(`${l}|${code}`);
+    if (org) return org;
+  }
+  throw new EbiError("EBI_NOT_FOUND", `No organisation ${JSON.stringify(code)} in release ${release.id}.`, {
+    code,
+  });
+}
+
+/** Organisations whose name contains `q` or whose code is `q`, commissioners first, at most `limit`. */
+export function searchOrganisations(release: LoadedRelease, q: string, limit = 50): OrganisationRow[] {
+  const needle = q.trim().toLowerCase();
+  if (!needle) return [];
+  return release.organisations
+    .filter((o) => o.org_code.toLowerCase() === needle || o.name.toLowerCase().includes(needle))
+    .sort((a, b) => levelOrder.indexOf(a.level) - levelOrder.indexOf(b.level) || a.name.localeCompare(b.name))
+    .slice(0, limit);
+}
+
+/** The chain from England down to `org` (for breadcrumbs). */
+export function ancestry(release: LoadedRelease, org: OrganisationRow): OrganisationRow[] {
+  const chain: OrganisationRow[] = [org];
+  let current = org;
+  while (current.parent_code && current.level !== "provider") {
+    const parent = findOrganisation(release, current.parent_code);
+    chain.unshift(parent);
+    current = parent;
+  }
+  if (chain[0]?.level !== "england" && org.level !== "provider")
+    chain.unshift(findOrganisation(release, "ENG"));
+  return chain;
+}

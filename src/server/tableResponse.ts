@@ -1,0 +1,105 @@
+import ExcelJS from "exceljs";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { LoadedRelease } from "../release/readRelease.ts";
+
+/** The marker a redacted figure carries in CSV and spreadsheets (never 0). */
+export const REDACTED = "[c]";
+export const redactionNote =
+  "[c] = hidden: a count of 1 to 5, a count that would let one be worked out, or a figure computed from one (NHS disclosure control).";
+
+export type TableFormat = "json" | "csv" | "xlsx";
+
+/** The format asked for: a `.csv`/`.xlsx` suffix first, then the Accept header; JSON by default. */
+export function requestedFormat(request: FastifyRequest): TableFormat {
+  const path = request.url.split("?")[0] ?? "";
+  if (path.endsWith(".csv")) return "csv";
+  if (path.endsWith(".xlsx")) return "xlsx";
+  const accept = request.headers.accept ?? "";
+  if (accept.includes("text/csv")) return "csv";
+  if (accept.includes("spreadsheetml")) return "xlsx";
+  return "json";
+}
+
+const cell = (row: Record<string, unknown>, column: string): string | number | boolean => {
+  const value = row[column];
+  if (value === null || value === undefined) return row.suppressed ? REDACTED : "";
+  if (Array.isArray(value)) return value.join(";");
+  return value as string | number | boolean;
+};
+
+const csvField = (value: string | number | boolean) => {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** Rows as CSV text: a header row of column names, redacted figures as [c]. */
+export function toCsv(rows: readonly object[], columns: readonly string[]): string {
+  const lines = [columns.join(",")];
+  for (const row of rows)
+    lines.push(columns.map((c) => csvField(cell(row as Record<string, unknown>, c))).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+/** Rows as an .xlsx workbook: a data sheet and a notes sheet naming the release, source and redaction. */
+export async function toXlsx(
+  rows: readonly object[],
+  columns: readonly string[],
+  release: LoadedRelease,
+  title: string,
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "EBI Insight";
+  const sheet = workbook.addWorksheet("data");
+  sheet.addRow([...columns]).font = { bold: true };
+  for (const row of rows) sheet.addRow(columns.map((c) => cell(row as Record<string, unknown>, c)));
+  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  const notes = workbook.addWorksheet("notes");
+  notes.addRows([
+    ["Table", title],
+    ["Release", release.id],
+    ["Built", release.manifest.built_at],
+    ["Rule sets", release.manifest.rule_sets.map((s) => `${s.id} ${s.version}`).join(", ")],
+    ["Data period", `${release.manifest.periods.data_start} to ${release.manifest.periods.data_end}`],
+    ["Redaction", redactionNote],
+    ...(release.manifest.synthetic
+      ? [["Synthetic", "These figures are made from synthetic demonstration data, not real activity."]]
+      : []),
+  ]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Sends rows in the format asked for, with the release's ETag (304 when the client has it). */
+export async function sendTable(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  release: LoadedRelease,
+  input: {
+    name: string;
+    columns: readonly string[];
+    rows: readonly object[];
+    body?: Record<string, unknown>;
+  },
+): Promise<unknown> {
+  const format = requestedFormat(request);
+  const etag = `W/"${release.id}-${format}"`;
+  reply.header("etag", etag).header("cache-control", "public, max-age=300");
+  if (request.headers["if-none-match"] === etag) return reply.code(304).send();
+  if (format === "csv") {
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", `attachment; filename="${input.name}.csv"`)
+      .send(toCsv(input.rows, input.columns));
+  }
+  if (format === "xlsx") {
+    return reply
+      .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+      .header("content-disposition", `attachment; filename="${input.name}.xlsx"`)
+      .send(await toXlsx(input.rows, input.columns, release, input.name));
+  }
+  return reply.send({
+    release: release.id,
+    redaction: redactionNote,
+    ...(input.body ?? {}),
+    items: input.rows,
+  });
+}

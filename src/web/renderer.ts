@@ -1,0 +1,69 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import nunjucks from "nunjucks";
+
+const require = createRequire(import.meta.url);
+const templates = join(dirname(fileURLToPath(import.meta.url)), "templates");
+const nhsuk = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist");
+
+const iconText: Record<string, string> = {
+  common: "Common cause: no significant change",
+  "improvement-low": "Improvement: lower activity",
+  "improvement-high": "Improvement: higher",
+  "concern-high": "Concern: higher activity",
+  "concern-low": "Concern: lower",
+  "neutral-high": "Special cause: higher",
+  "neutral-low": "Special cause: lower",
+  pass: "Consistently meeting the goal",
+  fail: "Consistently missing the goal",
+  "hit-and-miss": "Hit and miss against the goal",
+};
+const levelNames: Record<string, string> = {
+  england: "England",
+  region: "NHS region",
+  icb: "ICB",
+  sub_icb: "sub-ICB location",
+  provider: "provider",
+};
+
+/** The page renderer: NHS.UK frontend templates plus the product's, with number formatting filters. */
+export function createRenderer(): nunjucks.Environment {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([templates, nhsuk], { noCache: false }),
+    {
+      autoescape: true,
+      throwOnUndefined: false,
+    },
+  );
+  env.addFilter("blank", (v: unknown) => v === null || v === undefined);
+  env.addFilter("num", (v: number | null) =>
+    v === null || v === undefined ? "" : Math.round(v).toLocaleString("en-GB"),
+  );
+  env.addFilter("dp", (v: number | null, places: number) =>
+    v === null || v === undefined || !Number.isFinite(v)
+      ? "–"
+      : v.toLocaleString("en-GB", { minimumFractionDigits: places, maximumFractionDigits: places }),
+  );
+  env.addFilter("iconText", (v: string | null) => (v ? (iconText[v] ?? v) : "–"));
+  env.addFilter("iconClass", (v: string) =>
+    v.startsWith("improvement")
+      ? "improvement"
+      : v.startsWith("concern")
+        ? "concern"
+        : v.startsWith("neutral")
+          ? "neutral"
+          : v,
+  );
+  env.addFilter("levelName", (v: string) => levelNames[v] ?? v);
+  env.addFilter("monthName", (v: string) =>
+    new Date(`${v}T00:00:00Z`).toLocaleDateString("en-GB", {
+      month: "short",
+      year: "numeric",
+      timeZone: "UTC",
+    }),
+  );
+  return env;
+}
+
+export const staticDir = join(dirname(fileURLToPath(import.meta.url)), "static");

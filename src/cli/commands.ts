@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { registerBuild } from "./commands/build.ts";
+import { registerClassify } from "./commands/classify.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerDocs } from "./commands/docs.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { registerReference } from "./commands/reference.ts";
 import { registerReleases } from "./commands/releases.ts";
+import { registerRules } from "./commands/rules.ts";
 import { registerServe } from "./commands/serve.ts";
 import { registerStart } from "./commands/start.ts";
 
@@ -17,6 +19,8 @@ export const commandRegistrations: ReadonlyArray<(program: Command) => void> = [
   registerDemo,
   registerReference,
   registerIngest,
+  registerRules,
+  registerClassify,
   registerBuild,
   registerReleases,
   registerServe,

@@ -1,6 +1,17 @@
 /** Rule sets as data, compiled to SQL (see docs/rules.md). */
 export { cancerCategories, compileCondition, interventionSql } from "./compileCondition.ts";
 export { conditionWords, describeRule } from "./describeRule.ts";
+export { type Explanation, explainEpisode } from "./explainEpisode.ts";
+export { classificationSqlScript, codeListCsv, codeListRows, codeListXlsx } from "./exportRuleSet.ts";
+export {
+  type FixtureEpisode,
+  icd10Catalogue,
+  type LintFinding,
+  lintRule,
+  lintRuleSet,
+  opcsQualifierCodes,
+  type RuleFixture,
+} from "./lintRuleSet.ts";
 export {
   loadRuleSets,
   type ResolvedIntervention,
@@ -9,5 +20,6 @@ export {
   shippedRuleSetIds,
   shippedSetsDir,
 } from "./loadRuleSets.ts";
+export { type FixtureResult, readFixtures, runFixtures } from "./runFixtures.ts";
 export type { CodeClause, Condition, InterventionRule, RuleSetFile } from "./schema.ts";
 export { classificationSql, type FlagOptions, writeEpisodeFlags } from "./writeEpisodeFlags.ts";

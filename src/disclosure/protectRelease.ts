@@ -9,7 +9,7 @@ import type {
   VariationRow,
 } from "../release/tables.ts";
 import { auditPublicRelease } from "./auditPublicRelease.ts";
-import { CellState, type CellSystem, type Relation } from "./CellSystem.ts";
+import { CellState, type CellSystem } from "./CellSystem.ts";
 import { findRecoverableCells, type PublicView } from "./findRecoverableCells.ts";
 import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
 import { secondarySuppression, smallestPublished } from "./secondarySuppression.ts";
@@ -102,24 +102,7 @@ function repairUntilSafe(system: CellSystem, states: Uint8Array, intervention: s
     );
     if (recovered.length === 0) return round;
     for (const cell of recovered) {
-      // Hiding a zero cannot widen a range whose other members are all ≥ 0, so a non-zero cell is
-      // hidden where any relation of the cell has one; otherwise a zero, which still adds an unknown.
-      const relations = system
-        .relationsOf(cell)
-        .map((r) => system.relations[r])
-        .filter((r) => r !== undefined);
-      const members = (r: Relation) => [...r.parts, r.total];
-      const extra =
-        relations
-          .map((r) =>
-            smallestPublished(
-              system,
-              states,
-              members(r).filter((c) => (system.values[c] ?? 0) > 0),
-            ),
-          )
-          .find((c) => c !== undefined) ??
-        relations.map((r) => smallestPublished(system, states, members(r))).find((c) => c !== undefined);
+      const extra = nearestPublished(system, states, cell);
       if (extra !== undefined) states[extra] = CellState.secondary;
     }
     secondarySuppression(system, states);
@@ -142,6 +125,39 @@ function repairUntilSafe(system: CellSystem, states: Uint8Array, intervention: s
       })),
     },
   );
+}
+
+/**
+ * The published cell to hide next to protect `cell`: the smallest non-zero one in the cell's own
+ * relations, else in relations reached through hidden cells (a value can be pinned through a chain
+ * of hidden totals), else a zero, which still adds an unknown. Hiding a zero cannot widen a range
+ * whose other members are all ≥ 0, so non-zero cells come first.
+ */
+function nearestPublished(system: CellSystem, states: Uint8Array, cell: number): number | undefined {
+  for (const nonZeroOnly of [true, false]) {
+    const seen = new Set<number>([cell]);
+    let frontier = [cell];
+    for (let depth = 0; depth < 6 && frontier.length > 0; depth++) {
+      const next: number[] = [];
+      for (const current of frontier) {
+        for (const r of system.relationsOf(current)) {
+          const relation = system.relations[r];
+          if (!relation) continue;
+          const members = [...relation.parts, relation.total];
+          const candidates = nonZeroOnly ? members.filter((c) => (system.values[c] ?? 0) > 0) : members;
+          const found = smallestPublished(system, states, candidates);
+          if (found !== undefined) return found;
+          for (const m of members)
+            if (!seen.has(m) && states[m] !== CellState.published) {
+              seen.add(m);
+              next.push(m);
+            }
+        }
+      }
+      frontier = next;
+    }
+  }
+  return undefined;
 }
 
 /**

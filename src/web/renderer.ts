@@ -67,3 +67,6 @@ export function createRenderer(): nunjucks.Environment {
 }
 
 export const staticDir = join(dirname(fileURLToPath(import.meta.url)), "static");
+
+/** The NHS.UK frontend's compiled stylesheet. */
+export const nhsukStylesheet = join(nhsuk, "nhsuk", "nhsuk-frontend.min.css");

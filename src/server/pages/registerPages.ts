@@ -6,7 +6,7 @@ import type { LoadedRelease } from "../../release/readRelease.ts";
 import { equityChart } from "../../web/charts/equityChart.ts";
 import { funnelChart } from "../../web/charts/funnelChart.ts";
 import { spcChart } from "../../web/charts/spcChart.ts";
-import { createRenderer, staticDir } from "../../web/renderer.ts";
+import { createRenderer, nhsukStylesheet, staticDir } from "../../web/renderer.ts";
 import { type EquityDimension, equityDimensions, equitySummary } from "../queries/equity.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
 import { ancestry, findOrganisation, searchOrganisations } from "../queries/organisations.ts";
@@ -27,6 +27,12 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   const env = createRenderer();
   const cache = new Map<string, string>();
   const css = readFileSync(join(staticDir, "ebi.css"), "utf8");
+  // The design system's CSS fetches its typeface from an NHS host; a self-hosted service must not
+  // depend on it (or tell it who reads what), so the font rules are dropped and Arial, the design
+  // system's own fallback, is used.
+  const nhsukCss = readFileSync(nhsukStylesheet, "utf8")
+    .replace(/@font-face\{[^}]*\}/g, "")
+    .replaceAll("url(/assets/images/", "url(/assets/nhsuk/assets/images/");
   const page = (reply: FastifyReply, key: string, render: () => string) => {
     let html = cache.get(key);
     if (html === undefined) {
@@ -45,6 +51,9 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
 
   app.get("/static/ebi.css", (_request, reply) =>
     reply.type("text/css").header("cache-control", "public, max-age=3600").send(css),
+  );
+  app.get("/static/nhsuk-frontend.css", (_request, reply) =>
+    reply.type("text/css").header("cache-control", "public, max-age=3600").send(nhsukCss),
   );
 
   app.get("/", (request, reply) =>

@@ -46,11 +46,15 @@ export function codeListRows(set: ResolvedRuleSet): CodeListRow[] {
       else {
         const [word, children] =
           "allOf" in c ? ["allOf", c.allOf] : "anyOf" in c ? ["anyOf", c.anyOf] : ["noneOf", c.noneOf];
-        children.forEach((child, k) => visit(child, role, `${path}.${word}[${k}]`));
+        children.forEach((child, k) => {
+          visit(child, role, `${path}.${word}[${k}]`);
+        });
       }
     };
     if (i.rule.match) visit(i.rule.match as Condition, "match", "match");
-    ((i.rule.exclude ?? []) as Condition[]).forEach((c, k) => visit(c, "exclude", `exclude[${k}]`));
+    ((i.rule.exclude ?? []) as Condition[]).forEach((c, k) => {
+      visit(c, "exclude", `exclude[${k}]`);
+    });
   }
   return rows;
 }

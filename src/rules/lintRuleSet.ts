@@ -55,9 +55,11 @@ function clauses(
   if (!condition) return out;
   if ("procedure" in condition) out.push({ field: "procedure", clause: condition.procedure, path });
   else if ("diagnosis" in condition) out.push({ field: "diagnosis", clause: condition.diagnosis, path });
-  else if ("allOf" in condition) condition.allOf.forEach((c, i) => clauses(c, out, `${path}.allOf[${i}]`));
-  else if ("anyOf" in condition) condition.anyOf.forEach((c, i) => clauses(c, out, `${path}.anyOf[${i}]`));
-  else condition.noneOf.forEach((c, i) => clauses(c, out, `${path}.noneOf[${i}]`));
+  else if ("allOf" in condition)
+    condition.allOf.forEach((c, i) => void clauses(c, out, `${path}.allOf[${i}]`));
+  else if ("anyOf" in condition)
+    condition.anyOf.forEach((c, i) => void clauses(c, out, `${path}.anyOf[${i}]`));
+  else condition.noneOf.forEach((c, i) => void clauses(c, out, `${path}.noneOf[${i}]`));
   return out;
 }
 
@@ -140,7 +142,9 @@ export function lintRule(rule: InterventionRule): LintFinding[] {
             `${path}: two primary ${a.field} clauses with no code in common can never both hold`,
           );
       }
-    condition.allOf.forEach((c, i) => checkAllOf(c, `${path}.allOf[${i}]`));
+    condition.allOf.forEach((c, i) => {
+      checkAllOf(c, `${path}.allOf[${i}]`);
+    });
   };
   checkAllOf(rule.match as Condition, "match");
   if (

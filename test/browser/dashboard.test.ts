@@ -106,7 +106,7 @@ describe("the dashboard in a real browser", () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile((await xlsxDownload.path()) as string);
     const sheet = workbook.getWorksheet("data");
-    const columns = (sheet?.getRow(1).values as string[]).slice(1);
+    const columns = ((sheet?.getRow(1).values ?? []) as string[]).slice(1);
     let spells: unknown;
     sheet?.eachRow((row) => {
       if (row.getCell(columns.indexOf("group_label") + 1).value === "Female")

@@ -62,7 +62,7 @@ function release(sub: Record<string, number[]>): ReleaseTables {
   }
   for (const [level, org] of commissioners) {
     const values = totals.get(`${level}|${org}`) ?? [0, 0, 0];
-    months.forEach((month, i) =>
+    for (const [i, month] of months.entries())
       monthly.push({
         intervention_id: ID,
         level,
@@ -70,8 +70,7 @@ function release(sub: Record<string, number[]>): ReleaseTables {
         month,
         spells: values[i] ?? 0,
         suppressed: null,
-      }),
-    );
+      });
     baselines.push(
       baseline(
         level,
@@ -166,8 +165,8 @@ describe("protectRelease", () => {
     });
     // Deciles 1–10 of S01's 10 spells: decile 1 holds 2 → quintile 1 (= deciles 1+2) must not reveal it.
     const deciles = [2, 8, 0, 0, 0, 0, 0, 0, 0, 0];
-    deciles.forEach((n, i) => equity.push(group("imd_decile", String(i + 1), n)));
-    [10, 0, 0, 0, 0].forEach((n, i) => equity.push(group("imd_quintile", String(i + 1), n)));
+    for (const [i, n] of deciles.entries()) equity.push(group("imd_decile", String(i + 1), n));
+    for (const [i, n] of [10, 0, 0, 0, 0].entries()) equity.push(group("imd_quintile", String(i + 1), n));
     registered.equity = equity;
     const { tables } = protectRelease(registered);
     const shown = (dimension: string, code: string) =>

@@ -116,7 +116,7 @@ describe("/api/v1", () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet("data");
-    const columns = (sheet?.getRow(1).values as string[]).slice(1);
+    const columns = ((sheet?.getRow(1).values ?? []) as string[]).slice(1);
     const value = sheet?.getRow(2).getCell(columns.indexOf("baseline_spells") + 1).value;
     expect(value).toBe(Number(row?.split(",")[header?.split(",").indexOf("baseline_spells") ?? 0]));
     expect(workbook.getWorksheet("notes")?.getCell("B2").value).toBe(release.id);

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { dataDictionaryMarkdown } from "../../activity/index.ts";
 import { errorTableMarkdown } from "../../errors/index.ts";
 import { action } from "../action.ts";
 
@@ -13,6 +14,16 @@ export function registerDocs(program: Command): void {
     .action(
       action((options: { output: string }) => {
         writeFileSync(options.output, errorTableMarkdown());
+        process.stdout.write(`wrote ${options.output}\n`);
+      }),
+    );
+  docs
+    .command("data-dictionary")
+    .description("write docs/data-dictionary.md from the input field table")
+    .option("--output <file>", "where to write", "docs/data-dictionary.md")
+    .action(
+      action((options: { output: string }) => {
+        writeFileSync(options.output, dataDictionaryMarkdown());
         process.stdout.write(`wrote ${options.output}\n`);
       }),
     );

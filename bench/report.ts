@@ -105,8 +105,8 @@ export function benchmarkReport(input: {
     lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const l of server.loads) {
       lines.push(
-        `| \`${l.route}\` | ${l.connections} | ${n(Math.round(l.requestsPerSecond))} | ${l.p50} ms | ${l.p95} ms | ` +
-          `${l.p99} ms | ${l.errors} |`,
+        `| \`${l.route}\` | ${l.connections} | ${n(Math.round(l.requestsPerSecond))} | ${l.p50.toFixed(1)} ms | ` +
+          `${l.p95.toFixed(1)} ms | ${l.p99.toFixed(1)} ms | ${l.errors} |`,
       );
     }
     lines.push("");
@@ -162,7 +162,7 @@ function targetLines(results: ScaleResult[], server?: ServerResult): string[] {
     const at50 = server.loads.filter((l) => l.connections === 50);
     const worst = Math.max(...at50.map((l) => l.p95));
     const slowest = Math.min(...at50.map((l) => l.requestsPerSecond));
-    row("p95 under 50 ms at 50 connections", `worst ${worst} ms`, worst < 50);
+    row("p95 under 50 ms at 50 connections", `worst ${worst.toFixed(1)} ms`, worst < 50);
     row("at least 1,000 requests/s at 50 connections", `lowest ${n(Math.round(slowest))}/s`, slowest >= 1000);
     row("server start under 2 s", `${server.startSeconds.toFixed(2)} s`, server.startSeconds < 2);
   }

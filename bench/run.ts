@@ -140,14 +140,14 @@ async function benchScale(
     const organisations = (await (await fetch(`${base}/api/v1/organisations?level=icb`)).json()) as {
       items?: { org_code: string }[];
     };
-    const id = encodeURIComponent(measurable?.intervention_id ?? "");
+    const id = measurable?.intervention_id ?? "";
     const org = organisations.items?.[0]?.org_code ?? "ENG";
     const routes = [
       "/",
       `/interventions/${id}`,
       `/organisations/${org}`,
       "/api/v1/interventions",
-      `/api/v1/activity?intervention=${id}&org=ENG`,
+      `/api/v1/activity?intervention=${encodeURIComponent(id)}&org=ENG`,
     ];
     const loads = [];
     for (const route of routes)

@@ -1,28 +1,28 @@
 import type { Command } from "commander";
-import { registerBuild } from "./commands/build.ts";
-import { registerClassify } from "./commands/classify.ts";
-import { registerDemo } from "./commands/demo.ts";
-import { registerDocs } from "./commands/docs.ts";
-import { registerIngest } from "./commands/ingest.ts";
-import { registerReference } from "./commands/reference.ts";
-import { registerReleases } from "./commands/releases.ts";
-import { registerRules } from "./commands/rules.ts";
-import { registerServe } from "./commands/serve.ts";
-import { registerStart } from "./commands/start.ts";
+
+type Registration = (program: Command) => void;
 
 /**
- * Every command the CLI offers. Each command lives in its own file under commands/ and registers
- * itself here: parse options, call one domain function, show progress.
+ * Every command the CLI offers, by name, loaded on demand: each lives in its own file under
+ * commands/ (parse options, call one domain function, show progress). Running one command loads
+ * only its file, so `ebi serve` starts without the build's or the generator's code.
  */
-export const commandRegistrations: ReadonlyArray<(program: Command) => void> = [
-  registerStart,
-  registerDemo,
-  registerReference,
-  registerIngest,
-  registerRules,
-  registerClassify,
-  registerBuild,
-  registerReleases,
-  registerServe,
-  registerDocs,
-];
+export const commandLoaders: Record<string, () => Promise<Registration>> = {
+  start: () => import("./commands/start.ts").then((m) => m.registerStart),
+  demo: () => import("./commands/demo.ts").then((m) => m.registerDemo),
+  reference: () => import("./commands/reference.ts").then((m) => m.registerReference),
+  ingest: () => import("./commands/ingest.ts").then((m) => m.registerIngest),
+  rules: () => import("./commands/rules.ts").then((m) => m.registerRules),
+  classify: () => import("./commands/classify.ts").then((m) => m.registerClassify),
+  build: () => import("./commands/build.ts").then((m) => m.registerBuild),
+  releases: () => import("./commands/releases.ts").then((m) => m.registerReleases),
+  serve: () => import("./commands/serve.ts").then((m) => m.registerServe),
+  docs: () => import("./commands/docs.ts").then((m) => m.registerDocs),
+};
+
+/** The registrations needed for `argv`: the named command's, or every one (for help and unknown commands). */
+export async function commandRegistrations(argv: readonly string[]): Promise<Registration[]> {
+  const name = argv.slice(2).find((a, i, all) => !a.startsWith("-") && all[i - 1] !== "--home");
+  const loader = name ? commandLoaders[name] : undefined;
+  return Promise.all(loader ? [loader()] : Object.values(commandLoaders).map((load) => load()));
+}

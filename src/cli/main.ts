@@ -12,6 +12,6 @@ program.hook("preAction", (root) => {
   if (home) process.env.EBI_HOME = home;
 });
 
-for (const register of commandRegistrations) register(program);
+for (const register of await commandRegistrations(process.argv)) register(program);
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type DuckDBMaterializedResult, DuckDBTypeId } from "@duckdb/node-api";
 import { Database, quoteLiteral } from "../db/index.ts";
 import { EbiError } from "../errors/index.ts";
 import { currentReleaseId } from "./releaseFiles.ts";
@@ -9,10 +10,20 @@ import type {
   InterventionRow,
   MonthlyRow,
   OrganisationRow,
+  OrgLevel,
   ReleaseManifest,
+  Suppression,
   TrajectoryRow,
   VariationRow,
 } from "./tables.ts";
+
+/** A read-only lookup whose rows are built on demand from compact columns. */
+export interface SeriesLookup<T> {
+  get(key: string): T[] | undefined;
+  has(key: string): boolean;
+  keys(): IterableIterator<string>;
+  readonly size: number;
+}
 
 /** The public side of a release, in memory and indexed for the pages and the API. */
 export interface LoadedRelease {
@@ -21,21 +32,56 @@ export interface LoadedRelease {
   manifest: ReleaseManifest;
   interventions: InterventionRow[];
   organisations: OrganisationRow[];
-  monthly: MonthlyRow[];
+  /** Every monthly row, materialised on each access (large: prefer `monthlyOf`). */
+  readonly monthly: MonthlyRow[];
   baselines: BaselineRow[];
   trajectory: TrajectoryRow[];
   variation: VariationRow[];
-  equity: EquityRow[];
-  /** Rows by `${intervention_id}|${org_code}` (monthly in month order). */
-  monthlyOf: Map<string, MonthlyRow[]>;
+  /** Every equity row, materialised on each access (large: prefer `equityOf`). */
+  readonly equity: EquityRow[];
+  /** Rows by `${intervention_id}|${level}|${org_code}` in month order. */
+  monthlyOf: SeriesLookup<MonthlyRow>;
   trajectoryOf: Map<string, TrajectoryRow[]>;
   baselineOf: Map<string, BaselineRow>;
-  /** Rows by `${intervention_id}|${org_code}|${period}|${dimension}` in group order. */
-  equityOf: Map<string, EquityRow[]>;
+  /** Rows by `${intervention_id}|${level}|${org_code}|${period}|${dimension}` in group order. */
+  equityOf: SeriesLookup<EquityRow>;
+  /** Organisations by `${level}|${org_code}`. */
   organisationOf: Map<string, OrganisationRow>;
   childrenOf: Map<string, OrganisationRow[]>;
   interventionOf: Map<string, InterventionRow>;
 }
+
+const suppressionCodes: Suppression[] = [null, "redacted", "derived", "primary", "secondary"];
+const suppressionSql = (column: string) =>
+  `CASE ${column} WHEN 'redacted' THEN 1 WHEN 'derived' THEN 2 WHEN 'primary' THEN 3 WHEN 'secondary' THEN 4 ELSE 0 END`;
+const orNull = (value: number) => (Number.isNaN(value) ? null : value);
+
+/** Series keyed by string, each a run [start, start + length) of the shared columns. */
+class CompactSeries<T> implements SeriesLookup<T> {
+  constructor(
+    private readonly runs: Map<string, [number, number]>,
+    private readonly row: (key: string, index: number) => T,
+  ) {}
+  get(key: string): T[] | undefined {
+    const run = this.runs.get(key);
+    if (!run) return undefined;
+    return Array.from({ length: run[1] }, (_, i) => this.row(key, run[0] + i));
+  }
+  has(key: string): boolean {
+    return this.runs.has(key);
+  }
+  keys(): IterableIterator<string> {
+    return this.runs.keys();
+  }
+  get size(): number {
+    return this.runs.size;
+  }
+  all(): T[] {
+    return [...this.runs.keys()].flatMap((key) => this.get(key) ?? []);
+  }
+}
+
+type Columns = Record<string, unknown[]>;
 
 function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
@@ -48,9 +94,51 @@ function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]>
   return map;
 }
 
+/** Runs [offset, length) per key from a query returning `key`, `n` in the data's order. */
+function runsOf(columns: Columns): Map<string, [number, number]> {
+  const runs = new Map<string, [number, number]>();
+  const keys = columns.key as string[];
+  const counts = columns.n as number[];
+  let offset = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const n = Number(counts[i]);
+    runs.set(keys[i] as string, [offset, n]);
+    offset += n;
+  }
+  return runs;
+}
+
+const floats = (values: unknown[]) =>
+  values instanceof Float64Array
+    ? values
+    : Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v)));
+
+/** Reads a result column by column straight from DuckDB's vectors: DOUBLE into Float64Array (NaN = NULL). */
+function readColumns(result: DuckDBMaterializedResult): Columns {
+  const names = result.columnNames();
+  const total = result.rowCount;
+  const out: Columns = {};
+  names.forEach((name, c) => {
+    const doubles = result.columnTypeId(c) === DuckDBTypeId.DOUBLE;
+    const target: unknown[] = doubles ? (new Float64Array(total) as unknown as unknown[]) : new Array(total);
+    let row = 0;
+    for (let k = 0; k < result.chunkCount; k++) {
+      const vector = result.getChunk(k).getColumnVector(c);
+      for (let i = 0; i < vector.itemCount; i++, row++) {
+        const value = vector.getItem(i);
+        target[row] =
+          doubles && value === null ? Number.NaN : typeof value === "bigint" ? Number(value) : value;
+      }
+    }
+    out[name] = target;
+  });
+  return out;
+}
+
 /**
  * Reads the published release (or `id`) of `releasesDir`: manifest, interventions and the public
- * tables only. The registered side is never opened here.
+ * tables only (the registered side is never opened). Monthly and equity rows, the large tables, are
+ * kept as typed columns and built into rows per series on demand.
  */
 export async function readRelease(releasesDir: string, id?: string): Promise<LoadedRelease> {
   const releaseId = id ?? currentReleaseId(releasesDir);
@@ -59,6 +147,8 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
       "EBI_NOT_FOUND",
       `No release is published in ${releasesDir}: run \`ebi build\` first.`,
     );
+  if (!/^[A-Za-z0-9._-]+$/.test(releaseId) || releaseId.startsWith("."))
+    throw new EbiError("EBI_NOT_FOUND", `No release ${JSON.stringify(releaseId)} in ${releasesDir}.`);
   const dir = join(releasesDir, releaseId);
   if (!existsSync(join(dir, "manifest.json")))
     throw new EbiError("EBI_NOT_FOUND", `No complete release ${releaseId} in ${releasesDir}.`);
@@ -66,20 +156,89 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
   const interventions = JSON.parse(
     readFileSync(join(dir, "interventions.json"), "utf8"),
   ) as InterventionRow[];
+  const file = (name: string) => `read_parquet(${quoteLiteral(join(dir, "public", `${name}.parquet`))})`;
   const db = await Database.open(":memory:");
-  const table = <T>(name: string, order: string) =>
-    db.all<T>(
-      `SELECT * FROM read_parquet(${quoteLiteral(join(dir, "public", `${name}.parquet`))}) ORDER BY ${order}`,
-    );
+  const columns = (sql: string) => db.withConnection(async (c) => readColumns(await c.run(sql)));
+  const seriesKey = "intervention_id || '|' || level || '|' || org_code";
   try {
-    const [organisations, monthly, baselines, trajectory, variation, equity] = await Promise.all([
-      table<OrganisationRow>("organisations", "level, org_code"),
-      table<MonthlyRow>("monthly", "intervention_id, level, org_code, month"),
-      table<BaselineRow>("baselines", "intervention_id, level, org_code"),
-      table<TrajectoryRow>("trajectory", "intervention_id, level, org_code, month"),
-      table<VariationRow>("variation", "intervention_id"),
-      table<EquityRow>("equity", "intervention_id, level, org_code, period, dimension, group_order"),
+    const [organisations, baselines, trajectory, variation] = await Promise.all([
+      db.all<OrganisationRow>(`SELECT * FROM ${file("organisations")} ORDER BY level, org_code`),
+      db.all<BaselineRow>(`SELECT * FROM ${file("baselines")} ORDER BY intervention_id, level, org_code`),
+      db.all<TrajectoryRow>(
+        `SELECT * FROM ${file("trajectory")} ORDER BY intervention_id, level, org_code, month`,
+      ),
+      db.all<VariationRow>(`SELECT * FROM ${file("variation")} ORDER BY intervention_id`),
     ]);
+    await db.run(`CREATE TABLE m AS SELECT ${seriesKey} AS key, month,
+        (dense_rank() OVER (ORDER BY month) - 1)::INTEGER AS mi, spells::DOUBLE AS spells,
+        ${suppressionSql("suppressed")} AS s FROM ${file("monthly")} ORDER BY key, month`);
+    await db.run(`CREATE TABLE e AS SELECT ${seriesKey} || '|' || period || '|' || dimension AS key,
+        dense_rank() OVER (ORDER BY dimension, group_order, group_code, group_label) - 1 AS g,
+        dimension, group_code, group_label, group_order::INTEGER AS group_order,
+        spells::DOUBLE AS spells, population, crude_rate, dsr, lower, upper,
+        ${suppressionSql("suppressed")} AS s FROM ${file("equity")} ORDER BY key, group_order, group_code`);
+    const [mRuns, mMonths, mData, eRuns, eGroups, eData] = await Promise.all([
+      columns("SELECT key, count(*)::INTEGER AS n FROM m GROUP BY key ORDER BY key"),
+      columns("SELECT DISTINCT month FROM m ORDER BY month"),
+      columns("SELECT mi, spells, s FROM m ORDER BY key, month"),
+      columns("SELECT key, count(*)::INTEGER AS n FROM e GROUP BY key ORDER BY key"),
+      columns("SELECT DISTINCT g::INTEGER AS g, group_code, group_label, group_order FROM e ORDER BY g"),
+      columns(
+        "SELECT g::INTEGER AS g, spells, population, crude_rate, dsr, lower, upper, s FROM e ORDER BY key, group_order, group_code",
+      ),
+    ]);
+    const months = mMonths.month as string[];
+    const monthOf = Uint16Array.from(mData.mi as number[]);
+    const spells = floats(mData.spells as unknown[]);
+    const mSuppressed = Uint8Array.from(mData.s as number[]);
+    const split = (key: string) => key.split("|") as [string, OrgLevel, string, ...string[]];
+    const monthlyOf = new CompactSeries<MonthlyRow>(runsOf(mRuns), (key, i) => {
+      const [intervention_id, level, org_code] = split(key);
+      return {
+        intervention_id,
+        level,
+        org_code,
+        month: months[monthOf[i] as number] as string,
+        spells: orNull(spells[i] as number),
+        suppressed: suppressionCodes[mSuppressed[i] as number] ?? null,
+      };
+    });
+    const groups = (eGroups.g as number[]).map((_, i) => ({
+      group_code: (eGroups.group_code as string[])[i] as string,
+      group_label: (eGroups.group_label as string[])[i] as string,
+      group_order: (eGroups.group_order as number[])[i] as number,
+    }));
+    const groupOf = Int32Array.from(eData.g as number[]);
+    const numbers = {
+      spells: floats(eData.spells as unknown[]),
+      population: floats(eData.population as unknown[]),
+      crude_rate: floats(eData.crude_rate as unknown[]),
+      dsr: floats(eData.dsr as unknown[]),
+      lower: floats(eData.lower as unknown[]),
+      upper: floats(eData.upper as unknown[]),
+    };
+    const eSuppressed = Uint8Array.from(eData.s as number[]);
+    const equityOf = new CompactSeries<EquityRow>(runsOf(eRuns), (key, i) => {
+      const [intervention_id, level, org_code, period, dimension] = split(key);
+      const g = groups[groupOf[i] as number];
+      return {
+        intervention_id,
+        level,
+        org_code,
+        period: period as EquityRow["period"],
+        dimension: dimension as EquityRow["dimension"],
+        group_code: g?.group_code ?? "",
+        group_label: g?.group_label ?? "",
+        group_order: g?.group_order ?? 0,
+        spells: orNull(numbers.spells[i] as number),
+        population: orNull(numbers.population[i] as number),
+        crude_rate: orNull(numbers.crude_rate[i] as number),
+        dsr: orNull(numbers.dsr[i] as number),
+        lower: orNull(numbers.lower[i] as number),
+        upper: orNull(numbers.upper[i] as number),
+        suppressed: suppressionCodes[eSuppressed[i] as number] ?? null,
+      };
+    });
     const byOrg = (r: { intervention_id: string; org_code: string; level: string }) =>
       `${r.intervention_id}|${r.level}|${r.org_code}`;
     return {
@@ -88,15 +247,19 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
       manifest,
       interventions,
       organisations,
-      monthly,
+      get monthly() {
+        return monthlyOf.all();
+      },
       baselines,
       trajectory,
       variation,
-      equity,
-      monthlyOf: group(monthly, byOrg),
+      get equity() {
+        return equityOf.all();
+      },
+      monthlyOf,
       trajectoryOf: group(trajectory, byOrg),
       baselineOf: new Map(baselines.map((b) => [byOrg(b), b])),
-      equityOf: group(equity, (e) => `${byOrg(e)}|${e.period}|${e.dimension}`),
+      equityOf,
       organisationOf: new Map(organisations.map((o) => [`${o.level}|${o.org_code}`, o])),
       childrenOf: group(
         organisations.filter((o) => o.parent_code !== null),

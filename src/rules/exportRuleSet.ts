@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import type { ResolvedRuleSet } from "./loadRuleSets.ts";
 import type { CodeClause, Condition } from "./schema.ts";
 import { classificationSql } from "./writeEpisodeFlags.ts";
@@ -82,6 +81,7 @@ export function codeListCsv(set: ResolvedRuleSet): string {
 
 /** The code lists as an .xlsx workbook, with a sheet of the rules in words. */
 export async function codeListXlsx(set: ResolvedRuleSet): Promise<Buffer> {
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   const codes = workbook.addWorksheet("codes");
   codes.addRow(columns).font = { bold: true };

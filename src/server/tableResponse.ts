@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { LoadedRelease } from "../release/readRelease.ts";
 
@@ -47,6 +46,8 @@ export async function toXlsx(
   release: LoadedRelease,
   title: string,
 ): Promise<Buffer> {
+  // Loaded on first use: the spreadsheet library is large and most requests never need it.
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "EBI Insight";
   const sheet = workbook.addWorksheet("data");

@@ -159,7 +159,6 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
   const file = (name: string) => `read_parquet(${quoteLiteral(join(dir, "public", `${name}.parquet`))})`;
   const db = await Database.open(":memory:");
   const columns = (sql: string) => db.withConnection(async (c) => readColumns(await c.run(sql)));
-  const seriesKey = "intervention_id || '|' || level || '|' || org_code";
   try {
     const [organisations, baselines, trajectory, variation] = await Promise.all([
       db.all<OrganisationRow>(`SELECT * FROM ${file("organisations")} ORDER BY level, org_code`),
@@ -169,26 +168,37 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
       ),
       db.all<VariationRow>(`SELECT * FROM ${file("variation")} ORDER BY intervention_id`),
     ]);
-    await db.run(`CREATE TABLE m AS SELECT ${seriesKey} AS key, month,
-        (dense_rank() OVER (ORDER BY month) - 1)::INTEGER AS mi, spells::DOUBLE AS spells,
-        ${suppressionSql("suppressed")} AS s FROM ${file("monthly")} ORDER BY key, month`);
-    await db.run(`CREATE TABLE e AS SELECT ${seriesKey} || '|' || period || '|' || dimension AS key,
-        dense_rank() OVER (ORDER BY dimension, group_order, group_code, group_label) - 1 AS g,
-        dimension, group_code, group_label, group_order::INTEGER AS group_order,
-        spells::DOUBLE AS spells, population, crude_rate, dsr, lower, upper,
-        ${suppressionSql("suppressed")} AS s FROM ${file("equity")} ORDER BY key, group_order, group_code`);
-    const [mRuns, mMonths, mData, eRuns, eGroups, eData] = await Promise.all([
-      columns("SELECT key, count(*)::INTEGER AS n FROM m GROUP BY key ORDER BY key"),
-      columns("SELECT DISTINCT month FROM m ORDER BY month"),
-      columns("SELECT mi, spells, s FROM m ORDER BY key, month"),
-      columns("SELECT key, count(*)::INTEGER AS n FROM e GROUP BY key ORDER BY key"),
-      columns("SELECT DISTINCT g::INTEGER AS g, group_code, group_label, group_order FROM e ORDER BY g"),
-      columns(
-        "SELECT g::INTEGER AS g, spells, population, crude_rate, dsr, lower, upper, s FROM e ORDER BY key, group_order, group_code",
-      ),
-    ]);
-    const months = mMonths.month as string[];
-    const monthOf = Uint16Array.from(mData.mi as number[]);
+    const mKey = "intervention_id, level, org_code";
+    const eKey = `${mKey}, period, dimension`;
+    // Months as a running month number (year × 12 + month), so no month text is read per row.
+    const mData = await columns(`SELECT (year(month::DATE) * 12 + month(month::DATE))::INTEGER AS mi,
+        spells::DOUBLE AS spells, ${suppressionSql("suppressed")}::INTEGER AS s
+        FROM ${file("monthly")} ORDER BY ${mKey}, month`);
+    const mRuns = await columns(`SELECT concat_ws('|', ${mKey}) AS key, count(*)::INTEGER AS n
+        FROM ${file("monthly")} GROUP BY ${mKey} ORDER BY ${mKey}`);
+    const eGroups =
+      await columns(`SELECT DISTINCT dimension, group_code, group_label, group_order::INTEGER AS group_order
+        FROM ${file("equity")} ORDER BY dimension, group_code, group_label, group_order`);
+    const eData =
+      await columns(`WITH g AS (SELECT (row_number() OVER (ORDER BY dimension, group_code, group_label, group_order) - 1)::INTEGER AS g, *
+          FROM (SELECT DISTINCT dimension, group_code, group_label, group_order::INTEGER AS group_order FROM ${file("equity")}))
+        SELECT g.g, spells::DOUBLE AS spells, population::DOUBLE AS population, crude_rate::DOUBLE AS crude_rate,
+          dsr::DOUBLE AS dsr, lower::DOUBLE AS lower, upper::DOUBLE AS upper, ${suppressionSql("suppressed")}::INTEGER AS s
+        FROM ${file("equity")} e JOIN g ON g.dimension = e.dimension AND g.group_code = e.group_code
+          AND g.group_label = e.group_label AND g.group_order = e.group_order
+        ORDER BY ${eKey.replaceAll(/(\w+)/g, "e.$1")}, e.group_order, e.group_code`);
+    const eRuns = await columns(`SELECT concat_ws('|', ${eKey}) AS key, count(*)::INTEGER AS n
+        FROM ${file("equity")} GROUP BY ${eKey} ORDER BY ${eKey}`);
+    const monthNumbers = mData.mi as number[];
+    const firstMonth = monthNumbers.reduce((min, m) => Math.min(min, m), Number.POSITIVE_INFINITY);
+    const monthText = (n: number) => {
+      const year = Math.floor((n - 1) / 12);
+      return `${year}-${String(n - year * 12).padStart(2, "0")}-01`;
+    };
+    const monthOf = Uint16Array.from(monthNumbers, (m) => m - firstMonth);
+    const months = Array.from({ length: monthOf.reduce((max, m) => Math.max(max, m), 0) + 1 }, (_, i) =>
+      monthText(firstMonth + i),
+    );
     const spells = floats(mData.spells as unknown[]);
     const mSuppressed = Uint8Array.from(mData.s as number[]);
     const split = (key: string) => key.split("|") as [string, OrgLevel, string, ...string[]];
@@ -203,7 +213,7 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
         suppressed: suppressionCodes[mSuppressed[i] as number] ?? null,
       };
     });
-    const groups = (eGroups.g as number[]).map((_, i) => ({
+    const groups = (eGroups.dimension as string[]).map((_, i) => ({
       group_code: (eGroups.group_code as string[])[i] as string,
       group_label: (eGroups.group_label as string[])[i] as string,
       group_order: (eGroups.group_order as number[])[i] as number,

@@ -83,6 +83,16 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
         children: release.childrenOf.get(org.org_code)?.filter((c) => c.level !== "provider") ?? [],
         crumbs: crumbsFor(org).slice(0, -1),
         rows: interventionSummaries(release, org.level, org.org_code),
+        charts: release.interventions
+          .filter((i) => i.measurable)
+          .map((i) => ({ i, spc: spcSeries(release, i.intervention_id, org.level, org.org_code) }))
+          .filter(({ spc }) => spc.chart !== null)
+          .map(({ i, spc }) => ({
+            id: i.intervention_id,
+            name: i.name,
+            svg: spcChart(spc, `Monthly spells of ${i.name}, ${org.name}`, 160),
+            caption: `Variation: ${spc.chart?.variation ?? "none"}; assurance: ${spc.chart?.assurance ?? "no goal"}.`,
+          })),
       });
     }),
   );

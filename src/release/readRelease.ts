@@ -54,6 +54,8 @@ export interface LoadedRelease {
 const suppressionCodes: Suppression[] = [null, "redacted", "derived", "primary", "secondary"];
 const suppressionSql = (column: string) =>
   `CASE ${column} WHEN 'redacted' THEN 1 WHEN 'derived' THEN 2 WHEN 'primary' THEN 3 WHEN 'secondary' THEN 4 ELSE 0 END`;
+/** A DOUBLE column with NULL as NaN, so it can be read as one buffer. */
+const nan = (column: string) => `coalesce(${column}::DOUBLE, 'nan'::DOUBLE) AS ${column}`;
 const orNull = (value: number) => (Number.isNaN(value) ? null : value);
 
 /** Series keyed by string, each a run [start, start + length) of the shared columns. */
@@ -124,6 +126,13 @@ function readColumns(result: DuckDBMaterializedResult): Columns {
     let row = 0;
     for (let k = 0; k < result.chunkCount; k++) {
       const vector = result.getChunk(k).getColumnVector(c);
+      // DOUBLE columns arrive with NULL already turned into NaN (see `nan()`), so their buffer is copied whole.
+      const items = (vector as unknown as { items?: unknown }).items;
+      if (doubles && items instanceof Float64Array && items.length >= vector.itemCount) {
+        (target as unknown as Float64Array).set(items.subarray(0, vector.itemCount), row);
+        row += vector.itemCount;
+        continue;
+      }
       for (let i = 0; i < vector.itemCount; i++, row++) {
         const value = vector.getItem(i);
         target[row] =
@@ -172,7 +181,7 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
     const eKey = `${mKey}, period, dimension`;
     // Months as a running month number (year × 12 + month), so no month text is read per row.
     const mData = await columns(`SELECT (year(month::DATE) * 12 + month(month::DATE))::INTEGER AS mi,
-        spells::DOUBLE AS spells, ${suppressionSql("suppressed")}::INTEGER AS s
+        ${nan("spells")}, ${suppressionSql("suppressed")}::INTEGER AS s
         FROM ${file("monthly")} ORDER BY ${mKey}, month`);
     const mRuns = await columns(`SELECT concat_ws('|', ${mKey}) AS key, count(*)::INTEGER AS n
         FROM ${file("monthly")} GROUP BY ${mKey} ORDER BY ${mKey}`);
@@ -182,8 +191,8 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
     const eData =
       await columns(`WITH g AS (SELECT (row_number() OVER (ORDER BY dimension, group_code, group_label, group_order) - 1)::INTEGER AS g, *
           FROM (SELECT DISTINCT dimension, group_code, group_label, group_order::INTEGER AS group_order FROM ${file("equity")}))
-        SELECT g.g, spells::DOUBLE AS spells, population::DOUBLE AS population, crude_rate::DOUBLE AS crude_rate,
-          dsr::DOUBLE AS dsr, lower::DOUBLE AS lower, upper::DOUBLE AS upper, ${suppressionSql("suppressed")}::INTEGER AS s
+        SELECT g.g, ${["spells", "population", "crude_rate", "dsr", "lower", "upper"].map(nan).join(", ")},
+          ${suppressionSql("suppressed")}::INTEGER AS s
         FROM ${file("equity")} e JOIN g ON g.dimension = e.dimension AND g.group_code = e.group_code
           AND g.group_label = e.group_label AND g.group_order = e.group_order
         ORDER BY ${eKey.replaceAll(/(\w+)/g, "e.$1")}, e.group_order, e.group_code`);

@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
@@ -8,11 +10,32 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { errorCodes, isEbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
-import { registerApiRoutes } from "./apiRoutes.ts";
-import { registerPages } from "./pages/registerPages.ts";
+import { registerApiRoutes } from "./api/index.ts";
 
 const require = createRequire(import.meta.url);
 const nhsukDist = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist", "nhsuk");
+const webStatic = fileURLToPath(new URL("../web/static/", import.meta.url));
+const pagesEntry = new URL("./pages/index.ts", import.meta.url);
+const legacyPages = new URL("./pages/registerPages.ts", import.meta.url);
+
+/**
+ * The pages (E2's plugin): `src/server/pages/index.ts` exporting `pagesPlugin` (options `{ release }`)
+ * when it exists, else the earlier `registerPages(app, release)`. Loaded by path so the core builds
+ * while the pages are being written.
+ */
+async function registerPagesOf(app: FastifyInstance, release: LoadedRelease): Promise<void> {
+  if (existsSync(fileURLToPath(pagesEntry))) {
+    const { pagesPlugin } = (await import(pagesEntry.href)) as {
+      pagesPlugin: (app: FastifyInstance, options: { release: LoadedRelease }) => Promise<void>;
+    };
+    await app.register(pagesPlugin, { release });
+  } else if (existsSync(fileURLToPath(legacyPages))) {
+    const { registerPages } = (await import(legacyPages.href)) as {
+      registerPages: (app: FastifyInstance, release: LoadedRelease) => void;
+    };
+    registerPages(app, release);
+  }
+}
 
 export interface AppOptions {
   release: LoadedRelease;
@@ -42,12 +65,18 @@ export async function buildApp({ release, logger = false }: AppOptions): Promise
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
   await app.register(fastifyStatic, { root: nhsukDist, prefix: "/assets/nhsuk/", decorateReply: false });
+  if (existsSync(webStatic))
+    await app.register(fastifyStatic, { root: webStatic, prefix: "/assets/ebi/", decorateReply: false });
 
   app.setErrorHandler((error: unknown, request, reply) => {
     const api = request.url.startsWith("/api/");
     const validation = (
       error as {
-        validation?: { instancePath?: string; params?: { missingProperty?: string }; message?: string }[];
+        validation?: {
+          instancePath?: string;
+          params?: { missingProperty?: string; allowedValue?: unknown; additionalProperty?: string };
+          message?: string;
+        }[];
       }
     ).validation;
     let status = 500;
@@ -58,13 +87,27 @@ export async function buildApp({ release, logger = false }: AppOptions): Promise
       status = 400;
       title = "Invalid parameter";
       const first = validation[0];
-      parameter = first?.params?.missingProperty ?? first?.instancePath?.replace(/^\//, "") ?? undefined;
-      detail = `${parameter ? `Parameter \`${parameter}\`: ` : ""}${first?.message ?? (error as Error).message}`;
+      parameter = first?.params?.missingProperty ?? (first?.instancePath?.replace(/^\//, "") || undefined);
+      // A choice (a union of literals) fails once per literal: name them all instead.
+      const allowed = validation
+        .filter((v) => v.instancePath === first?.instancePath && v.params?.allowedValue !== undefined)
+        .map((v) => String(v.params?.allowedValue));
+      const message = allowed.length > 1 ? `must be one of ${allowed.join(", ")}` : first?.message;
+      detail = `${parameter ? `Parameter \`${parameter}\`: ` : ""}${message ?? (error as Error).message}`;
     } else if (isEbiError(error)) {
       status = error.status;
       title = errorCodes[error.code].title;
       detail = error.message;
-    } else request.log.error(error);
+      const named = (error.details as { parameter?: unknown } | undefined)?.parameter;
+      if (typeof named === "string") parameter = named;
+    } else {
+      const code = (error as { statusCode?: number }).statusCode;
+      if (code && code >= 400 && code < 500) {
+        status = code;
+        title = "Bad request";
+        detail = (error as Error).message;
+      } else request.log.error(error);
+    }
     if (api || !request.headers.accept?.includes("text/html")) {
       return reply
         .code(status)
@@ -104,6 +147,6 @@ export async function buildApp({ release, logger = false }: AppOptions): Promise
 
   app.get("/healthz", async () => ({ status: "ok", release: release.id }));
   registerApiRoutes(app, release);
-  registerPages(app, release);
+  await registerPagesOf(app, release);
   return app;
 }

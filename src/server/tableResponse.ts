@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { LoadedRelease } from "../release/readRelease.ts";
+import { paginate } from "./pagination.ts";
 
 /** The marker a redacted figure carries in CSV and spreadsheets (never 0). */
 export const REDACTED = "[c]";
@@ -61,6 +62,10 @@ export async function toXlsx(
     ["Built", release.manifest.built_at],
     ["Rule sets", release.manifest.rule_sets.map((s) => `${s.id} ${s.version}`).join(", ")],
     ["Data period", `${release.manifest.periods.data_start} to ${release.manifest.periods.data_end}`],
+    [
+      "Source",
+      "EBI Insight public release: Hospital Episode Statistics spells flagged by the rule sets above.",
+    ],
     ["Redaction", redactionNote],
     ...(release.manifest.synthetic
       ? [["Synthetic", "These figures are made from synthetic demonstration data, not real activity."]]
@@ -69,7 +74,36 @@ export async function toXlsx(
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-/** Sends rows in the format asked for, with the release's ETag (304 when the client has it). */
+/** True when an If-None-Match header (a list, weak or strong, or *) names `etag`. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
+  return header.split(",").some((tag) => tag.trim() === "*" || bare(tag) === bare(etag));
+}
+
+/** Sets the release's caching headers; true when the client already holds this representation. */
+export function notModified(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  release: LoadedRelease,
+  format: TableFormat = "json",
+): boolean {
+  const etag = `W/"${release.id}-${format}"`;
+  reply
+    .header("etag", etag)
+    .header("cache-control", "public, max-age=300")
+    .header("vary", "accept")
+    .header("ebi-release", release.id);
+  return etagMatches(request.headers["if-none-match"], etag);
+}
+
+/** JSON pages hold at most this many rows unless `limit` says otherwise; downloads hold all. */
+export const defaultJsonLimit = 1000;
+
+/**
+ * Sends rows in the format asked for, with an ETag of the release and representation (304 when the
+ * client has it); pages JSON lists when `paging` is given.
+ */
 export async function sendTable(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -79,28 +113,32 @@ export async function sendTable(
     columns: readonly string[];
     rows: readonly object[];
     body?: Record<string, unknown>;
+    paging?: { limit?: number; offset: number };
   },
 ): Promise<unknown> {
   const format = requestedFormat(request);
-  const etag = `W/"${release.id}-${format}"`;
-  reply.header("etag", etag).header("cache-control", "public, max-age=300");
-  if (request.headers["if-none-match"] === etag) return reply.code(304).send();
+  if (notModified(request, reply, release, format)) return reply.code(304).send();
+  const { items, page } = input.paging
+    ? paginate(input.rows, request, input.paging, format === "json" ? defaultJsonLimit : null)
+    : { items: input.rows, page: null };
   if (format === "csv") {
     return reply
       .type("text/csv; charset=utf-8")
       .header("content-disposition", `attachment; filename="${input.name}.csv"`)
-      .send(toCsv(input.rows, input.columns));
+      .header("ebi-notes", redactionNote)
+      .send(toCsv(items, input.columns));
   }
   if (format === "xlsx") {
     return reply
       .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
       .header("content-disposition", `attachment; filename="${input.name}.xlsx"`)
-      .send(await toXlsx(input.rows, input.columns, release, input.name));
+      .send(await toXlsx(items, input.columns, release, input.name));
   }
-  return reply.send({
+  return reply.type("application/json; charset=utf-8").send({
     release: release.id,
     redaction: redactionNote,
+    ...(page ?? {}),
     ...(input.body ?? {}),
-    items: input.rows,
+    items,
   });
 }

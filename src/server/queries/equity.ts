@@ -17,7 +17,8 @@ export interface EquitySummary {
     differenceLower: number;
     differenceUpper: number;
   } | null;
-  sii: { sii: number; rii: number } | null;
+  /** RII is null when the mean rate is 0 (it would divide by zero). */
+  sii: { sii: number; rii: number | null } | null;
   note: string | null;
 }
 
@@ -62,7 +63,9 @@ export function equitySummary(
       const result = slopeIndexOfInequality(
         rated.map((r) => ({ rate: (r.dsr ?? r.crude_rate) as number, population: r.population as number })),
       );
-      sii = { sii: result.sii, rii: result.rii };
+      sii = Number.isFinite(result.sii)
+        ? { sii: result.sii, rii: Number.isFinite(result.rii) ? result.rii : null }
+        : null;
     } else note = `${note ? `${note} ` : ""}SII and RII need a rate for every deprivation group.`;
   }
   return { rows, baselineRows, gap, sii, note };

@@ -12,7 +12,8 @@ export function findOrganisation(release: LoadedRelease, code: string, level?: O
     if (org) return org;
   }
   throw new EbiError("EBI_NOT_FOUND", `No organisation ${JSON.stringify(code)} in release ${release.id}.`, {
-    code,
+    parameter: "org",
+    value: code,
   });
 }
 
@@ -38,4 +39,39 @@ export function ancestry(release: LoadedRelease, org: OrganisationRow): Organisa
   if (chain[0]?.level !== "england" && org.level !== "provider")
     chain.unshift(findOrganisation(release, "ENG"));
   return chain;
+}
+
+/** Organisations filtered by level, parent code and a name/code search, in level then code order. */
+export function listOrganisations(
+  release: LoadedRelease,
+  filter: { level?: OrgLevel; parent?: string; q?: string },
+): OrganisationRow[] {
+  const needle = filter.q?.trim().toLowerCase();
+  const parent = filter.parent?.toUpperCase();
+  return release.organisations.filter(
+    (o) =>
+      (!filter.level || o.level === filter.level) &&
+      (!parent || o.parent_code?.toUpperCase() === parent) &&
+      (!needle || o.name.toLowerCase().includes(needle) || o.org_code.toLowerCase() === needle),
+  );
+}
+
+/** An organisation with its parent and children (drill up and down the hierarchy). */
+export function organisationDetail(
+  release: LoadedRelease,
+  code: string,
+  level?: OrgLevel,
+): OrganisationRow & { parent: OrganisationRow | null; children: OrganisationRow[] } {
+  const org = findOrganisation(release, code, level);
+  const parent =
+    (org.parent_code &&
+      levelOrder
+        .map((l) => release.organisationOf.get(`${l}|${org.parent_code}`))
+        .find((o) => o !== undefined)) ||
+    null;
+  const children =
+    org.level === "england"
+      ? release.organisations.filter((o) => o.level === "region")
+      : (release.childrenOf.get(org.org_code) ?? []).filter((o) => o.level !== org.level);
+  return { ...org, parent, children };
 }

@@ -1,0 +1,71 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { LoadedRelease } from "../../release/readRelease.ts";
+import { tableColumns } from "../../release/tableColumns.ts";
+import { equitySummary } from "../queries/equity.ts";
+import { getIntervention } from "../queries/interventions.ts";
+import { findOrganisation } from "../queries/organisations.ts";
+import {
+  Dimension,
+  envelope,
+  InterventionId,
+  Level,
+  nullableNumber,
+  nullableString,
+  OrgCode,
+  Period,
+  rowSchema,
+} from "../schemas.ts";
+import { sendTable } from "../tableResponse.ts";
+import { tableRoute } from "./tableRoute.ts";
+
+const EquityQuery = Type.Object({
+  intervention: InterventionId,
+  org: Type.Optional(OrgCode),
+  level: Type.Optional(Level),
+  period: Period,
+  dimension: Dimension,
+});
+
+const Interval = nullableNumber;
+
+/** `/api/v1/equity`: standardised rates by group with the deprivation gap, SII and RII. */
+export function equityRoutes(app: FastifyInstance, release: LoadedRelease): void {
+  tableRoute<Static<typeof EquityQuery>>(
+    app,
+    "/api/v1/equity",
+    {
+      querystring: EquityQuery,
+      description:
+        "Rates by IMD decile or quintile, ethnic group, age band or sex, with the deprivation gap, SII and RII",
+      tags: ["equity"],
+      response: envelope(rowSchema("equity"), {
+        gap: Type.Union([
+          Type.Object({
+            ratio: Interval,
+            ratioLower: Interval,
+            ratioUpper: Interval,
+            difference: Interval,
+            differenceLower: Interval,
+            differenceUpper: Interval,
+          }),
+          Type.Null(),
+        ]),
+        sii: Type.Union([Type.Object({ sii: nullableNumber, rii: nullableNumber }), Type.Null()]),
+        note: nullableString,
+      }),
+    },
+    (request, reply) => {
+      const { intervention, org, level, period, dimension } = request.query;
+      getIntervention(release, intervention);
+      const o = findOrganisation(release, org ?? "ENG", level);
+      const summary = equitySummary(release, intervention, o.level, o.org_code, period, dimension);
+      return sendTable(request, reply, release, {
+        name: "equity",
+        columns: Object.keys(tableColumns.equity),
+        rows: summary.rows,
+        body: { gap: summary.gap, sii: summary.sii, note: summary.note },
+      });
+    },
+  );
+}

@@ -1,0 +1,89 @@
+import { type TObject, type TProperties, type TSchema, Type } from "@sinclair/typebox";
+import { tableColumns } from "../release/tableColumns.ts";
+import type { ReleaseTable } from "../release/tables.ts";
+import { equityDimensions } from "./queries/equity.ts";
+
+/** HTTP schemas of the API: query parameters and response rows, also the OpenAPI document. */
+export const levels = ["england", "region", "icb", "sub_icb", "provider"] as const;
+export const Level = Type.Union(
+  levels.map((l) => Type.Literal(l)),
+  { description: "organisation level" },
+);
+export const Month = Type.String({ pattern: "^\\d{4}-\\d{2}$", description: "a month, YYYY-MM" });
+export const InterventionId = Type.String({
+  pattern: "^[a-z0-9-]+/[a-z0-9-]+$",
+  description: "intervention id, <rule set>/<slug>",
+});
+export const OrgCode = Type.String({ pattern: "^[A-Za-z0-9]{1,10}$", description: "organisation code" });
+export const Period = Type.Union([Type.Literal("baseline"), Type.Literal("latest")], { default: "latest" });
+export const Dimension = Type.Union(
+  equityDimensions.map((d) => Type.Literal(d)),
+  { default: "imd_quintile" },
+);
+/** limit/offset paging; downloads (CSV, XLSX) hold the whole selection unless `limit` is given. */
+export const Paging = {
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 10_000, description: "rows per page (JSON default 1000)" }),
+  ),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+};
+
+const nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);
+const typeOf = (duckType: string): TSchema =>
+  duckType === "VARCHAR" ? nullable(Type.String()) : nullable(Type.Number());
+
+/** A row of a release table as published: every column, nullable where redaction may empty it. */
+export function rowSchema(table: ReleaseTable, extra: TProperties = {}): TObject {
+  return Type.Object({
+    ...Object.fromEntries(Object.entries(tableColumns[table]).map(([name, type]) => [name, typeOf(type)])),
+    ...extra,
+  });
+}
+
+export const Links = Type.Object({ next: nullable(Type.String()), prev: nullable(Type.String()) });
+
+/** The JSON envelope of a table answer: release, redaction note, optional paging, extra fields, items. */
+export function envelope(item: TSchema, extra: TProperties = {}): TObject {
+  return Type.Object({
+    release: Type.String(),
+    redaction: Type.String(),
+    total: Type.Optional(Type.Integer()),
+    limit: Type.Optional(Type.Integer()),
+    offset: Type.Optional(Type.Integer()),
+    links: Type.Optional(Links),
+    ...extra,
+    items: Type.Array(item),
+  });
+}
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.String(),
+    parameter: Type.Optional(Type.String()),
+  },
+  { description: "RFC 9457 problem details" },
+);
+
+export const InterventionSchema = Type.Object({
+  intervention_id: Type.String(),
+  rule_set_id: Type.String(),
+  rule_set_version: Type.String(),
+  official_id: nullable(Type.String()),
+  slug: Type.String(),
+  name: Type.String(),
+  list: Type.String(),
+  category: nullable(Type.Number()),
+  setting: Type.Array(Type.String()),
+  confidence: Type.String(),
+  measurable: Type.Boolean(),
+  description: Type.String(),
+  provenance: Type.String(),
+});
+
+export const OrganisationSchema = rowSchema("organisations");
+export const nullableNumber = nullable(Type.Number());
+export const nullableString = nullable(Type.String());

@@ -46,13 +46,18 @@ export function publicUrls(release: LoadedRelease, options: { orgsPerLevel?: num
 }
 
 /** Problems in one JSON answer: a count of 1..threshold anywhere in it, or a public primary/secondary marker. */
-export function disclosureProblems(url: string, body: unknown, threshold = 5): string[] {
+export function disclosureProblems(
+  url: string,
+  body: unknown,
+  threshold = 5,
+  fields = countFields,
+): string[] {
   const problems: string[] = [];
   const visit = (value: unknown, path: string) => {
     if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`));
     else if (value && typeof value === "object")
       for (const [key, inner] of Object.entries(value)) {
-        if (countFields.includes(key) && typeof inner === "number" && inner >= 1 && inner <= threshold)
+        if (fields.includes(key) && typeof inner === "number" && inner >= 1 && inner <= threshold)
           problems.push(`${url} ${path}.${key} = ${inner}`);
         if (key === "suppressed" && (inner === "primary" || inner === "secondary"))
           problems.push(`${url} ${path}.suppressed = ${inner} (tells small counts apart)`);
@@ -64,7 +69,12 @@ export function disclosureProblems(url: string, body: unknown, threshold = 5): s
 }
 
 /** Problems in a CSV answer: a count column holding 1..threshold, or a 0 where the JSON says redacted. */
-export function csvDisclosureProblems(url: string, csv: string, threshold = 5): string[] {
+export function csvDisclosureProblems(
+  url: string,
+  csv: string,
+  threshold = 5,
+  fields = countFields,
+): string[] {
   const [header, ...lines] = csv.trim().split("\r\n");
   const names = (header ?? "").split(",");
   const problems: string[] = [];
@@ -72,7 +82,7 @@ export function csvDisclosureProblems(url: string, csv: string, threshold = 5): 
     const cells = line.split(",");
     names.forEach((name, i) => {
       const n = Number(cells[i]);
-      if (countFields.includes(name) && cells[i] !== "" && n >= 1 && n <= threshold)
+      if (fields.includes(name) && cells[i] !== "" && n >= 1 && n <= threshold)
         problems.push(`${url} ${name} = ${cells[i]}`);
     });
   }
@@ -83,7 +93,7 @@ export function csvDisclosureProblems(url: string, csv: string, threshold = 5): 
 export async function walkPublicApi(
   app: FastifyInstance,
   release: LoadedRelease,
-  options: { orgsPerLevel?: number; threshold?: number; csv?: boolean } = {},
+  options: { orgsPerLevel?: number; threshold?: number; csv?: boolean; fields?: string[] } = {},
 ): Promise<{ urls: number; problems: string[] }> {
   const problems: string[] = [];
   const urls = publicUrls(release, options);
@@ -93,7 +103,7 @@ export async function walkPublicApi(
       problems.push(`${url} answered ${response.statusCode}`);
       continue;
     }
-    problems.push(...disclosureProblems(url, response.json(), options.threshold));
+    problems.push(...disclosureProblems(url, response.json(), options.threshold, options.fields));
     if (
       options.csv !== false &&
       !url.includes("/organisations/") &&
@@ -101,7 +111,7 @@ export async function walkPublicApi(
       !url.endsWith("/release")
     ) {
       const csv = await app.inject({ method: "GET", url, headers: { accept: "text/csv" } });
-      problems.push(...csvDisclosureProblems(url, csv.body, options.threshold));
+      problems.push(...csvDisclosureProblems(url, csv.body, options.threshold, options.fields));
     }
   }
   return { urls: urls.length, problems };

@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { errorCodes, isEbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
+import { downloadSuffix } from "./api/tableRoute.ts";
 
 const require = createRequire(import.meta.url);
 const nhsukDist = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist", "nhsuk");
@@ -18,23 +19,34 @@ const webStatic = fileURLToPath(new URL("../web/static/", import.meta.url));
 const pagesEntry = new URL("./pages/index.ts", import.meta.url);
 const legacyPages = new URL("./pages/registerPages.ts", import.meta.url);
 
+type PagesRegistrar = (app: FastifyInstance, release: LoadedRelease) => Promise<void>;
+let pagesLoading: Promise<PagesRegistrar> | null = null;
+
 /**
- * The pages (E2's plugin): `src/server/pages/index.ts` exporting `pagesPlugin` (options `{ release }`)
- * when it exists, else the earlier `registerPages(app, release)`. Loaded by path so the core builds
- * while the pages are being written.
+ * Loads the pages (E2's plugin): `src/server/pages/index.ts` exporting `pagesPlugin` (options
+ * `{ release }`) when it exists, else the earlier `registerPages(app, release)`. Loaded by path so the
+ * core builds while the pages are being written; call early (`ebi serve` does, while the release is
+ * read) because the pages' imports take a while.
  */
-async function registerPagesOf(app: FastifyInstance, release: LoadedRelease): Promise<void> {
-  if (existsSync(fileURLToPath(pagesEntry))) {
-    const { pagesPlugin } = (await import(pagesEntry.href)) as {
-      pagesPlugin: (app: FastifyInstance, options: { release: LoadedRelease }) => Promise<void>;
-    };
-    await app.register(pagesPlugin, { release });
-  } else if (existsSync(fileURLToPath(legacyPages))) {
-    const { registerPages } = (await import(legacyPages.href)) as {
-      registerPages: (app: FastifyInstance, release: LoadedRelease) => void;
-    };
-    registerPages(app, release);
-  }
+export function loadPages(): Promise<PagesRegistrar> {
+  pagesLoading ??= (async (): Promise<PagesRegistrar> => {
+    if (existsSync(fileURLToPath(pagesEntry))) {
+      const { pagesPlugin } = (await import(pagesEntry.href)) as {
+        pagesPlugin: (app: FastifyInstance, options: { release: LoadedRelease }) => Promise<void>;
+      };
+      return async (app, release) => {
+        await app.register(pagesPlugin, { release });
+      };
+    }
+    if (existsSync(fileURLToPath(legacyPages))) {
+      const { registerPages } = (await import(legacyPages.href)) as {
+        registerPages: (app: FastifyInstance, release: LoadedRelease) => void;
+      };
+      return async (app, release) => registerPages(app, release);
+    }
+    return async () => {};
+  })();
+  return pagesLoading;
 }
 
 export interface AppOptions {
@@ -47,6 +59,7 @@ export async function buildApp({ release, logger = false }: AppOptions): Promise
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
+    rewriteUrl: (request) => downloadSuffix(request.url ?? "/"),
   });
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -147,6 +160,6 @@ export async function buildApp({ release, logger = false }: AppOptions): Promise
 
   app.get("/healthz", async () => ({ status: "ok", release: release.id }));
   registerApiRoutes(app, release);
-  await registerPagesOf(app, release);
+  await (await loadPages())(app, release);
   return app;
 }

@@ -11,7 +11,7 @@ export type TableFormat = "json" | "csv" | "xlsx";
 
 /** The format asked for: a `.csv`/`.xlsx` suffix first, then the Accept header; JSON by default. */
 export function requestedFormat(request: FastifyRequest): TableFormat {
-  const path = request.url.split("?")[0] ?? "";
+  const path = (request.originalUrl ?? request.url).split("?")[0] ?? "";
   if (path.endsWith(".csv")) return "csv";
   if (path.endsWith(".xlsx")) return "xlsx";
   const accept = request.headers.accept ?? "";

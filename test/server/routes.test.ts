@@ -172,7 +172,7 @@ describe("GET /api/v1/baselines and goals", () => {
   it("gives a spreadsheet whose figure equals the JSON one", async () => {
     const workbook = await xlsx(`/api/v1/baselines.xlsx?intervention=${knee}&level=icb`);
     const sheet = workbook.getWorksheet("data");
-    const header = (sheet?.getRow(1).values as string[]).slice(1);
+    const header = ((sheet?.getRow(1).values ?? []) as string[]).slice(1);
     const spells = (row: number) => sheet?.getRow(row).getCell(header.indexOf("baseline_spells") + 1).value;
     expect([spells(2), spells(3)]).toEqual([498 + 372, 261]);
   });

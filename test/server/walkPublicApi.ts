@@ -54,8 +54,9 @@ export function disclosureProblems(
 ): string[] {
   const problems: string[] = [];
   const visit = (value: unknown, path: string) => {
-    if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`));
-    else if (value && typeof value === "object")
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) visit(v, `${path}[${i}]`);
+    } else if (value && typeof value === "object")
       for (const [key, inner] of Object.entries(value)) {
         if (fields.includes(key) && typeof inner === "number" && inner >= 1 && inner <= threshold)
           problems.push(`${url} ${path}.${key} = ${inner}`);

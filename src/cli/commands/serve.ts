@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { readRelease } from "../../release/readRelease.ts";
-import { buildApp } from "../../server/app.ts";
+import { buildApp, loadPages } from "../../server/app.ts";
 import { resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 
@@ -10,13 +10,18 @@ export async function serveRelease(options: {
   host: string;
   release?: string;
 }): Promise<string> {
-  const release = await readRelease(resolveWorkspace().releasesDir, options.release);
+  const started = performance.now();
+  // The pages' modules load while DuckDB reads the release.
+  const [release] = await Promise.all([
+    readRelease(resolveWorkspace().releasesDir, options.release),
+    loadPages(),
+  ]);
   const app = await buildApp({ release });
   const address = await app.listen({ port: options.port, host: options.host });
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.once(signal, () => void app.close().then(() => process.exit(0)));
   process.stdout.write(
-    `EBI Insight is serving release ${release.id} at ${address.replace("127.0.0.1", "localhost")}${release.manifest.synthetic ? " (synthetic demo data)" : ""}\n`,
+    `EBI Insight is serving release ${release.id} at ${address.replace("127.0.0.1", "localhost")}${release.manifest.synthetic ? " (synthetic demo data)" : ""}, ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
   return address;
 }

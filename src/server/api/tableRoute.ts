@@ -10,31 +10,37 @@ export interface TableRouteSchema {
   response: TSchema;
 }
 
-/** Registers `path`, `path.csv` and `path.xlsx` with one handler and one schema (suffixes hidden in OpenAPI). */
+/**
+ * Registers a table route. `path.csv` and `path.xlsx` reach it too: the app rewrites the suffix away
+ * (see `downloadSuffix`), and `requestedFormat` reads it from the original URL.
+ */
 export function tableRoute<Q>(
   app: FastifyInstance,
   path: string,
   schema: TableRouteSchema,
   handler: (request: FastifyRequest<{ Querystring: Q }>, reply: FastifyReply) => Promise<unknown>,
 ): void {
-  for (const suffix of ["", ".csv", ".xlsx"]) {
-    app.get(
-      `${path}${suffix}`,
-      {
-        schema: {
-          ...(schema.querystring ? { querystring: schema.querystring } : {}),
-          description: schema.description,
-          tags: schema.tags,
-          hide: suffix !== "",
-          produces: [
-            "application/json",
-            "text/csv",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          ],
-          response: { 200: schema.response, 400: Problem, 404: Problem },
-        },
+  app.get(
+    path,
+    {
+      schema: {
+        ...(schema.querystring ? { querystring: schema.querystring } : {}),
+        description: `${schema.description}. Also as CSV (\`${path}.csv\` or Accept: text/csv) and Excel (\`${path}.xlsx\`).`,
+        tags: schema.tags,
+        produces: [
+          "application/json",
+          "text/csv",
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ],
+        response: { 200: schema.response, 400: Problem, 404: Problem },
       },
-      handler as never,
-    );
-  }
+    },
+    handler as never,
+  );
+}
+
+/** `/api/v1/x.csv?…` → `/api/v1/x?…` so one route serves every format; other URLs unchanged. */
+export function downloadSuffix(url: string): string {
+  const match = /^(\/api\/v1\/[^?]*?)\.(?:csv|xlsx)(\?.*)?$/.exec(url);
+  return match ? `${match[1]}${match[2] ?? ""}` : url;
 }

@@ -180,24 +180,24 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
     const mKey = "intervention_id, level, org_code";
     const eKey = `${mKey}, period, dimension`;
     // Months as a running month number (year × 12 + month), so no month text is read per row.
-    const mData = await columns(`SELECT (year(month::DATE) * 12 + month(month::DATE))::INTEGER AS mi,
+    const [mData, mRuns, eGroups, eData, eRuns] = await Promise.all([
+      columns(`SELECT (year(month::DATE) * 12 + month(month::DATE))::INTEGER AS mi,
         ${nan("spells")}, ${suppressionSql("suppressed")}::INTEGER AS s
-        FROM ${file("monthly")} ORDER BY ${mKey}, month`);
-    const mRuns = await columns(`SELECT concat_ws('|', ${mKey}) AS key, count(*)::INTEGER AS n
-        FROM ${file("monthly")} GROUP BY ${mKey} ORDER BY ${mKey}`);
-    const eGroups =
-      await columns(`SELECT DISTINCT dimension, group_code, group_label, group_order::INTEGER AS group_order
-        FROM ${file("equity")} ORDER BY dimension, group_code, group_label, group_order`);
-    const eData =
-      await columns(`WITH g AS (SELECT (row_number() OVER (ORDER BY dimension, group_code, group_label, group_order) - 1)::INTEGER AS g, *
+        FROM ${file("monthly")} ORDER BY ${mKey}, month`),
+      columns(`SELECT concat_ws('|', ${mKey}) AS key, count(*)::INTEGER AS n
+        FROM ${file("monthly")} GROUP BY ${mKey} ORDER BY ${mKey}`),
+      columns(`SELECT DISTINCT dimension, group_code, group_label, group_order::INTEGER AS group_order
+        FROM ${file("equity")} ORDER BY dimension, group_code, group_label, group_order`),
+      columns(`WITH g AS (SELECT (row_number() OVER (ORDER BY dimension, group_code, group_label, group_order) - 1)::INTEGER AS g, *
           FROM (SELECT DISTINCT dimension, group_code, group_label, group_order::INTEGER AS group_order FROM ${file("equity")}))
         SELECT g.g, ${["spells", "population", "crude_rate", "dsr", "lower", "upper"].map(nan).join(", ")},
           ${suppressionSql("suppressed")}::INTEGER AS s
         FROM ${file("equity")} e JOIN g ON g.dimension = e.dimension AND g.group_code = e.group_code
           AND g.group_label = e.group_label AND g.group_order = e.group_order
-        ORDER BY ${eKey.replaceAll(/(\w+)/g, "e.$1")}, e.group_order, e.group_code`);
-    const eRuns = await columns(`SELECT concat_ws('|', ${eKey}) AS key, count(*)::INTEGER AS n
-        FROM ${file("equity")} GROUP BY ${eKey} ORDER BY ${eKey}`);
+        ORDER BY ${eKey.replaceAll(/(\w+)/g, "e.$1")}, e.group_order, e.group_code`),
+      columns(`SELECT concat_ws('|', ${eKey}) AS key, count(*)::INTEGER AS n
+        FROM ${file("equity")} GROUP BY ${eKey} ORDER BY ${eKey}`),
+    ]);
     const monthNumbers = mData.mi as number[];
     const firstMonth = monthNumbers.reduce((min, m) => Math.min(min, m), Number.POSITIVE_INFINITY);
     const monthText = (n: number) => {

@@ -6,6 +6,7 @@ import { auditPublicRelease } from "../../src/disclosure/index.ts";
 import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
 import { buildApp } from "../../src/server/app.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
+import { observedCountFields, walkPublicApi } from "./walkPublicApi.ts";
 
 let app: FastifyInstance;
 let release: LoadedRelease;
@@ -165,38 +166,15 @@ describe("/api/v1", () => {
 });
 
 describe("disclosure on the public side", () => {
-  const counts = ["spells", "baseline_spells", "latest_spells"] as const;
-  const walk = async (url: string, problems: string[]) => {
-    const body = await json(url);
-    for (const item of body.items as Record<string, unknown>[]) {
-      for (const field of counts) {
-        const value = item[field];
-        if (typeof value === "number" && value >= 1 && value <= 5)
-          problems.push(`${url}: ${field} = ${value}`);
-      }
-      if (item.suppressed === "primary" || item.suppressed === "secondary")
-        problems.push(`${url}: tells small counts apart`);
-    }
-  };
-
-  it("never shows a count from 1 to 5 through any endpoint, for any intervention, organisation or breakdown", async () => {
-    const problems: string[] = [];
-    const measurable = release.interventions.filter((i) => i.measurable);
-    const commissioners = release.organisations.filter((o) => o.level !== "provider");
-    for (const i of measurable) {
-      for (const level of ["england", "region", "icb", "sub_icb", "provider"])
-        await walk(`/api/v1/activity?intervention=${i.intervention_id}&level=${level}`, problems);
-      await walk(`/api/v1/baselines?intervention=${i.intervention_id}`, problems);
-      for (const org of commissioners.slice(0, 6))
-        for (const dimension of ["imd_quintile", "imd_decile", "ethnic_group", "age_band", "sex"])
-          for (const period of ["baseline", "latest"])
-            await walk(
-              `/api/v1/equity?intervention=${i.intervention_id}&org=${org.org_code}&dimension=${dimension}&period=${period}`,
-              problems,
-            );
-    }
+  it("never shows an observed count from 1 to 5 through any endpoint (JSON and CSV), for any intervention, organisation or breakdown", async () => {
+    // Goal and opportunity are modelled figures (rate × population), not observed counts: checked on the hand-made release.
+    const { urls, problems } = await walkPublicApi(app, release, {
+      orgsPerLevel: 6,
+      fields: observedCountFields,
+    });
+    expect(urls).toBeGreaterThan(1000);
     expect(problems).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it("leaves no redacted count that the published totals determine (independent check on the written files)", async () => {
     const db = await Database.open(":memory:");

@@ -1,14 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { LoadedRelease } from "../../src/release/readRelease.ts";
 
-/** Fields that hold counts of spells (observed or derived from observed ones). */
-export const countFields = [
-  "spells",
-  "baseline_spells",
-  "latest_spells",
-  "goal_spells",
-  "opportunity_spells",
-];
+/** Fields holding observed counts of spells. */
+export const observedCountFields = ["spells", "baseline_spells", "latest_spells"];
+/** Fields holding counts of spells: observed ones and the modelled goal and opportunity (the walk's default). */
+export const countFields = [...observedCountFields, "goal_spells", "opportunity_spells"];
 
 /** Every public API URL for a release: each route × intervention × organisation × breakdown. */
 export function publicUrls(release: LoadedRelease, options: { orgsPerLevel?: number } = {}): string[] {

@@ -7,6 +7,7 @@ import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { errorCodes, isEbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
@@ -158,7 +159,20 @@ export async function buildApp({ release, logger = false }: AppOptions): Promise
       );
   });
 
-  app.get("/healthz", async () => ({ status: "ok", release: release.id }));
+  app.get(
+    "/healthz",
+    {
+      schema: {
+        description: "Liveness: the service is up and serving this release",
+        tags: ["release"],
+        response: { 200: Type.Object({ status: Type.Literal("ok"), release: Type.String() }) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header("cache-control", "no-store");
+      return { status: "ok" as const, release: release.id };
+    },
+  );
   registerApiRoutes(app, release);
   await (await loadPages())(app, release);
   return app;

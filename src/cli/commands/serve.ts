@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { EbiError } from "../../errors/index.ts";
 import { readRelease } from "../../release/readRelease.ts";
 import { buildApp, loadPages } from "../../server/app.ts";
 import { resolveWorkspace } from "../../store/index.ts";
@@ -36,7 +37,17 @@ export function registerServe(program: Command): void {
     .option("--release <id>", "serve this release instead of the published one")
     .action(
       action(async (options: { port: string; host: string; release?: string }) => {
-        await serveRelease({ port: Number(options.port), host: options.host, release: options.release });
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65_535)
+          throw new EbiError(
+            "EBI_INVALID_ARGUMENT",
+            `--port must be a whole number from 0 to 65535, not ${JSON.stringify(options.port)}.`,
+            {
+              field: "port",
+              value: options.port,
+            },
+          );
+        await serveRelease({ port, host: options.host, release: options.release });
       }),
     );
 }

@@ -1,28 +1,40 @@
 import type { Command } from "commander";
+import type { FastifyInstance } from "fastify";
 import { EbiError } from "../../errors/index.ts";
-import { readRelease } from "../../release/readRelease.ts";
+import { type LoadedRelease, readRelease } from "../../release/readRelease.ts";
 import { buildApp, loadPages } from "../../server/app.ts";
 import { resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 
-/** Starts the service on a release; resolves with the address once listening. */
+/** Reads a release and listens; `seconds` is the time from the call to listening. */
+export async function startService(options: {
+  port: number;
+  host: string;
+  release?: string;
+  releasesDir?: string;
+}): Promise<{ app: FastifyInstance; address: string; release: LoadedRelease; seconds: number }> {
+  const started = performance.now();
+  // The pages' modules load while DuckDB reads the release.
+  const [release] = await Promise.all([
+    readRelease(options.releasesDir ?? resolveWorkspace().releasesDir, options.release),
+    loadPages(),
+  ]);
+  const app = await buildApp({ release });
+  const address = await app.listen({ port: options.port, host: options.host });
+  return { app, address, release, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Starts the service on a release, closes it on SIGINT/SIGTERM; resolves with the address once listening. */
 export async function serveRelease(options: {
   port: number;
   host: string;
   release?: string;
 }): Promise<string> {
-  const started = performance.now();
-  // The pages' modules load while DuckDB reads the release.
-  const [release] = await Promise.all([
-    readRelease(resolveWorkspace().releasesDir, options.release),
-    loadPages(),
-  ]);
-  const app = await buildApp({ release });
-  const address = await app.listen({ port: options.port, host: options.host });
+  const { app, address, release, seconds } = await startService(options);
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.once(signal, () => void app.close().then(() => process.exit(0)));
   process.stdout.write(
-    `EBI Insight is serving release ${release.id} at ${address.replace("127.0.0.1", "localhost")}${release.manifest.synthetic ? " (synthetic demo data)" : ""}, ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    `EBI Insight is serving release ${release.id} at ${address.replace("127.0.0.1", "localhost")}${release.manifest.synthetic ? " (synthetic demo data)" : ""}, ready in ${seconds.toFixed(1)} s\n`,
   );
   return address;
 }
@@ -42,10 +54,7 @@ export function registerServe(program: Command): void {
           throw new EbiError(
             "EBI_INVALID_ARGUMENT",
             `--port must be a whole number from 0 to 65535, not ${JSON.stringify(options.port)}.`,
-            {
-              field: "port",
-              value: options.port,
-            },
+            { field: "port", value: options.port },
           );
         await serveRelease({ port, host: options.host, release: options.release });
       }),

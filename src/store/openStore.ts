@@ -1,9 +1,25 @@
+import { dirname, join } from "node:path";
 import { Database, type DatabaseOptions } from "../db/index.ts";
 import { storeSchema } from "./schema.ts";
 
-/** Opens the store at `path`, creating any missing table. */
+/** DuckDB's memory limit for the store unless `EBI_MEMORY_LIMIT` says otherwise; beyond it DuckDB spills to disk. */
+export const defaultMemoryLimit = "4GB";
+
+/**
+ * Opens the store at `path`, creating any missing table. A file store gets a memory limit and a
+ * spill folder beside it, so loading or building a national year does not grow with the input.
+ */
 export async function openStore(path: string, options: DatabaseOptions = {}): Promise<Database> {
-  const database = await Database.open(path, options);
+  const onDisk = path !== ":memory:";
+  const database = await Database.open(path, {
+    ...(onDisk
+      ? {
+          memoryLimit: process.env.EBI_MEMORY_LIMIT ?? defaultMemoryLimit,
+          tempDirectory: join(dirname(path), ".spill"),
+        }
+      : {}),
+    ...options,
+  });
   if (!options.readOnly) {
     for (const statement of storeSchema) await database.run(statement, undefined, "create store schema");
   }

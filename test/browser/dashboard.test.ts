@@ -36,7 +36,14 @@ async function open(path: string): Promise<{ page: Page; errors: string[] }> {
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(`${m.text()} ${m.location().url}`);
   });
-  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
+  // A request the page's own navigation cancels (net::ERR_ABORTED) is not a failure; any other is.
+  page.on("requestfailed", (r) => {
+    const reason = r.failure()?.errorText ?? "";
+    if (reason !== "net::ERR_ABORTED") errors.push(`request failed: ${r.url()} ${reason}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   page.on("pageerror", (e) => errors.push(e.message));
   const response = await page.goto(base + path, { waitUntil: "load" });
   expect(response?.status(), path).toBe(200);

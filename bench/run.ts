@@ -3,24 +3,31 @@
  *
  *   npm run bench                      scales 0.1, 0.3 and 1 (one national year), writes docs/benchmarks.md
  *   npm run bench -- --quick           scale 0.02, one run each, prints the table (CI runs this)
- *   npm run bench -- --scales 0.1,1 --runs 3 --seconds 10
+ *   npm run bench -- --scales 0.1,1 --runs 3 --national-runs 1 --seconds 10
+ *
+ * Each figure is logged as it is measured and the report is rewritten after every scale, so a long
+ * run that is stopped still leaves what it measured. A step that fails is reported as failed, with
+ * its reason, and the run goes on with the steps that do not need it.
  *
  * Demo files are generated once per scale and cached outside the repository
  * ($EBI_BENCH_CACHE, default ~/.cache/ebi-insight/bench).
  */
+
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type Measurement, measureEbi, measureScript, medianOf } from "./measure.ts";
-import { benchmarkReport, type ScaleResult, type ServerResult } from "./report.ts";
-import { loadRoute, startServer } from "./serverLoad.ts";
+import { type Measurement, measureEbi, measureScript, median, medianOf } from "./measure.ts";
+import { benchmarkReport, type Outcome, type ScaleResult, type ServerResult } from "./report.ts";
+import { loadRoute, startServer, timeStart } from "./serverLoad.ts";
 
 const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     scales: { type: "string" },
     runs: { type: "string" },
+    "national-runs": { type: "string" },
     seconds: { type: "string" },
     out: { type: "string" },
     port: { type: "string", default: "3917" },
@@ -30,6 +37,8 @@ const { values: flags } = parseArgs({
 const quick = flags.quick ?? false;
 const scales = (flags.scales ?? (quick ? "0.02" : "0.1,0.3,1")).split(",").map(Number);
 const runs = Number(flags.runs ?? (quick ? 1 : 3));
+// A national year takes minutes per step, so scale 1 defaults to one run of each.
+const nationalRuns = Number(flags["national-runs"] ?? 1);
 const loadSeconds = Number(flags.seconds ?? (quick ? 2 : 10));
 const out = flags.out ?? (quick ? undefined : "docs/benchmarks.md");
 const cache = process.env.EBI_BENCH_CACHE ?? join(homedir(), ".cache", "ebi-insight", "bench");
@@ -69,11 +78,36 @@ function freshHome(reference: string, name: string): string {
   return home;
 }
 
-async function benchScale(
-  scale: number,
-  serve: boolean,
-): Promise<{ scale: ScaleResult; server?: ServerResult }> {
+/** Runs one measured step, logging its figure at once; a failure becomes an outcome, not a crash. */
+async function step(label: string, fn: () => Promise<Measurement>): Promise<Outcome> {
+  const started = performance.now();
+  try {
+    const measured = await fn();
+    log(`  ${label}: ${measured.seconds.toFixed(1)} s, peak ${Math.round(measured.peakMb)} MB`);
+    return measured;
+  } catch (error) {
+    const reason = firstLine(error instanceof Error ? error.message : String(error));
+    const seconds = (performance.now() - started) / 1000;
+    log(`  ${label}: FAILED after ${seconds.toFixed(1)} s: ${reason}`);
+    return { failed: reason, seconds };
+  }
+}
+
+/** The most telling line of a child's error: DuckDB's or the CLI's own message, else the first. */
+function firstLine(message: string): string {
+  const lines = message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const telling = lines.find((l) => /error|memory|killed|signal/i.test(l) && !l.startsWith("node "));
+  return (telling ?? lines[0] ?? "unknown failure").slice(0, 300);
+}
+
+const ok = (outcome: Outcome): outcome is Measurement => !("failed" in outcome);
+
+async function benchScale(scale: number): Promise<ScaleResult> {
   log(`scale ${scale}`);
+  const times = scale >= 1 ? nationalRuns : runs;
   const demo = await demoFor(scale);
   const manifest = JSON.parse(readFileSync(join(demo.dir, "manifest.json"), "utf8")) as {
     files: { role: string; kind?: string; format: string; path: string; rows: number }[];
@@ -91,46 +125,78 @@ async function benchScale(
   rmSync(reference, { recursive: true, force: true });
   await measureEbi(["--home", reference, "demo", "load", "--dir", demo.dir, "--reference-only"]);
 
-  log("  ingest CSV");
-  const ingestCsv = await medianOf(runs, () =>
-    measureEbi(["--home", freshHome(reference, `csv-${scale}`), "ingest", "apc", apcCsv.path]),
+  const ingestCsv = await step("ingest CSV", () =>
+    medianOf(times, () =>
+      measureEbi(["--home", freshHome(reference, `csv-${scale}`), "ingest", "apc", apcCsv.path]),
+    ),
   );
-  log("  ingest Parquet");
+  // The CSV workspace is not needed again; its store is as large as the Parquet one.
+  rmSync(join(cache, "work", `csv-${scale}`), { recursive: true, force: true });
   let buildHome = "";
-  const ingestParquet = await medianOf(runs, () => {
-    buildHome = freshHome(reference, `parquet-${scale}`);
-    return measureEbi(["--home", buildHome, "ingest", "apc", apcParquet.path]);
-  });
-  await measureEbi(["--home", buildHome, "ingest", "op", opParquet.path]);
-
-  log("  bare scan and reference query");
-  const scan = await medianOf(runs, () => measureScript("./runSql.ts", ["scan", apcParquet.path]));
-  const referenceQuery = await medianOf(runs, () =>
-    measureScript("./runSql.ts", ["reference", apcParquet.path]),
+  const ingestParquet = await step("ingest Parquet", () =>
+    medianOf(times, () => {
+      buildHome = freshHome(reference, `parquet-${scale}`);
+      return measureEbi(["--home", buildHome, "ingest", "apc", apcParquet.path]);
+    }),
   );
-  const classify = await medianOf(runs, () =>
-    measureScript("./classifyStep.ts", [join(buildHome, "store.duckdb")]),
+  const ingestOp = await step("ingest outpatients (Parquet)", () =>
+    measureEbi(["--home", buildHome, "ingest", "op", opParquet.path]),
   );
-
-  log("  build");
-  const build = await medianOf(runs, () => measureEbi(["--home", buildHome, "build"]));
-
-  const result: ScaleResult = {
+  const scan = await step("bare scan", () =>
+    medianOf(times, () => measureScript("./runSql.ts", ["scan", apcParquet.path])),
+  );
+  const referenceQuery = await step("reference query", () =>
+    medianOf(times, () => measureScript("./runSql.ts", ["reference", apcParquet.path])).then(inner),
+  );
+  const stored = ok(ingestParquet);
+  const notStored = async (): Promise<Measurement> => {
+    throw new Error("not measured: the Parquet ingest failed");
+  };
+  const classify = await step("classification step", () =>
+    stored
+      ? medianOf(times, () => measureScript("./classifyStep.ts", [join(buildHome, "store.duckdb")])).then(
+          inner,
+        )
+      : notStored(),
+  );
+  const build = await step("build", () =>
+    stored && ok(ingestOp) ? medianOf(times, () => measureEbi(["--home", buildHome, "build"])) : notStored(),
+  );
+  return {
     scale,
+    runs: times,
     apcRows: apcParquet.rows,
+    opRows: opParquet.rows,
+    home: buildHome,
     generate: demo.generated,
     ingestCsv,
     ingestParquet,
+    ingestOp,
     scan,
-    referenceQuery: { ...referenceQuery, seconds: innerSeconds(referenceQuery) },
-    classify: { ...classify, seconds: innerSeconds(classify) },
+    referenceQuery,
+    classify,
     build,
   };
-  if (!serve) return { scale: result };
+}
 
-  log("  server");
+/** Starts the server on a built release and loads each route at 1 and 50 connections. */
+async function benchServer(result: ScaleResult): Promise<ServerResult> {
+  log(`server on the scale ${result.scale} release`);
   const port = Number(flags.port);
-  const { child, seconds: startSeconds } = await startServer(buildHome, port);
+  // Start-up is timed both ways a user runs `ebi`: from a clone's sources and from the built package.
+  const startRuns = quick ? 1 : 5;
+  const startSeconds = { source: [] as number[], compiled: [] as number[] };
+  for (let i = 0; i < startRuns; i++) startSeconds.source.push(await timeStart(result.home, port, "source"));
+  execFileSync("npm", ["run", "--silent", "build"], { stdio: "ignore" });
+  for (let i = 0; i < startRuns; i++)
+    startSeconds.compiled.push(await timeStart(result.home, port, "compiled"));
+  const start = {
+    source: median(startSeconds.source),
+    compiled: median(startSeconds.compiled),
+    runs: startRuns,
+  };
+  log(`  start: ${start.source.toFixed(2)} s from source, ${start.compiled.toFixed(2)} s compiled`);
+  const { child } = await startServer(result.home, port, "compiled");
   try {
     const base = `http://127.0.0.1:${port}`;
     const interventions = (await (await fetch(`${base}/api/v1/interventions`)).json()) as {
@@ -151,34 +217,69 @@ async function benchScale(
     ];
     const loads = [];
     for (const route of routes)
-      for (const connections of [1, 50]) loads.push(await loadRoute(base + route, connections, loadSeconds));
-    return { scale: result, server: { scale, startSeconds, loads } };
+      for (const connections of [1, 50]) {
+        const load = await loadRoute(base + route, connections, loadSeconds);
+        log(
+          `  ${route} × ${connections}: ${Math.round(load.requestsPerSecond)}/s, p95 ${load.p95.toFixed(1)} ms`,
+        );
+        loads.push(load);
+      }
+    return { scale: result.scale, start, loads };
   } finally {
     child.kill();
   }
 }
 
 /** The time a child reported for its own work (`{"seconds": …}` on its last line), else its wall time. */
-function innerSeconds(measurement: Measurement): number {
+function inner(measurement: Measurement): Measurement {
   const last = measurement.stdout.trim().split("\n").at(-1) ?? "";
   try {
     const parsed = JSON.parse(last) as { seconds?: number };
-    return parsed.seconds ?? measurement.seconds;
+    return { ...measurement, seconds: parsed.seconds ?? measurement.seconds };
   } catch {
-    return measurement.seconds;
+    return measurement;
   }
 }
 
+const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
 const results: ScaleResult[] = [];
 let server: ServerResult | undefined;
-for (const [i, scale] of scales.entries()) {
-  const outcome = await benchScale(scale, i === scales.length - 1);
-  results.push(outcome.scale);
-  server = outcome.server ?? server;
+
+/** The hand-written reading of the figures at the end of the report, which a rerun keeps. */
+const readingHeading = "\n## Reading the figures";
+const reading = (() => {
+  if (!out || !existsSync(out)) return "";
+  const previous = readFileSync(out, "utf8");
+  const at = previous.indexOf(readingHeading);
+  return at < 0 ? "" : previous.slice(at);
+})();
+
+/** Writes (or prints) the report for what has been measured so far. */
+function report(final: boolean): void {
+  const text = benchmarkReport({ command, runs, nationalRuns, loadSeconds, results, server }) + reading;
+  if (out) {
+    writeFileSync(out, text);
+    log(`${final ? "wrote" : "updated"} ${out}`);
+  } else if (final) log(text);
 }
-const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
-const report = benchmarkReport({ command, runs, loadSeconds, results, server });
-if (out) {
-  writeFileSync(out, report);
-  log(`wrote ${out}`);
-} else log(report);
+
+for (const scale of scales) {
+  results.push(await benchScale(scale));
+  report(false);
+}
+const built = results.filter((r) => ok(r.build)).at(-1);
+if (built) {
+  try {
+    server = await benchServer(built);
+    if (server.loads.some((l) => l.errors > 0)) {
+      log("  server: some requests failed (see the errors column)");
+      process.exitCode = 1;
+    }
+  } catch (error) {
+    log(`  server: FAILED: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+    process.exitCode = 1;
+  }
+}
+report(true);
+if (results.some((r) => Object.values(r).some((v) => typeof v === "object" && v !== null && "failed" in v)))
+  process.exitCode = 1;

@@ -12,15 +12,22 @@ export interface LoadResult {
   errors: number;
 }
 
-const cli = fileURLToPath(new URL("../bin/ebi.js", import.meta.url));
+/** How `ebi` is run: from the TypeScript sources through tsx (a clone), or compiled by `npm run build`. */
+export type StartKind = "source" | "compiled";
+
+const entry: Record<StartKind, string[]> = {
+  source: ["--import", "tsx", fileURLToPath(new URL("../src/cli/main.ts", import.meta.url))],
+  compiled: [fileURLToPath(new URL("../dist/cli/main.js", import.meta.url))],
+};
 
 /** Starts `ebi serve` on `port` over the workspace `home`; resolves once it answers, with the start time (s). */
 export async function startServer(
   home: string,
   port: number,
+  kind: StartKind = "source",
 ): Promise<{ child: ChildProcess; seconds: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [cli, "--home", home, "serve", "--port", String(port)], {
+  const child = spawn(process.execPath, [...entry[kind], "--home", home, "serve", "--port", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, NODE_ENV: "production" },
   });
@@ -40,6 +47,16 @@ export async function startServer(
     if (performance.now() - started > 60_000) throw new Error("ebi serve did not answer within 60 s");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Starts the server and stops it once it answers: the time (s) from spawning `node` to the first answer. */
+export async function timeStart(home: string, port: number, kind: StartKind): Promise<number> {
+  const { child, seconds } = await startServer(home, port, kind);
+  await new Promise((resolve) => {
+    child.once("exit", resolve);
+    child.kill();
+  });
+  return seconds;
 }
 
 /** Loads one URL with autocannon for `seconds` at `connections`; latencies in ms, from every response. */

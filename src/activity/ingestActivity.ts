@@ -134,7 +134,8 @@ async function ingestFile(
       `${result.rows_accepted.toLocaleString("en-GB")} accepted + ${result.rows_quarantined.toLocaleString("en-GB")} quarantined = ${read.toLocaleString("en-GB")} read`,
     );
     await runOn(connection, "DROP TABLE IF EXISTS staged");
-    await runOn(connection, "DROP TABLE IF EXISTS staged_raw");
+    await runOn(connection, "DROP VIEW IF EXISTS staged_raw");
+    await runOn(connection, "DROP TABLE IF EXISTS staged_duplicates");
     return result;
   }, `ingest ${file}`);
   mkdirSync(options.reportsDir, { recursive: true });

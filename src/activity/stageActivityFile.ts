@@ -151,9 +151,12 @@ async function openExtract(
 }
 
 /**
- * Reads one HES-layout extract into the temporary table `table`: every field found by its HES name
- * or an alias, normalised, with the IMD decile and current commissioner attached, and a list of
- * `problems` ({field, value, reason}) per row. Nothing is written to the store.
+ * Reads one HES-layout extract into the table `table`: every field found by its HES name or an
+ * alias, normalised, with the IMD decile and current commissioner attached, and a list of
+ * `problems` ({field, value, reason}) per row. The staging tables are ordinary tables, not TEMP:
+ * DuckDB writes a large insert into an ordinary table to the database file as it goes, where a
+ * temporary table's rows stay in memory and its spill is uncompressed, which a national year
+ * (20 million rows) does not fit. The caller runs this inside its transaction and drops them.
  */
 export async function stageActivityFile(
   connection: DuckDBConnection,
@@ -207,24 +210,22 @@ export async function stageActivityFile(
       return `${code} AS c_${c}, regexp_full_match(${code}, '[A-Z][0-9]{2}[0-9]?') AS ok_${c}`;
     })
     .join(", ");
+  // A view, not a table: the file is read twice (the keys for duplicates, then every field) rather
+  // than copied whole into the store first, which at a national year costs more than the reading.
   await runOn(
     connection,
-    `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(raw)} AS
+    `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(raw)} AS
      SELECT * EXCLUDE (${codeColumns.map((c) => `t_${c}`).join(", ")}), ${normalised} FROM (
        SELECT *, ${cleaned} FROM (SELECT ${rowNumber} AS source_row, ${select.join(", ")} FROM ${source.from})
      )`,
     undefined,
     `read ${file}`,
   );
-  const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(
-    connection,
-    `SELECT count(*) AS rows FROM ${quoteIdentifier(raw)}`,
-  );
-  if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
-
-  const [lookupSql, normalise] = normaliseSql(kind, raw, table);
-  await runOn(connection, lookupSql, undefined, `look up codes of ${file}`);
+  const [findDuplicates, normalise] = normaliseSql(kind, raw, table);
+  await runOn(connection, findDuplicates, undefined, `find duplicate keys in ${file}`);
   await runOn(connection, normalise, { today: new Date().toISOString().slice(0, 10) }, `normalise ${file}`);
+  const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(connection, `SELECT count(*) AS rows FROM ${table}`);
+  if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
   return { file, format: source.format, rows, columns: mapped };
 }
 
@@ -249,7 +250,6 @@ interface Problem {
 
 /** The statements that look up, normalise and check every row of the raw staging table. */
 function normaliseSql(kind: ActivityKind, raw: string, table: string): [string, string] {
-  const lookups = `${table.replaceAll('"', "")}_lookups`;
   const diagCount = kind === "apc" ? 20 : 12;
   const codes = (prefix: string, count: number) =>
     Array.from({ length: count }, (_, i) => `${prefix}_${nn(i + 1)}`);
@@ -367,19 +367,22 @@ function normaliseSql(kind: ActivityKind, raw: string, table: string): [string, 
          nullif(upper(trim(gpprac)), '') AS gpprac, procode_n AS procode,
          sub_icb_o AS sub_icb_original, coalesce(successor, sub_icb_o) AS sub_icb,
          nullif(trim(tretspef), '') AS tretspef, ${list(diagCols)} AS diag, ${list(opertnCols)} AS opertn`;
+  const duplicates = quoteIdentifier(`${table.replaceAll('"', "")}_duplicates`);
+  const keyOf = `nullif(trim(${key}), '')`;
   return [
-    `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(lookups)} AS
-WITH keys AS (
-  SELECT source_row, nullif(trim(${key}), '') AS key_n, nullif(upper(trim(lsoa)), '') AS lsoa_n,
-         nullif(upper(trim(procode)), '') AS procode_n, nullif(upper(trim(sub_icb)), '') AS sub_icb_o
-  FROM ${quoteIdentifier(raw)}
-), duplicates AS (
-  SELECT k.source_row FROM keys k
-  JOIN (SELECT key_n, min(source_row) AS first_row FROM keys WHERE key_n IS NOT NULL GROUP BY key_n HAVING count(*) > 1) f
-    ON f.key_n = k.key_n AND k.source_row <> f.first_row
-  UNION
-  SELECT k.source_row FROM keys k JOIN ${storeTable} s ON s.${key} = k.key_n
-), imd AS (
+    // A key seen earlier in the file, or already in the store, is a duplicate. Computed apart, on
+    // the key column alone, so the wide rows are never hashed or sorted.
+    `CREATE OR REPLACE TABLE ${duplicates} AS
+SELECT source_row FROM (
+  SELECT source_row, row_number() OVER (PARTITION BY ${keyOf} ORDER BY source_row) AS nth
+  FROM ${quoteIdentifier(raw)} WHERE ${keyOf} IS NOT NULL
+) WHERE nth > 1
+UNION
+SELECT r.source_row FROM ${quoteIdentifier(raw)} r SEMI JOIN ${storeTable} s ON s.${key} = nullif(trim(r.${key}), '')`,
+    // Every join below has a small table (reference data, the few duplicates) on its build side, so
+    // the wide rows stream through: memory stays within DuckDB's limit at a national year.
+    `CREATE OR REPLACE TABLE ${table} AS
+WITH imd AS (
   SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)
 ), successors AS (
   -- follow chains of mergers (A → B → C) to the current code
@@ -389,33 +392,29 @@ WITH keys AS (
   LEFT JOIN ref_successors s3 ON s3.old_code = s2.new_code
 ), commissioners AS (
   SELECT code FROM ref_organisations WHERE level = 'sub_icb' UNION SELECT old_code FROM ref_successors
-)
-SELECT k.source_row, imd.imd_decile AS imd_n, s.new_code AS successor,
-  -- Unknown only against loaded reference data: with none loaded there is nothing to check against.
-  (k.procode_n IN (SELECT code FROM ref_organisations WHERE level = 'provider')
-    OR NOT EXISTS (SELECT 1 FROM ref_organisations WHERE level = 'provider')) AS provider_known,
-  (k.sub_icb_o IN (SELECT code FROM commissioners) OR NOT EXISTS (SELECT 1 FROM commissioners)) AS commissioner_known,
-  d.source_row IS NOT NULL AS duplicate
-FROM keys k
-LEFT JOIN duplicates d ON d.source_row = k.source_row
-LEFT JOIN imd ON imd.lsoa = k.lsoa_n
-LEFT JOIN successors s ON s.old_code = k.sub_icb_o
-ORDER BY k.source_row`,
-    `CREATE OR REPLACE TEMP TABLE ${table} AS
-WITH joined AS (
-  -- The lookups were computed on narrow rows and sorted like the raw rows, so a positional join
-  -- pairs them without hashing the wide rows; the error() guards that pairing.
-  SELECT r.*, l.* EXCLUDE (source_row),
-    CASE WHEN r.source_row <> l.source_row THEN error('staging rows out of step') END AS misaligned,
-    nullif(trim(r.${key}), '') AS key_n,
+), providers AS (
+  SELECT code FROM ref_organisations WHERE level = 'provider'
+), base AS (
+  SELECT r.*,
+    ${keyOf} AS key_n,
     CASE WHEN ${startExpr} BETWEEN DATE '1990-01-01' AND $today::DATE THEN ${startExpr} END AS start_n,
     ebi_age(${ageField}) AS age_n,
-    CASE WHEN trim(r.sex) IN ('0', '1', '2', '9') THEN trim(r.sex) ELSE '0' END AS sex_n,
-    CASE WHEN upper(trim(r.ethnos)) IN (${ethnicCodes.map((c) => `'${c}'`).join(", ")}) THEN upper(trim(r.ethnos)) END AS ethnos_n,
-    nullif(upper(trim(r.lsoa)), '') AS lsoa_n,
-    nullif(upper(trim(r.procode)), '') AS procode_n,
-    nullif(upper(trim(r.sub_icb)), '') AS sub_icb_o
-  FROM ${quoteIdentifier(raw)} r POSITIONAL JOIN ${quoteIdentifier(lookups)} l
+    CASE WHEN trim(sex) IN ('0', '1', '2', '9') THEN trim(sex) ELSE '0' END AS sex_n,
+    CASE WHEN upper(trim(ethnos)) IN (${ethnicCodes.map((c) => `'${c}'`).join(", ")}) THEN upper(trim(ethnos)) END AS ethnos_n,
+    nullif(upper(trim(lsoa)), '') AS lsoa_n,
+    nullif(upper(trim(procode)), '') AS procode_n,
+    nullif(upper(trim(sub_icb)), '') AS sub_icb_o
+  FROM ${quoteIdentifier(raw)} r
+), joined AS (
+  SELECT b.*, imd.imd_decile AS imd_n, s.new_code AS successor,
+    -- Unknown only against loaded reference data: with none loaded there is nothing to check against.
+    (b.procode_n IN (SELECT code FROM providers) OR NOT EXISTS (SELECT 1 FROM providers)) AS provider_known,
+    (b.sub_icb_o IN (SELECT code FROM commissioners) OR NOT EXISTS (SELECT 1 FROM commissioners)) AS commissioner_known,
+    d.source_row IS NOT NULL AS duplicate
+  FROM base b
+  LEFT JOIN ${duplicates} d ON d.source_row = b.source_row
+  LEFT JOIN imd ON imd.lsoa = b.lsoa_n
+  LEFT JOIN successors s ON s.old_code = b.sub_icb_o
 ), checked AS (
   SELECT *, CASE WHEN ${problems.map((p) => `coalesce(${p.when}, false)`).join(" OR ")}
     THEN list_filter([${problems.map((p) => `ebi_problem(${p.when}, '${p.field}', ${p.value}, '${p.reason}')`).join(",\n    ")}], p -> p IS NOT NULL)

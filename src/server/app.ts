@@ -17,36 +17,16 @@ import { downloadSuffix } from "./api/tableRoute.ts";
 const require = createRequire(import.meta.url);
 const nhsukDist = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist", "nhsuk");
 const webStatic = fileURLToPath(new URL("../web/static/", import.meta.url));
-const pagesEntry = new URL("./pages/index.ts", import.meta.url);
-const legacyPages = new URL("./pages/registerPages.ts", import.meta.url);
 
-type PagesRegistrar = (app: FastifyInstance, release: LoadedRelease) => Promise<void>;
+type PagesRegistrar = (app: FastifyInstance, release: LoadedRelease) => void;
 let pagesLoading: Promise<PagesRegistrar> | null = null;
 
 /**
- * Loads the pages (E2's plugin): `src/server/pages/index.ts` exporting `pagesPlugin` (options
- * `{ release }`) when it exists, else the earlier `registerPages(app, release)`. Loaded by path so the
- * core builds while the pages are being written; call early (`ebi serve` does, while the release is
- * read) because the pages' imports take a while.
+ * Loads the pages' modules. They take a while (templates, charts), so `ebi serve` starts this while
+ * DuckDB reads the release rather than after.
  */
 export function loadPages(): Promise<PagesRegistrar> {
-  pagesLoading ??= (async (): Promise<PagesRegistrar> => {
-    if (existsSync(fileURLToPath(pagesEntry))) {
-      const { pagesPlugin } = (await import(pagesEntry.href)) as {
-        pagesPlugin: (app: FastifyInstance, options: { release: LoadedRelease }) => Promise<void>;
-      };
-      return async (app, release) => {
-        await app.register(pagesPlugin, { release });
-      };
-    }
-    if (existsSync(fileURLToPath(legacyPages))) {
-      const { registerPages } = (await import(legacyPages.href)) as {
-        registerPages: (app: FastifyInstance, release: LoadedRelease) => void;
-      };
-      return async (app, release) => registerPages(app, release);
-    }
-    return async () => {};
-  })();
+  pagesLoading ??= import("./pages/registerPages.ts").then((m) => m.registerPages);
   return pagesLoading;
 }
 

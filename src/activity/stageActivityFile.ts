@@ -224,7 +224,10 @@ export async function stageActivityFile(
   const [findDuplicates, normalise] = normaliseSql(kind, raw, table);
   await runOn(connection, findDuplicates, undefined, `find duplicate keys in ${file}`);
   await runOn(connection, normalise, { today: new Date().toISOString().slice(0, 10) }, `normalise ${file}`);
-  const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(connection, `SELECT count(*) AS rows FROM ${table}`);
+  const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(
+    connection,
+    `SELECT count(*) AS rows FROM ${table}`,
+  );
   if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
   return { file, format: source.format, rows, columns: mapped };
 }

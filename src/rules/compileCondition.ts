@@ -18,34 +18,36 @@ function codeLiteral(code: string): string {
   return `'${code}'`;
 }
 
-const list = (codes: readonly string[]) => `[${codes.map(codeLiteral).join(", ")}]`;
-
-/** SQL true when the list expression `items` holds a code of `codes` (3 characters = prefix). */
-function listHasCode(items: string, codes: readonly string[]): string {
+/** SQL true when the scalar code `x` is one of `codes` (3 characters = prefix); NULL when `x` is. */
+function codeTest(x: string, codes: readonly string[]): string {
   const exact = codes.filter((c) => c.length === 4);
   const prefixes = codes.filter((c) => c.length === 3);
   const parts: string[] = [];
-  if (exact.length > 0) parts.push(`list_has_any(${items}, ${list(exact)})`);
-  if (prefixes.length > 0)
-    parts.push(`list_has_any(list_transform(${items}, x -> left(x, 3)), ${list(prefixes)})`);
+  if (exact.length > 0) parts.push(`${x} IN (${exact.map(codeLiteral).join(", ")})`);
+  if (prefixes.length > 0) parts.push(`left(${x}, 3) IN (${prefixes.map(codeLiteral).join(", ")})`);
   return parts.length === 1 ? (parts[0] as string) : `(${parts.join(" OR ")})`;
+}
+
+// Membership is a lambda over the episode's few codes, not list_has_any against a list of the rule's
+// codes: DuckDB builds that list's lookup again for every row, which made classification several
+// times slower (docs/benchmarks.md).
+
+/** SQL true when the list expression `items` holds a code of `codes` (3 characters = prefix). */
+function listHasCode(items: string, codes: readonly string[]): string {
+  return `len(list_filter(${items}, x -> ${codeTest("x", codes)})) > 0`;
 }
 
 /** SQL true when the scalar code expression `item` is one of `codes`. */
 function isCode(item: string, codes: readonly string[]): string {
-  const exact = codes.filter((c) => c.length === 4);
-  const prefixes = codes.filter((c) => c.length === 3);
-  const parts: string[] = [];
-  if (exact.length > 0) parts.push(`${item} IN (${exact.map(codeLiteral).join(", ")})`);
-  if (prefixes.length > 0) parts.push(`left(${item}, 3) IN (${prefixes.map(codeLiteral).join(", ")})`);
-  return `coalesce(${parts.length === 1 ? parts[0] : `(${parts.join(" OR ")})`}, false)`;
+  return `coalesce(${codeTest(item, codes)}, false)`;
 }
 
 /** One code clause over the episode's `diag` or `opertn` list (element 1 = primary). */
 export function compileClause(field: "diag" | "opertn", clause: CodeClause): string {
   switch (clause.position) {
     case "primary":
-      return isCode(`${field}[1]`, clause.codes);
+      // list_extract, not `${field}[1]`: the same element, read several times faster by DuckDB.
+      return isCode(`list_extract(${field}, 1)`, clause.codes);
     case "secondary":
       return `coalesce(${listHasCode(`${field}[2:]`, clause.codes)}, false)`;
     case "any":
@@ -62,6 +64,51 @@ export function compileCondition(condition: Condition): string {
   return `NOT (${condition.noneOf.map(compileCondition).join(" OR ")})`;
 }
 
+/** The 3-character categories, by field, one of which an episode must hold for a condition to be true. */
+export interface RequiredCodes {
+  diag: Set<string>;
+  opertn: Set<string>;
+}
+
+/**
+ * What `condition` cannot be true without: a code of these categories in `diag` or `opertn`.
+ * Undefined when it can be true with no code at all (a bare `noneOf`). A necessary condition, not
+ * the rule: it lets classification skip, cheaply, the episodes no rule could match.
+ */
+export function requiredCodes(condition: Condition): RequiredCodes | undefined {
+  const of = (field: "diag" | "opertn", clause: CodeClause): RequiredCodes => {
+    const categories = new Set(clause.codes.map((c) => codeLiteral(c).slice(1, 4)));
+    return field === "diag"
+      ? { diag: categories, opertn: new Set() }
+      : { diag: new Set(), opertn: categories };
+  };
+  if ("procedure" in condition) return of("opertn", condition.procedure);
+  if ("diagnosis" in condition) return of("diag", condition.diagnosis);
+  // Every part of allOf must hold, so any one part's requirement is one of the whole.
+  if ("allOf" in condition)
+    return condition.allOf.map(requiredCodes).find((r): r is RequiredCodes => r !== undefined);
+  if ("anyOf" in condition) {
+    const parts = condition.anyOf.map(requiredCodes);
+    if (parts.length === 0 || parts.some((r) => r === undefined)) return undefined;
+    return {
+      diag: new Set(parts.flatMap((r) => [...(r?.diag ?? [])])),
+      opertn: new Set(parts.flatMap((r) => [...(r?.opertn ?? [])])),
+    };
+  }
+  return undefined;
+}
+
+/** SQL true when an episode holds a code of `required`'s categories: the cheap test before the rules. */
+export function requiredCodesSql(required: RequiredCodes): string {
+  const parts = (["opertn", "diag"] as const)
+    .filter((field) => required[field].size > 0)
+    .map(
+      (field) =>
+        `coalesce(len(list_filter(${field}, x -> ${inCategories("x", [...required[field]])})) > 0, false)`,
+    );
+  return parts.length > 0 ? `(${parts.join(" OR ")})` : "false";
+}
+
 /** ICD-10 categories of the cancer exclusion: C00–C97, D00–D09, D37–D48. */
 export const cancerCategories: readonly string[] = [
   ...Array.from({ length: 98 }, (_, i) => `C${String(i).padStart(2, "0")}`),
@@ -69,8 +116,28 @@ export const cancerCategories: readonly string[] = [
   ...Array.from({ length: 12 }, (_, i) => `D${37 + i}`),
 ];
 
+/**
+ * SQL true when the code `x` falls in one of `categories` (3-character, sorted or not), written as
+ * ranges of consecutive categories (C00–C97 is `x >= 'C00' AND x < 'C98'`): codes share one shape, so
+ * text order is code order, and a range is far cheaper per row than a list of 120 categories.
+ */
+function inCategories(x: string, categories: readonly string[]): string {
+  const sorted = [...new Set(categories.map((c) => codeLiteral(c).slice(1, 4)))].sort();
+  const next = (c: string) => `${c[0]}${String(Number(c.slice(1)) + 1).padStart(2, "0")}`;
+  const ranges: [string, string][] = [];
+  for (const c of sorted) {
+    const last = ranges.at(-1);
+    if (last && next(last[1]) === c) last[1] = c;
+    else ranges.push([c, c]);
+  }
+  // The end of a range is the category after it ('C98' after 'C97'); past 99 it is the next letter.
+  const after = (c: string) =>
+    c.slice(1) === "99" ? String.fromCharCode((c.codePointAt(0) as number) + 1) : next(c);
+  return ranges.map(([from, to]) => `(${x} >= '${from}' AND ${x} < '${after(to)}')`).join(" OR ");
+}
+
 /** SQL true when an episode's diagnoses include a cancer code in any position. */
-export const cancerInEpisodeSql = `coalesce(list_has_any(list_transform(diag, x -> left(x, 3)), ${list(cancerCategories)}), false)`;
+export const cancerInEpisodeSql = `coalesce(len(list_filter(diag, x -> ${inCategories("x", cancerCategories)})) > 0, false)`;
 
 /** The global rules an intervention applies (both unless it says otherwise). */
 export function inheritedRules(rule: InterventionRule): GlobalRuleId[] {

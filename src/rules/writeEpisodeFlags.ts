@@ -1,7 +1,14 @@
 import type { Database } from "../db/index.ts";
 import { quoteIdentifier } from "../db/index.ts";
-import { cancerInEpisodeSql, interventionSql } from "./compileCondition.ts";
+import {
+  cancerInEpisodeSql,
+  interventionSql,
+  type RequiredCodes,
+  requiredCodes,
+  requiredCodesSql,
+} from "./compileCondition.ts";
 import type { ResolvedRuleSet } from "./loadRuleSets.ts";
+import type { Condition } from "./schema.ts";
 
 export interface FlagOptions {
   apcTable?: string;
@@ -26,6 +33,23 @@ function matchList(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op"):
 }
 
 /**
+ * SQL true for the rows of `setting` that some intervention could match: those holding a code one of
+ * the rules needs. Most episodes hold none, and this one test is far cheaper than every rule. Undefined
+ * (no filter) when some rule can match without a code.
+ */
+function candidateSql(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op"): string | undefined {
+  const all: RequiredCodes = { diag: new Set(), opertn: new Set() };
+  for (const set of ruleSets)
+    for (const { rule } of set.interventions) {
+      if (!interventionSql(rule, setting)) continue;
+      const required = requiredCodes(rule.match as Condition);
+      if (!required) return undefined;
+      for (const field of ["diag", "opertn"] as const) for (const c of required[field]) all[field].add(c);
+    }
+  return requiredCodesSql(all);
+}
+
+/**
  * The classification as one SQL statement: every admitted episode and outpatient appointment
  * against every measurable intervention, the cancer exclusion taken over the whole spell.
  */
@@ -33,17 +57,23 @@ export function classificationSql(ruleSets: readonly ResolvedRuleSet[], options:
   const apc = quoteIdentifier(options.apcTable ?? "apc_episodes");
   const op = quoteIdentifier(options.opTable ?? "op_appointments");
   const parts: string[] = [];
+  const where = (setting: "apc" | "op") => {
+    const candidates = candidateSql(ruleSets, setting);
+    return candidates ? `WHERE ${candidates}` : "";
+  };
   const apcList = matchList(ruleSets, "apc");
   if (apcList) {
+    // The cancer exclusion looks at every episode of the spell, candidate or not.
     parts.push(`SELECT 'apc' AS setting, epikey AS record_key, load_id, source_row, spell_id, unnest(${apcList}) AS intervention_id
 FROM (
-  SELECT *, spell_id IN (SELECT spell_id FROM ${apc} WHERE ${cancerInEpisodeSql}) AS cancer_in_spell FROM ${apc}
+  SELECT *, spell_id IN (SELECT spell_id FROM ${apc} WHERE ${cancerInEpisodeSql}) AS cancer_in_spell
+  FROM ${apc} ${where("apc")}
 )`);
   }
   const opList = matchList(ruleSets, "op");
   if (opList) {
     parts.push(`SELECT 'op' AS setting, attendkey AS record_key, load_id, source_row, attendkey AS spell_id, unnest(${opList}) AS intervention_id
-FROM (SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell FROM ${op})`);
+FROM (SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell FROM ${op} ${where("op")})`);
   }
   if (parts.length === 0)
     return "SELECT NULL::VARCHAR AS setting, NULL::VARCHAR AS record_key, NULL::VARCHAR AS load_id, NULL::BIGINT AS source_row, NULL::VARCHAR AS spell_id, NULL::VARCHAR AS intervention_id WHERE false";

@@ -1,4 +1,7 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../db/index.ts";
 import { InputError } from "../errors/index.ts";
@@ -137,17 +140,49 @@ async function openExtract(
     );
     return { from, format: parquet ? "parquet" : "csv", columns };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/unicode|utf-?8|encoding/i.test(message))
-      throw new InputError("EBI_FILE_ENCODING", "the file is not UTF-8 text", {
-        file,
-        expected: "a UTF-8 CSV file",
-      });
-    throw new InputError("EBI_FILE_UNREADABLE", `the file cannot be read: ${message.split("\n")[0]}`, {
-      file,
-      expected: "a CSV file with a header row, or a Parquet file",
-    });
+    throw unreadable(error, file);
   }
+}
+
+/** DuckDB's complaint about a file as the typed error a person can act on. */
+function unreadable(error: unknown, file: string): InputError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unicode|utf-?8|encoding/i.test(message))
+    return new InputError("EBI_FILE_ENCODING", "the file is not UTF-8 text", {
+      file,
+      expected: "a UTF-8 CSV file",
+    });
+  return new InputError("EBI_FILE_UNREADABLE", `the file cannot be read: ${message.split("\n")[0]}`, {
+    file,
+    expected: "a CSV file with a header row, or a Parquet file",
+  });
+}
+
+/**
+ * Copies a CSV extract, every field as text, into a Parquet file in DuckDB's spill folder, in file
+ * order. CSV rows carry no row number of their own; numbering them with a window would hold every
+ * wide row in memory on one thread, where this copy runs in parallel and the Parquet reader then
+ * numbers rows for nothing (`file_row_number`). Returns the copy's path; the caller deletes it.
+ */
+async function csvAsParquet(connection: DuckDBConnection, from: string, file: string): Promise<string> {
+  // An in-memory store's spill folder is relative to wherever the process runs: use the system's.
+  const [setting] = await allOn<{ dir: string | null }>(
+    connection,
+    `SELECT CASE WHEN path IS NOT NULL THEN current_setting('temp_directory') END AS dir
+     FROM duckdb_databases() WHERE database_name = current_database()`,
+  );
+  const dir = setting?.dir || tmpdir();
+  mkdirSync(dir, { recursive: true });
+  const copy = join(dir, `ingest-${process.pid}-${randomUUID()}.parquet`);
+  try {
+    await connection.run(
+      `COPY (SELECT * FROM ${from}) TO ${quoteLiteral(copy)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+  } catch (error) {
+    rmSync(copy, { force: true });
+    throw unreadable(error, file);
+  }
+  return copy;
 }
 
 /**
@@ -163,10 +198,35 @@ export async function stageActivityFile(
   options: { kind: ActivityKind; file: string; table: string },
 ): Promise<StagedFile> {
   const { kind, file } = options;
-  const table = quoteIdentifier(options.table);
   await createMacros(connection);
   const source = await openExtract(connection, file);
-  const lower = new Map(source.columns.map((c) => [c.toLowerCase(), c] as const));
+  // Columns are checked before a CSV is copied, so a wrong file is named at once.
+  const columns = mapColumns(kind, file, source.columns);
+  const copy = source.format === "csv" ? await csvAsParquet(connection, source.from, file) : undefined;
+  try {
+    return await stageExtract(connection, {
+      kind,
+      file,
+      table: options.table,
+      format: source.format,
+      ...columns,
+      from: copy ? `read_parquet(${quoteLiteral(copy)}, file_row_number = true)` : source.from,
+    });
+  } finally {
+    if (copy) rmSync(copy, { force: true });
+  }
+}
+
+interface MappedColumns {
+  /** Canonical field → the file's column it is read from. */
+  mapped: Record<string, string>;
+  /** One select item per canonical field, as VARCHAR (NULL when the file lacks it). */
+  select: string[];
+}
+
+/** Finds each HES field among a file's columns by name or alias; a typed error names the required ones missing. */
+function mapColumns(kind: ActivityKind, file: string, columns: string[]): MappedColumns {
+  const lower = new Map(columns.map((c) => [c.toLowerCase(), c] as const));
   const mapped: Record<string, string> = {};
   const select: string[] = [];
   for (const field of fieldsFor(kind)) {
@@ -176,7 +236,7 @@ export async function stageActivityFile(
     if (found) mapped[field.name] = found;
     select.push(
       found
-        ? `CAST(${quoteIdentifier(found, source.columns)} AS VARCHAR) AS ${field.name}`
+        ? `CAST(${quoteIdentifier(found, columns)} AS VARCHAR) AS ${field.name}`
         : `NULL::VARCHAR AS ${field.name}`,
     );
   }
@@ -191,11 +251,26 @@ export async function stageActivityFile(
     throw new InputError("EBI_FILE_COLUMNS", `required columns are missing: ${missing.join("; ")}`, {
       file,
       field: missing.join("; "),
-      expected: `HES field names or their aliases (docs/data-dictionary.md); found ${source.columns.slice(0, 15).join(", ")}${source.columns.length > 15 ? ", …" : ""}`,
+      expected: `HES field names or their aliases (docs/data-dictionary.md); found ${columns.slice(0, 15).join(", ")}${columns.length > 15 ? ", …" : ""}`,
     });
   }
-  const rowNumber = source.format === "parquet" ? "file_row_number + 1" : "row_number() OVER ()";
-  const raw = `${options.table}_raw`;
+  return { mapped, select };
+}
+
+/** Stages an extract read through `from`, a Parquet read with `file_row_number` (see `csvAsParquet`). */
+async function stageExtract(
+  connection: DuckDBConnection,
+  source: {
+    kind: ActivityKind;
+    file: string;
+    table: string;
+    format: "csv" | "parquet";
+    from: string;
+  } & MappedColumns,
+): Promise<StagedFile> {
+  const { kind, file, select, mapped } = source;
+  const table = quoteIdentifier(source.table);
+  const raw = `${source.table}_raw`;
   // Codes are normalised once here, in nested selects so each expression runs once per value.
   const codeColumns = codeColumnsOf(kind);
   const cleaned = codeColumns
@@ -216,7 +291,7 @@ export async function stageActivityFile(
     connection,
     `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(raw)} AS
      SELECT * EXCLUDE (${codeColumns.map((c) => `t_${c}`).join(", ")}), ${normalised} FROM (
-       SELECT *, ${cleaned} FROM (SELECT ${rowNumber} AS source_row, ${select.join(", ")} FROM ${source.from})
+       SELECT *, ${cleaned} FROM (SELECT file_row_number + 1 AS source_row, ${select.join(", ")} FROM ${source.from})
      )`,
     undefined,
     `read ${file}`,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -174,5 +174,32 @@ describe("ingestActivity failures", () => {
     expect((error as InputError).code).toBe(code);
     expect((error as InputError).message).toContain(name);
     expect(await db.all("SELECT count(*) AS n FROM loads")).toEqual([{ n: 0 }]);
+  });
+});
+
+describe("ingestActivity reading a CSV through a Parquet copy", () => {
+  it("numbers rows in file order and leaves no copy behind, after a load and after a failed one", async () => {
+    const home = mkdtempSync(join(tmpdir(), "ebi-csv-copy-"));
+    const db = await openStore(join(home, "store.duckdb"));
+    try {
+      const copies = () =>
+        existsSync(join(home, ".spill"))
+          ? readdirSync(join(home, ".spill")).filter((f) => f.startsWith("ingest-"))
+          : [];
+      const [loaded] = (await ingest(db, fixture("apc_mixed.csv"))) as [LoadSummary];
+      expect(loaded.rows_read).toBe(10);
+      const rows = await db.all<{ source_row: number; epikey: string }>(
+        "SELECT source_row, epikey FROM apc_episodes ORDER BY source_row",
+      );
+      const lines = readFileSync(fixture("apc_mixed.csv"), "utf8").trim().split("\n").slice(1);
+      for (const row of rows) expect(lines[row.source_row - 1]?.startsWith(`${row.epikey},`)).toBe(true);
+      expect(copies()).toEqual([]);
+      await expect(ingest(db, fixture("apc_mixed.csv").replace("apc_mixed", "header_only"))).rejects.toThrow(
+        InputError,
+      );
+      expect(copies()).toEqual([]);
+    } finally {
+      db.close();
+    }
   });
 });

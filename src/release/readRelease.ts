@@ -35,13 +35,15 @@ export interface LoadedRelease {
   /** Every monthly row, materialised on each access (large: prefer `monthlyOf`). */
   readonly monthly: MonthlyRow[];
   baselines: BaselineRow[];
-  trajectory: TrajectoryRow[];
+  /** Every trajectory row, materialised on each access (prefer `trajectoryOf`). */
+  readonly trajectory: TrajectoryRow[];
   variation: VariationRow[];
   /** Every equity row, materialised on each access (large: prefer `equityOf`). */
   readonly equity: EquityRow[];
   /** Rows by `${intervention_id}|${level}|${org_code}` in month order. */
   monthlyOf: SeriesLookup<MonthlyRow>;
-  trajectoryOf: Map<string, TrajectoryRow[]>;
+  /** Rows by `${intervention_id}|${level}|${org_code}` in month order. */
+  trajectoryOf: SeriesLookup<TrajectoryRow>;
   baselineOf: Map<string, BaselineRow>;
   /** Rows by `${intervention_id}|${level}|${org_code}|${period}|${dimension}` in group order. */
   equityOf: SeriesLookup<EquityRow>;
@@ -96,15 +98,33 @@ function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]>
   return map;
 }
 
-/** Runs [offset, length) per key from a query returning `key`, `n` in the data's order. */
-function runsOf(columns: Columns): Map<string, [number, number]> {
+/**
+ * Runs [offset, length) of `source`'s rows ordered by `keyColumns`, keyed by the columns' values
+ * joined with `|`. Key values travel as ranks into a sorted list of each column's distinct values,
+ * so only those few strings are read from DuckDB, not one per run.
+ */
+async function readRuns(
+  columns: (sql: string) => Promise<Columns>,
+  source: string,
+  keyColumns: readonly string[],
+): Promise<Map<string, [number, number]>> {
+  const keys = keyColumns.join(", ");
+  const [ranks, ...dictionaries] = await Promise.all([
+    columns(`SELECT ${keyColumns.map((c) => `(dense_rank() OVER (ORDER BY ${c}) - 1)::INTEGER AS ${c}`).join(", ")},
+        n FROM (SELECT ${keys}, count(*)::INTEGER AS n FROM ${source} GROUP BY ${keys}) ORDER BY ${keys}`),
+    ...keyColumns.map((c) => columns(`SELECT DISTINCT ${c} AS v FROM ${source} ORDER BY v`)),
+  ]);
+  const parts = keyColumns.map((c, k) => ({
+    rank: ranks[c] as unknown as Int32Array,
+    values: dictionaries[k]?.v as string[],
+  }));
+  const counts = ranks.n as unknown as Int32Array;
   const runs = new Map<string, [number, number]>();
-  const keys = columns.key as string[];
-  const counts = columns.n as number[];
   let offset = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const n = Number(counts[i]);
-    runs.set(keys[i] as string, [offset, n]);
+  for (let i = 0; i < counts.length; i++) {
+    const key = parts.map((p) => p.values[p.rank[i] as number]).join("|");
+    const n = counts[i] as number;
+    runs.set(key, [offset, n]);
     offset += n;
   }
   return runs;
@@ -115,33 +135,96 @@ const floats = (values: unknown[]) =>
     ? values
     : Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v)));
 
-/** Reads a result column by column straight from DuckDB's vectors: DOUBLE into Float64Array (NaN = NULL). */
+/** Typed buffers a numeric column is copied into whole; NULLs must have been coalesced away in SQL. */
+const typedColumns = new Map<DuckDBTypeId, Float64ArrayConstructor | Int32ArrayConstructor>([
+  [DuckDBTypeId.DOUBLE, Float64Array],
+  [DuckDBTypeId.INTEGER, Int32Array],
+]);
+
+/**
+ * Reads a result column by column straight from DuckDB's vectors. DOUBLE columns (NULL as NaN, see
+ * `nan()`) and INTEGER columns (never NULL here) are copied as whole buffers into typed arrays;
+ * each chunk is fetched once, since fetching one costs as much as reading a small column.
+ */
 function readColumns(result: DuckDBMaterializedResult): Columns {
   const names = result.columnNames();
   const total = result.rowCount;
+  const chunks = Array.from({ length: result.chunkCount }, (_, k) => result.getChunk(k));
   const out: Columns = {};
   names.forEach((name, c) => {
-    const doubles = result.columnTypeId(c) === DuckDBTypeId.DOUBLE;
-    const target: unknown[] = doubles ? (new Float64Array(total) as unknown as unknown[]) : new Array(total);
+    const Typed = typedColumns.get(result.columnTypeId(c));
+    const target: unknown[] = Typed ? (new Typed(total) as unknown as unknown[]) : new Array(total);
     let row = 0;
-    for (let k = 0; k < result.chunkCount; k++) {
-      const vector = result.getChunk(k).getColumnVector(c);
-      // DOUBLE columns arrive with NULL already turned into NaN (see `nan()`), so their buffer is copied whole.
+    for (const chunk of chunks) {
+      const vector = chunk.getColumnVector(c);
       const items = (vector as unknown as { items?: unknown }).items;
-      if (doubles && items instanceof Float64Array && items.length >= vector.itemCount) {
-        (target as unknown as Float64Array).set(items.subarray(0, vector.itemCount), row);
+      if (Typed && items instanceof Typed && items.length >= vector.itemCount) {
+        (target as unknown as Float64Array | Int32Array).set(items.subarray(0, vector.itemCount), row);
+        // A NULL's slot in the buffer holds whatever was there: mark it, or refuse for INTEGER.
+        const validity = (vector as unknown as { validity: { data: unknown; itemValid(i: number): boolean } })
+          .validity;
+        if (validity.data)
+          for (let i = 0; i < vector.itemCount; i++) {
+            if (validity.itemValid(i)) continue;
+            if (Typed !== Float64Array)
+              throw new Error(`Column ${name} has NULLs: coalesce it in the query.`);
+            (target as unknown as Float64Array)[row + i] = Number.NaN;
+          }
         row += vector.itemCount;
         continue;
       }
       for (let i = 0; i < vector.itemCount; i++, row++) {
         const value = vector.getItem(i);
         target[row] =
-          doubles && value === null ? Number.NaN : typeof value === "bigint" ? Number(value) : value;
+          Typed === Float64Array && value === null
+            ? Number.NaN
+            : typeof value === "bigint"
+              ? Number(value)
+              : value;
       }
     }
     out[name] = target;
   });
   return out;
+}
+
+type SeriesKey = { intervention_id: string; level: OrgLevel; org_code: string };
+
+/**
+ * Reads a monthly table (`intervention_id`, `level`, `org_code`, `month`, a count, `suppressed`) as
+ * one series per organisation and intervention. Months travel as a running month number
+ * (year × 12 + month) and the count as a DOUBLE buffer, so no text is read per row.
+ */
+async function monthSeries<T>(
+  columns: (sql: string) => Promise<Columns>,
+  source: string,
+  value: string,
+  row: (key: SeriesKey, month: string, value: number | null, suppressed: Suppression) => T,
+): Promise<CompactSeries<T>> {
+  const key = ["intervention_id", "level", "org_code"];
+  const [data, runs] = await Promise.all([
+    columns(`SELECT (year(month::DATE) * 12 + month(month::DATE))::INTEGER AS mi,
+      ${nan(value)}, ${suppressionSql("suppressed")}::INTEGER AS s
+      FROM ${source} ORDER BY ${key.join(", ")}, month`),
+    readRuns(columns, source, key),
+  ]);
+  const monthNumbers = data.mi as unknown as Int32Array;
+  const values = floats(data[value] as unknown[]);
+  const suppressed = data.s as unknown as Int32Array;
+  const monthText = new Map<number, string>();
+  for (const n of new Set(monthNumbers)) {
+    const year = Math.floor((n - 1) / 12);
+    monthText.set(n, `${year}-${String(n - year * 12).padStart(2, "0")}-01`);
+  }
+  return new CompactSeries<T>(runs, (k, i) => {
+    const [intervention_id, level, org_code] = k.split("|") as [string, OrgLevel, string];
+    return row(
+      { intervention_id, level, org_code },
+      monthText.get(monthNumbers[i] as number) as string,
+      orNull(values[i] as number),
+      suppressionCodes[suppressed[i] as number] ?? null,
+    );
+  });
 }
 
 /**
@@ -169,23 +252,26 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
   const db = await Database.open(":memory:");
   const columns = (sql: string) => db.withConnection(async (c) => readColumns(await c.run(sql)));
   try {
-    const [organisations, baselines, trajectory, variation] = await Promise.all([
-      db.all<OrganisationRow>(`SELECT * FROM ${file("organisations")} ORDER BY level, org_code`),
-      db.all<BaselineRow>(`SELECT * FROM ${file("baselines")} ORDER BY intervention_id, level, org_code`),
-      db.all<TrajectoryRow>(
-        `SELECT * FROM ${file("trajectory")} ORDER BY intervention_id, level, org_code, month`,
-      ),
-      db.all<VariationRow>(`SELECT * FROM ${file("variation")} ORDER BY intervention_id`),
-    ]);
     const mKey = "intervention_id, level, org_code";
     const eKey = `${mKey}, period, dimension`;
-    // Months as a running month number (year × 12 + month), so no month text is read per row.
-    const [mData, mRuns, eGroups, eData, eRuns] = await Promise.all([
-      columns(`SELECT (year(month::DATE) * 12 + month(month::DATE))::INTEGER AS mi,
-        ${nan("spells")}, ${suppressionSql("suppressed")}::INTEGER AS s
-        FROM ${file("monthly")} ORDER BY ${mKey}, month`),
-      columns(`SELECT concat_ws('|', ${mKey}) AS key, count(*)::INTEGER AS n
-        FROM ${file("monthly")} GROUP BY ${mKey} ORDER BY ${mKey}`),
+    const [organisations, baselines, variation, monthlyOf, trajectoryOf] = await Promise.all([
+      db.all<OrganisationRow>(`SELECT * FROM ${file("organisations")} ORDER BY level, org_code`),
+      db.all<BaselineRow>(`SELECT * FROM ${file("baselines")} ORDER BY intervention_id, level, org_code`),
+      db.all<VariationRow>(`SELECT * FROM ${file("variation")} ORDER BY intervention_id`),
+      monthSeries(columns, file("monthly"), "spells", (key, month, spells, suppressed) => ({
+        ...key,
+        month,
+        spells,
+        suppressed,
+      })),
+      monthSeries(columns, file("trajectory"), "goal_spells", (key, month, goal_spells, suppressed) => ({
+        ...key,
+        month,
+        goal_spells,
+        suppressed,
+      })),
+    ]);
+    const [eGroups, eData, eRuns] = await Promise.all([
       columns(`SELECT DISTINCT dimension, group_code, group_label, group_order::INTEGER AS group_order
         FROM ${file("equity")} ORDER BY dimension, group_code, group_label, group_order`),
       columns(`WITH g AS (SELECT (row_number() OVER (ORDER BY dimension, group_code, group_label, group_order) - 1)::INTEGER AS g, *
@@ -195,33 +281,9 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
         FROM ${file("equity")} e JOIN g ON g.dimension = e.dimension AND g.group_code = e.group_code
           AND g.group_label = e.group_label AND g.group_order = e.group_order
         ORDER BY ${eKey.replaceAll(/(\w+)/g, "e.$1")}, e.group_order, e.group_code`),
-      columns(`SELECT concat_ws('|', ${eKey}) AS key, count(*)::INTEGER AS n
-        FROM ${file("equity")} GROUP BY ${eKey} ORDER BY ${eKey}`),
+      readRuns(columns, file("equity"), eKey.split(", ")),
     ]);
-    const monthNumbers = mData.mi as number[];
-    const firstMonth = monthNumbers.reduce((min, m) => Math.min(min, m), Number.POSITIVE_INFINITY);
-    const monthText = (n: number) => {
-      const year = Math.floor((n - 1) / 12);
-      return `${year}-${String(n - year * 12).padStart(2, "0")}-01`;
-    };
-    const monthOf = Uint16Array.from(monthNumbers, (m) => m - firstMonth);
-    const months = Array.from({ length: monthOf.reduce((max, m) => Math.max(max, m), 0) + 1 }, (_, i) =>
-      monthText(firstMonth + i),
-    );
-    const spells = floats(mData.spells as unknown[]);
-    const mSuppressed = Uint8Array.from(mData.s as number[]);
     const split = (key: string) => key.split("|") as [string, OrgLevel, string, ...string[]];
-    const monthlyOf = new CompactSeries<MonthlyRow>(runsOf(mRuns), (key, i) => {
-      const [intervention_id, level, org_code] = split(key);
-      return {
-        intervention_id,
-        level,
-        org_code,
-        month: months[monthOf[i] as number] as string,
-        spells: orNull(spells[i] as number),
-        suppressed: suppressionCodes[mSuppressed[i] as number] ?? null,
-      };
-    });
     const groups = (eGroups.dimension as string[]).map((_, i) => ({
       group_code: (eGroups.group_code as string[])[i] as string,
       group_label: (eGroups.group_label as string[])[i] as string,
@@ -237,7 +299,7 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
       upper: floats(eData.upper as unknown[]),
     };
     const eSuppressed = Uint8Array.from(eData.s as number[]);
-    const equityOf = new CompactSeries<EquityRow>(runsOf(eRuns), (key, i) => {
+    const equityOf = new CompactSeries<EquityRow>(eRuns, (key, i) => {
       const [intervention_id, level, org_code, period, dimension] = split(key);
       const g = groups[groupOf[i] as number];
       return {
@@ -270,13 +332,15 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
         return monthlyOf.all();
       },
       baselines,
-      trajectory,
+      get trajectory() {
+        return trajectoryOf.all();
+      },
       variation,
       get equity() {
         return equityOf.all();
       },
       monthlyOf,
-      trajectoryOf: group(trajectory, byOrg),
+      trajectoryOf,
       baselineOf: new Map(baselines.map((b) => [byOrg(b), b])),
       equityOf,
       organisationOf: new Map(organisations.map((o) => [`${o.level}|${o.org_code}`, o])),

@@ -30,13 +30,22 @@ export function loadPages(): Promise<PagesRegistrar> {
   return pagesLoading;
 }
 
+/** Requests a minute one client may make before it is answered 429; `ebi serve --rate-limit`. */
+export const defaultRateLimit = 100_000;
+
 export interface AppOptions {
   release: LoadedRelease;
   logger?: boolean;
+  /** Requests per minute per client address; 0 turns the limit off. */
+  rateLimit?: number;
 }
 
 /** The service: NHS.UK-styled pages and the /api/v1 API over one published release. */
-export async function buildApp({ release, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  release,
+  logger = false,
+  rateLimit: perMinute = defaultRateLimit,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
@@ -47,7 +56,7 @@ export async function buildApp({ release, logger = false }: AppOptions): Promise
       directives: { "script-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"] },
     },
   });
-  await app.register(rateLimit, { max: 100_000, timeWindow: "1 minute" });
+  if (perMinute > 0) await app.register(rateLimit, { max: perMinute, timeWindow: "1 minute" });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -98,7 +107,7 @@ export async function buildApp({ release, logger = false }: AppOptions): Promise
       const code = (error as { statusCode?: number }).statusCode;
       if (code && code >= 400 && code < 500) {
         status = code;
-        title = "Bad request";
+        title = code === 429 ? "Too many requests" : "Bad request";
         detail = (error as Error).message;
       } else request.log.error(error);
     }

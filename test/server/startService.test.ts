@@ -35,4 +35,27 @@ describe("startService (ebi serve)", () => {
     await app.close();
     expect(release.id).toBe(fixture.id);
   });
+
+  it("answers a client over its per-minute limit with 429 problem+json, and a limit of 0 never refuses", async () => {
+    const { releasesDir } = await writeReleaseFixture();
+    const limited = await startService({ port: 0, host: "127.0.0.1", releasesDir, rateLimit: 3 });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${limited.address}/api/v1/release`)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await fetch(`${limited.address}/api/v1/release`);
+      expect(refused.headers.get("content-type")).toContain("application/problem+json");
+      expect(await refused.json()).toMatchObject({ status: 429, title: "Too many requests" });
+    } finally {
+      await limited.app.close();
+    }
+    const open = await startService({ port: 0, host: "127.0.0.1", releasesDir, rateLimit: 0 });
+    try {
+      const statuses = new Set<number>();
+      for (let i = 0; i < 20; i++) statuses.add((await fetch(`${open.address}/api/v1/release`)).status);
+      expect([...statuses]).toEqual([200]);
+    } finally {
+      await open.app.close();
+    }
+  });
 });

@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
 import { EbiError } from "../../errors/index.ts";
 import { type LoadedRelease, readRelease } from "../../release/readRelease.ts";
-import { buildApp, loadPages } from "../../server/app.ts";
 import { resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 
@@ -12,14 +11,19 @@ export async function startService(options: {
   host: string;
   release?: string;
   releasesDir?: string;
+  /** Requests per minute per client; 0 for no limit. */
+  rateLimit?: number;
 }): Promise<{ app: FastifyInstance; address: string; release: LoadedRelease; seconds: number }> {
   const started = performance.now();
-  // The pages' modules load while DuckDB reads the release.
-  const [release] = await Promise.all([
+  // DuckDB reads the release on its own threads while the server's and the pages' modules load.
+  const [release, buildApp] = await Promise.all([
     readRelease(options.releasesDir ?? resolveWorkspace().releasesDir, options.release),
-    loadPages(),
+    import("../../server/app.ts").then(async (m) => {
+      await m.loadPages();
+      return m.buildApp;
+    }),
   ]);
-  const app = await buildApp({ release });
+  const app = await buildApp({ release, rateLimit: options.rateLimit });
   const address = await app.listen({ port: options.port, host: options.host });
   return { app, address, release, seconds: (performance.now() - started) / 1000 };
 }
@@ -29,6 +33,7 @@ export async function serveRelease(options: {
   port: number;
   host: string;
   release?: string;
+  rateLimit?: number;
 }): Promise<string> {
   const { app, address, release, seconds } = await startService(options);
   for (const signal of ["SIGINT", "SIGTERM"] as const)
@@ -39,6 +44,18 @@ export async function serveRelease(options: {
   return address;
 }
 
+/** A whole-number option from 0 to `max` (no upper bound when absent), or a typed error naming it. */
+function wholeNumber(option: string, text: string, max?: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || (max !== undefined && value > max))
+    throw new EbiError(
+      "EBI_INVALID_ARGUMENT",
+      `${option} must be a whole number${max === undefined ? "" : ` from 0 to ${max}`}, not ${JSON.stringify(text)}.`,
+      { field: option.replace(/^--/, ""), value: text },
+    );
+  return value;
+}
+
 /** `ebi serve`: the dashboard and API over an existing release. */
 export function registerServe(program: Command): void {
   program
@@ -47,16 +64,16 @@ export function registerServe(program: Command): void {
     .option("--port <n>", "port (default $PORT or 3000)", process.env.PORT ?? "3000")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--release <id>", "serve this release instead of the published one")
+    .option(
+      "--rate-limit <n>",
+      "requests a minute one client may make before being answered 429; 0 for no limit (default $EBI_RATE_LIMIT or 100000)",
+      process.env.EBI_RATE_LIMIT ?? "100000",
+    )
     .action(
-      action(async (options: { port: string; host: string; release?: string }) => {
-        const port = Number(options.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65_535)
-          throw new EbiError(
-            "EBI_INVALID_ARGUMENT",
-            `--port must be a whole number from 0 to 65535, not ${JSON.stringify(options.port)}.`,
-            { field: "port", value: options.port },
-          );
-        await serveRelease({ port, host: options.host, release: options.release });
+      action(async (options: { port: string; host: string; release?: string; rateLimit: string }) => {
+        const port = wholeNumber("--port", options.port, 65_535);
+        const rateLimit = wholeNumber("--rate-limit", options.rateLimit);
+        await serveRelease({ port, host: options.host, release: options.release, rateLimit });
       }),
     );
 }

@@ -20,6 +20,8 @@ export interface ScaleResult {
   ingestOp: Outcome;
   scan: Outcome;
   referenceQuery: Outcome;
+  /** The same hand-written query over the loaded store, which is what the product's step reads. */
+  referenceStore: Outcome;
   classify: Outcome;
   build: Outcome;
 }
@@ -127,18 +129,22 @@ export function benchmarkReport(input: {
   }
   lines.push("## Classification against a hand-written query", "");
   lines.push(
-    "The reference is one DuckDB query over the same Parquet file that classifies knee arthroscopy (C) and " +
-      "carpal tunnel release (M) with the global exclusions and counts spells by month and sub-ICB " +
-      "(`bench/referenceQuery.ts`). The product's step is the compiled rules for the same two interventions " +
-      "over the loaded store, then the same aggregation (`bench/classifyStep.ts`). Times exclude process start.",
+    "The reference classifies knee arthroscopy (C) and carpal tunnel release (M) with the global exclusions " +
+      "and counts spells by month and sub-ICB, written by hand for speed (`bench/referenceQuery.ts`), twice: " +
+      "over the Parquet file's raw columns, and over the loaded store's tidied code lists, which is what the " +
+      "product reads. The product's step is the compiled rules for the same two interventions over the store, " +
+      "then the same aggregation (`bench/classifyStep.ts`). Times exclude process start.",
     "",
   );
-  lines.push("| scale | reference query | classification step | ratio |");
-  lines.push("| ---: | ---: | ---: | ---: |");
+  lines.push(
+    "| scale | reference over the file | reference over the store | classification step | ÷ file reference | ÷ store reference |",
+  );
+  lines.push("| ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of results) {
     const time = (o: Outcome) => (measured(o) ? `${o.seconds.toFixed(2)} s` : "failed †");
     lines.push(
-      `| ${r.scale} | ${time(r.referenceQuery)} | ${time(r.classify)} | ${ratio(r.classify, r.referenceQuery, 2)} |`,
+      `| ${r.scale} | ${time(r.referenceQuery)} | ${time(r.referenceStore)} | ${time(r.classify)} | ` +
+        `${ratio(r.classify, r.referenceQuery, 2)} | ${ratio(r.classify, r.referenceStore, 2)} |`,
     );
   }
   lines.push("");
@@ -187,7 +193,7 @@ function targetLines(results: ScaleResult[], server?: ServerResult): string[] {
     lines.push(`| ${target} | ${figure} | ${met === undefined ? "not measured" : met ? "yes" : "**no**"} |`);
   if (national) {
     const label = `scale ${national.scale}`;
-    const { build, scan, classify, referenceQuery } = national;
+    const { build, scan, classify, referenceQuery, referenceStore } = national;
     const both = measured(build) && measured(scan);
     row(
       "build within 3× a bare scan",
@@ -204,11 +210,12 @@ function targetLines(results: ScaleResult[], server?: ServerResult): string[] {
       `${measured(build) ? mb(build.peakMb) : "–"} (${label})`,
       measured(build) ? build.peakMb < 6144 : undefined,
     );
+    // Held to the slower of the two references would flatter the product: the store one reads the same input.
     row(
       "classification within 1.5× the reference query",
-      `${ratio(classify, referenceQuery, 2)} (${label})`,
-      measured(classify) && measured(referenceQuery)
-        ? classify.seconds / referenceQuery.seconds <= 1.5
+      `${ratio(classify, referenceStore, 2)} of the store reference; ${ratio(classify, referenceQuery, 2)} of the file reference (${label})`,
+      measured(classify) && measured(referenceStore) && measured(referenceQuery)
+        ? classify.seconds / referenceStore.seconds <= 1.5 && classify.seconds / referenceQuery.seconds <= 1.5
         : undefined,
     );
   }

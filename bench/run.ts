@@ -152,6 +152,13 @@ async function benchScale(scale: number): Promise<ScaleResult> {
   const notStored = async (): Promise<Measurement> => {
     throw new Error("not measured: the Parquet ingest failed");
   };
+  const referenceStore = await step("reference query over the store", () =>
+    stored
+      ? medianOf(times, () =>
+          measureScript("./runSql.ts", ["reference-store", join(buildHome, "store.duckdb")]),
+        ).then(inner)
+      : notStored(),
+  );
   const classify = await step("classification step", () =>
     stored
       ? medianOf(times, () => measureScript("./classifyStep.ts", [join(buildHome, "store.duckdb")])).then(
@@ -174,6 +181,7 @@ async function benchScale(scale: number): Promise<ScaleResult> {
     ingestOp,
     scan,
     referenceQuery,
+    referenceStore,
     classify,
     build,
   };

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { cpus, totalmem, type } from "node:os";
 import type { Measurement } from "./measure.ts";
-import type { LoadResult } from "./serverLoad.ts";
+import { type LoadResult, loadGenerator } from "./serverLoad.ts";
 
 /** A step's measurement, or why it could not be made (and how long it ran before failing, s). */
 export type Outcome = Measurement | { failed: string; seconds: number };
@@ -47,6 +47,10 @@ const ratio = (a: Outcome, b: Outcome, digits = 1) =>
 const perRow = (o: Outcome, rows: number) =>
   measured(o) ? `${((o.seconds / rows) * 1e6).toFixed(1)} µs` : "–";
 
+/** The load generator and its version, as the report names it. */
+const generatorName = () =>
+  loadGenerator.name === "wrk" ? `wrk ${loadGenerator.version}` : `autocannon ${version("autocannon")}`;
+
 function version(pkg: string): string {
   try {
     const path = new URL(`../node_modules/${pkg}/package.json`, import.meta.url);
@@ -83,7 +87,7 @@ export function benchmarkReport(input: {
   );
   lines.push(
     `- Node.js ${process.versions.node} · DuckDB (@duckdb/node-api) ${version("@duckdb/node-api")} · ` +
-      `Fastify ${version("fastify")} · autocannon ${version("autocannon")}`,
+      `Fastify ${version("fastify")} · ${generatorName()}`,
     "",
   );
   lines.push("## Data in and the build", "");
@@ -151,7 +155,8 @@ export function benchmarkReport(input: {
   if (server) {
     lines.push("## The server", "");
     lines.push(
-      `On the scale ${server.scale} release, loopback, autocannon for ${input.loadSeconds} s per row, ` +
+      `On the scale ${server.scale} release, loopback, ${loadGenerator.name} for ${input.loadSeconds} s per row ` +
+        "(one generator thread, requests sent as a browser sends them, with `Accept-Encoding: gzip`), " +
         "the server compiled by `npm run build`. Start on an existing release, from spawning `node` to the " +
         `first answer (median of ${server.start.runs}): **${server.start.compiled.toFixed(2)} s** compiled, ` +
         `${server.start.source.toFixed(2)} s from a clone's TypeScript sources through tsx ` +

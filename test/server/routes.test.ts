@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -258,6 +259,21 @@ describe("caching, documents and assets", () => {
     expect(await json("/healthz")).toEqual({ status: "ok", release: fixture.id });
     expect((await get("/assets/nhsuk/nhsuk-frontend.min.js")).statusCode).toBe(200);
     expect((await get("/assets/ebi/ebi.css")).statusCode).toBe(200);
+  });
+
+  it("sends a page gzipped to a client that takes gzip, the same page as sent plain, and plain otherwise", async () => {
+    const url = `/organisations/${release.organisations.find((o) => o.level === "icb")?.org_code}`;
+    const plain = await get(url);
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers.vary).toContain("accept-encoding");
+    const zipped = await get(url, { "accept-encoding": "br;q=1, gzip;q=0.8" });
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(zipped.rawPayload).toString("utf8")).toBe(plain.body);
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(
+      (await get(url, { "accept-encoding": "gzip;q=0, identity" })).headers["content-encoding"],
+    ).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import { gzipSync } from "node:zlib";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { EbiError } from "../../errors/index.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import { equityChart } from "../../web/charts/equityChart.ts";
@@ -22,10 +23,19 @@ const dimensionText: Record<EquityDimension, string> = {
   sex: "Sex",
 };
 
+/** True when an Accept-Encoding header takes gzip (and does not refuse it with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? "").split(",").some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return (coding === "gzip" || coding === "*") && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
 /** The dashboard's pages, server-rendered; each rendered page is kept per URL (a release never changes). */
 export function registerPages(app: FastifyInstance, release: LoadedRelease): void {
   const env = createRenderer();
-  const cache = new Map<string, string>();
+  const cache = new Map<string, { plain: Buffer; gzip: Buffer }>();
   const css = readFileSync(join(staticDir, "ebi.css"), "utf8");
   // The design system's CSS fetches its typeface from an NHS host; a self-hosted service must not
   // depend on it (or tell it who reads what), so the font rules are dropped and Arial, the design
@@ -33,13 +43,22 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   const nhsukCss = readFileSync(nhsukStylesheet, "utf8")
     .replace(/@font-face\{[^}]*\}/g, "")
     .replaceAll("url(/assets/images/", "url(/assets/nhsuk/assets/images/");
-  const page = (reply: FastifyReply, key: string, render: () => string) => {
-    let html = cache.get(key);
-    if (html === undefined) {
-      html = render();
-      if (cache.size < 5000) cache.set(key, html);
+  // Kept as bytes, plain and gzipped: encoding a 150 kB page of charts to UTF-8 on every answer was
+  // most of what an organisation page cost under load, and its SVG compresses about tenfold.
+  const page = (request: FastifyRequest, reply: FastifyReply, render: () => string) => {
+    let bytes = cache.get(request.url);
+    if (bytes === undefined) {
+      const plain = Buffer.from(render(), "utf8");
+      bytes = { plain, gzip: gzipSync(plain) };
+      if (cache.size < 5000) cache.set(request.url, bytes);
     }
-    return reply.type("text/html; charset=utf-8").header("cache-control", "public, max-age=300").send(html);
+    reply
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "public, max-age=300")
+      .header("vary", "accept-encoding");
+    return acceptsGzip(request.headers["accept-encoding"])
+      ? reply.header("content-encoding", "gzip").send(bytes.gzip)
+      : reply.send(bytes.plain);
   };
   const view = (template: string, context: Record<string, unknown>) =>
     env.render(template, { release, ...context });
@@ -57,7 +76,7 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   );
 
   app.get("/", (request, reply) =>
-    page(reply, request.url, () => {
+    page(request, reply, () => {
       const org = findOrganisation(release, "ENG");
       return view("overview.njk", {
         title: "England overview",
@@ -71,7 +90,7 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   );
 
   app.get<{ Params: { code: string } }>("/organisations/:code", (request, reply) =>
-    page(reply, request.url, () => {
+    page(request, reply, () => {
       const org = findOrganisation(release, request.params.code);
       const parent =
         org.parent_code && org.level !== "provider" ? findOrganisation(release, org.parent_code) : null;
@@ -100,7 +119,7 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   app.get<{ Params: { set: string; slug: string }; Querystring: { org?: string } }>(
     "/interventions/:set/:slug",
     (request, reply) =>
-      page(reply, request.url, () => {
+      page(request, reply, () => {
         const id = `${request.params.set}/${request.params.slug}`;
         const intervention = release.interventionOf.get(id);
         if (!intervention) throw new EbiError("EBI_NOT_FOUND", `No intervention ${id}.`);
@@ -134,7 +153,7 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   app.get<{ Querystring: { intervention?: string; org?: string; dimension?: string; period?: string } }>(
     "/equity",
     (request, reply) =>
-      page(reply, request.url, () => {
+      page(request, reply, () => {
         const measurable = release.interventions.filter((i) => i.measurable);
         const intervention = release.interventionOf.get(request.query.intervention ?? "") ?? measurable[0];
         if (!intervention) throw new EbiError("EBI_NOT_FOUND", "No measurable intervention in this release.");
@@ -173,7 +192,7 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   );
 
   app.get<{ Querystring: { q?: string } }>("/search", (request, reply) =>
-    page(reply, request.url, () => {
+    page(request, reply, () => {
       const q = (request.query.q ?? "").slice(0, 100);
       const results = searchOrganisations(release, q);
       return view("search.njk", { title: "Find an organisation", q, results });
@@ -181,17 +200,17 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   );
 
   app.get("/methods", (request, reply) =>
-    page(reply, request.url, () =>
+    page(request, reply, () =>
       view("page.njk", { title: "Methods", active: "methods", body: methodsPage(release) }),
     ),
   );
   app.get("/data-quality", (request, reply) =>
-    page(reply, request.url, () =>
+    page(request, reply, () =>
       view("page.njk", { title: "Data quality", active: "data-quality", body: dataQualityPage(release) }),
     ),
   );
   app.get("/downloads", (request, reply) =>
-    page(reply, request.url, () =>
+    page(request, reply, () =>
       view("page.njk", { title: "Downloads", active: "downloads", body: downloadsPage(release) }),
     ),
   );

@@ -189,6 +189,8 @@ function readColumns(result: DuckDBMaterializedResult): Columns {
 }
 
 type SeriesKey = { intervention_id: string; level: OrgLevel; org_code: string };
+/** The columns naming a series of monthly rows; equity series add `period` and `dimension`. */
+const seriesKey = ["intervention_id", "level", "org_code"] as const;
 
 /**
  * Reads a monthly table (`intervention_id`, `level`, `org_code`, `month`, a count, `suppressed`) as
@@ -201,12 +203,11 @@ async function monthSeries<T>(
   value: string,
   row: (key: SeriesKey, month: string, value: number | null, suppressed: Suppression) => T,
 ): Promise<CompactSeries<T>> {
-  const key = ["intervention_id", "level", "org_code"];
   const [data, runs] = await Promise.all([
     columns(`SELECT (year(month::DATE) * 12 + month(month::DATE))::INTEGER AS mi,
       ${nan(value)}, ${suppressionSql("suppressed")}::INTEGER AS s
-      FROM ${source} ORDER BY ${key.join(", ")}, month`),
-    readRuns(columns, source, key),
+      FROM ${source} ORDER BY ${seriesKey.join(", ")}, month`),
+    readRuns(columns, source, seriesKey),
   ]);
   const monthNumbers = data.mi as unknown as Int32Array;
   const values = floats(data[value] as unknown[]);
@@ -252,8 +253,7 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
   const db = await Database.open(":memory:");
   const columns = (sql: string) => db.withConnection(async (c) => readColumns(await c.run(sql)));
   try {
-    const mKey = "intervention_id, level, org_code";
-    const eKey = `${mKey}, period, dimension`;
+    const eKey = [...seriesKey, "period", "dimension"].join(", ");
     const [organisations, baselines, variation, monthlyOf, trajectoryOf] = await Promise.all([
       db.all<OrganisationRow>(`SELECT * FROM ${file("organisations")} ORDER BY level, org_code`),
       db.all<BaselineRow>(`SELECT * FROM ${file("baselines")} ORDER BY intervention_id, level, org_code`),

@@ -87,15 +87,20 @@ export function requiredCodes(condition: Condition): RequiredCodes | undefined {
   // Every part of allOf must hold, so any one part's requirement is one of the whole.
   if ("allOf" in condition)
     return condition.allOf.map(requiredCodes).find((r): r is RequiredCodes => r !== undefined);
-  if ("anyOf" in condition) {
-    const parts = condition.anyOf.map(requiredCodes);
-    if (parts.length === 0 || parts.some((r) => r === undefined)) return undefined;
-    return {
-      diag: new Set(parts.flatMap((r) => [...(r?.diag ?? [])])),
-      opertn: new Set(parts.flatMap((r) => [...(r?.opertn ?? [])])),
-    };
-  }
+  if ("anyOf" in condition) return requiredByEvery(condition.anyOf.map(requiredCodes));
   return undefined;
+}
+
+/**
+ * What holds when any one of several conditions holds: the union of their categories. Undefined
+ * when there are none, or when one of them needs no code.
+ */
+export function requiredByEvery(parts: readonly (RequiredCodes | undefined)[]): RequiredCodes | undefined {
+  if (parts.length === 0 || parts.some((r) => r === undefined)) return undefined;
+  return {
+    diag: new Set(parts.flatMap((r) => [...(r?.diag ?? [])])),
+    opertn: new Set(parts.flatMap((r) => [...(r?.opertn ?? [])])),
+  };
 }
 
 /** SQL true when an episode holds a code of `required`'s categories: the cheap test before the rules. */

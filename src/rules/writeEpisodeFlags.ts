@@ -3,7 +3,7 @@ import { quoteIdentifier } from "../db/index.ts";
 import {
   cancerInEpisodeSql,
   interventionSql,
-  type RequiredCodes,
+  requiredByEvery,
   requiredCodes,
   requiredCodesSql,
 } from "./compileCondition.ts";
@@ -38,15 +38,13 @@ function matchList(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op"):
  * (no filter) when some rule can match without a code.
  */
 function candidateSql(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op"): string | undefined {
-  const all: RequiredCodes = { diag: new Set(), opertn: new Set() };
-  for (const set of ruleSets)
-    for (const { rule } of set.interventions) {
-      if (!interventionSql(rule, setting)) continue;
-      const required = requiredCodes(rule.match as Condition);
-      if (!required) return undefined;
-      for (const field of ["diag", "opertn"] as const) for (const c of required[field]) all[field].add(c);
-    }
-  return requiredCodesSql(all);
+  const counted = ruleSets.flatMap((set) =>
+    set.interventions.filter(({ rule }) => interventionSql(rule, setting) !== undefined),
+  );
+  // No rule counted in this setting: nothing can match, which the (empty) rule list already says.
+  if (counted.length === 0) return undefined;
+  const required = requiredByEvery(counted.map(({ rule }) => requiredCodes(rule.match as Condition)));
+  return required ? requiredCodesSql(required) : undefined;
 }
 
 /**

@@ -66,13 +66,15 @@ export function registerServe(program: Command): void {
     .option("--release <id>", "serve this release instead of the published one")
     .option(
       "--rate-limit <n>",
-      "requests a minute one client may make before being answered 429; 0 for no limit (default $EBI_RATE_LIMIT or 100000)",
-      process.env.EBI_RATE_LIMIT ?? "100000",
+      "requests a minute one client may make before being answered 429; 0 for no limit (default $EBI_RATE_LIMIT, else 100,000)",
+      process.env.EBI_RATE_LIMIT,
     )
     .action(
-      action(async (options: { port: string; host: string; release?: string; rateLimit: string }) => {
+      action(async (options: { port: string; host: string; release?: string; rateLimit?: string }) => {
         const port = wholeNumber("--port", options.port, 65_535);
-        const rateLimit = wholeNumber("--rate-limit", options.rateLimit);
+        // Unset, the service's own default applies (defaultRateLimit in server/app.ts).
+        const rateLimit =
+          options.rateLimit === undefined ? undefined : wholeNumber("--rate-limit", options.rateLimit);
         await serveRelease({ port, host: options.host, release: options.release, rateLimit });
       }),
     );

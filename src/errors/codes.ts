@@ -128,6 +128,67 @@ export const errorCodes = {
     title: "Public release would disclose small counts",
     fix: "Report it: the build refuses to publish a release whose redacted counts can be worked out.",
   },
+  // inputs, environment and HTTP answers
+  EBI_FILE_COLUMN_TYPE: {
+    exit: 65,
+    status: 400,
+    title: "A column has the wrong type",
+    fix: "Export the named column as text, a whole number or a date as docs/data-dictionary.md says (not a decimal, list or struct).",
+  },
+  EBI_PATH_IS_DIRECTORY: {
+    exit: 66,
+    status: 400,
+    title: "A directory was given where a file is needed",
+    fix: "Pass the path of the file itself (for example extract.csv inside the folder), not its folder.",
+  },
+  EBI_DISK_FULL: {
+    exit: 74,
+    status: 507,
+    title: "No space left on the disk",
+    fix: "Free disk space where the store, its spill folder (.spill/) and the releases live, or point them at a larger disk; nothing partial was kept.",
+  },
+  EBI_PORT_IN_USE: {
+    exit: 75,
+    status: 500,
+    title: "The port is already in use",
+    fix: "Stop the other service on that port or start this one on another with `--port`.",
+  },
+  EBI_RELEASE_FILE_MISSING: {
+    exit: 66,
+    status: 500,
+    title: "A release file is missing",
+    fix: "The release folder is incomplete: publish it again with `ebi build`, or point `--releases` at a complete one.",
+  },
+  EBI_BAD_URL: {
+    exit: 64,
+    status: 400,
+    title: "The address cannot be read",
+    fix: "Percent-encode the address correctly (UTF-8, `%` followed by two hex digits).",
+  },
+  EBI_URL_TOO_LONG: {
+    exit: 64,
+    status: 414,
+    title: "A part of the address is too long",
+    fix: "Use the codes and ids the API lists; no path segment is longer than 100 characters.",
+  },
+  EBI_HEADERS_TOO_LARGE: {
+    exit: 64,
+    status: 431,
+    title: "The request's address or headers are too large",
+    fix: "Send fewer or shorter headers and a shorter address (16 kB in all); filter with fewer parameters.",
+  },
+  EBI_BAD_REQUEST: {
+    exit: 64,
+    status: 400,
+    title: "Bad request",
+    fix: "Correct the request as its detail says.",
+  },
+  EBI_RATE_LIMITED: {
+    exit: 75,
+    status: 429,
+    title: "Too many requests",
+    fix: "Wait a minute and retry, or make fewer requests (download a table whole rather than page by page).",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -8,11 +8,18 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { Type } from "@sinclair/typebox";
-import Fastify, { type FastifyInstance } from "fastify";
-import { errorCodes, isEbiError } from "../errors/index.ts";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { EbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
+import {
+  clientErrorHandler,
+  nonFiniteParameter,
+  type ProblemBody,
+  problemFor,
+  problemOf,
+} from "./problem.ts";
 
 const require = createRequire(import.meta.url);
 const nhsukDist = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist", "nhsuk");
@@ -40,6 +47,18 @@ export interface AppOptions {
   rateLimit?: number;
 }
 
+/** Sends a problem as problem+json to programs and the API, as a short page to browsers. */
+function answer(request: FastifyRequest, reply: FastifyReply, problem: ProblemBody): FastifyReply {
+  if (request.url.startsWith("/api/") || !request.headers.accept?.includes("text/html"))
+    return reply.code(problem.status).type("application/problem+json").send(problem);
+  return reply
+    .code(problem.status)
+    .type("text/html")
+    .send(
+      `<!doctype html><html lang="en"><title>${problem.title}</title><h1>${problem.title}</h1><p>${problem.detail.replaceAll("<", "&lt;")}</p><p><a href="/">EBI Insight</a></p></html>`,
+    );
+}
+
 /** The service: NHS.UK-styled pages and the /api/v1 API over one published release. */
 export async function buildApp({
   release,
@@ -50,6 +69,12 @@ export async function buildApp({
     logger,
     ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
     rewriteUrl: (request) => downloadSuffix(request.url ?? "/"),
+    clientErrorHandler,
+    // A URL that cannot be decoded or a path segment over 100 characters, answered as any error.
+    frameworkErrors: (error, request, reply) => {
+      const { problem } = problemOf(error, request.url ?? "");
+      void answer(request, reply, problem);
+    },
   });
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -71,80 +96,30 @@ export async function buildApp({
   if (existsSync(webStatic))
     await app.register(fastifyStatic, { root: webStatic, prefix: "/assets/ebi/", decorateReply: false });
 
+  app.addHook("preHandler", async (request) => {
+    // Ajv coerces `Infinity` and `1e309` to a number that passes `integer`: refuse them here.
+    const parameter = nonFiniteParameter(request.query);
+    if (parameter)
+      throw new EbiError("EBI_INVALID_ARGUMENT", `Parameter \`${parameter}\`: must be a finite number`, {
+        parameter,
+      });
+  });
   app.setErrorHandler((error: unknown, request, reply) => {
-    const api = request.url.startsWith("/api/");
-    const validation = (
-      error as {
-        validation?: {
-          instancePath?: string;
-          params?: { missingProperty?: string; allowedValue?: unknown; additionalProperty?: string };
-          message?: string;
-        }[];
-      }
-    ).validation;
-    let status = 500;
-    let title = "Internal error";
-    let detail = "Something went wrong; it has been logged.";
-    let parameter: string | undefined;
-    if (validation) {
-      status = 400;
-      title = "Invalid parameter";
-      const first = validation[0];
-      parameter = first?.params?.missingProperty ?? (first?.instancePath?.replace(/^\//, "") || undefined);
-      // A choice (a union of literals) fails once per literal: name them all instead.
-      const allowed = validation
-        .filter((v) => v.instancePath === first?.instancePath && v.params?.allowedValue !== undefined)
-        .map((v) => String(v.params?.allowedValue));
-      const message = allowed.length > 1 ? `must be one of ${allowed.join(", ")}` : first?.message;
-      detail = `${parameter ? `Parameter \`${parameter}\`: ` : ""}${message ?? (error as Error).message}`;
-    } else if (isEbiError(error)) {
-      status = error.status;
-      title = errorCodes[error.code].title;
-      detail = error.message;
-      const named = (error.details as { parameter?: unknown } | undefined)?.parameter;
-      if (typeof named === "string") parameter = named;
-    } else {
-      const code = (error as { statusCode?: number }).statusCode;
-      if (code && code >= 400 && code < 500) {
-        status = code;
-        title = code === 429 ? "Too many requests" : "Bad request";
-        detail = (error as Error).message;
-      } else request.log.error(error);
-    }
-    if (api || !request.headers.accept?.includes("text/html")) {
-      return reply
-        .code(status)
-        .type("application/problem+json")
-        .send({
-          type: `https://ebi-insight.example/errors/${status}`,
-          title,
-          status,
-          detail,
-          instance: request.url,
-          ...(parameter ? { parameter } : {}),
-        });
-    }
-    return reply
-      .code(status)
-      .type("text/html")
-      .send(
-        `<!doctype html><html lang="en"><title>${title}</title><h1>${title}</h1><p>${detail.replaceAll("<", "&lt;")}</p><p><a href="/">EBI Insight</a></p></html>`,
-      );
+    const { problem, internal } = problemOf(error, request.url);
+    if (internal) request.log.error(error);
+    return answer(request, reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
-    reply
+    if (request.url.startsWith("/api/"))
+      return reply
+        .code(404)
+        .type("application/problem+json")
+        .send(problemFor("EBI_NOT_FOUND", `No route ${request.url}`, request.url));
+    return reply
       .code(404)
-      .type(request.url.startsWith("/api/") ? "application/problem+json" : "text/html")
+      .type("text/html")
       .send(
-        request.url.startsWith("/api/")
-          ? {
-              type: "https://ebi-insight.example/errors/404",
-              title: "Not found",
-              status: 404,
-              detail: `No route ${request.url}`,
-              instance: request.url,
-            }
-          : `<!doctype html><html lang="en"><title>Page not found</title><h1>Page not found</h1><p><a href="/">EBI Insight</a></p></html>`,
+        `<!doctype html><html lang="en"><title>Page not found</title><h1>Page not found</h1><p><a href="/">EBI Insight</a></p></html>`,
       );
   });
 

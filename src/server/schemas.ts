@@ -61,6 +61,7 @@ export const Problem = Type.Object(
     type: Type.String(),
     title: Type.String(),
     status: Type.Integer(),
+    code: Type.String({ description: "stable error code (docs/errors.md)" }),
     detail: Type.String(),
     instance: Type.String(),
     parameter: Type.Optional(Type.String()),

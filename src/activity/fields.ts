@@ -84,9 +84,10 @@ export const inputFields: readonly InputField[] = [
     kinds: ["apc"],
     aliases: ["episode_start", "epi_start", "episode_start_date"],
     meaning: "episode start date",
-    normalisation: "ISO `YYYY-MM-DD`, `DD/MM/YYYY` (warning `date-format`) or `YYYYMMDD`",
+    normalisation:
+      "the whole value must be a date: ISO `YYYY-MM-DD` (a time may follow), `DD/MM/YYYY` or `YYYYMMDD` (warning `date-format`); `2019-01-18xyz` is not a date",
     validation:
-      "a real date, from 1990 to today; when absent the admission date is used; neither quarantines the row (`date-invalid`)",
+      "a real date, from 1990 to today; when absent the admission date is used, and when present but not a date the admission date is used with a warning (`date-replaced`); neither quarantines the row (`date-invalid`)",
     required: true,
   },
   {
@@ -95,7 +96,8 @@ export const inputFields: readonly InputField[] = [
     aliases: ["episode_end", "epi_end"],
     meaning: "episode end date",
     normalisation: "as epistart",
-    validation: "optional",
+    validation:
+      "optional; present but not a date → left empty with a warning keeping the value (`date-invalid-dropped`)",
   },
   {
     name: "admidate",
@@ -103,7 +105,8 @@ export const inputFields: readonly InputField[] = [
     aliases: ["admission_date", "admidt", "admission_dt"],
     meaning: "admission date (the spell's month)",
     normalisation: "as epistart",
-    validation: "optional; epistart is used when absent",
+    validation:
+      "optional; epistart is used when absent, and with a warning when present but not a date (`date-replaced`)",
   },
   {
     name: "disdate",
@@ -111,7 +114,8 @@ export const inputFields: readonly InputField[] = [
     aliases: ["discharge_date"],
     meaning: "discharge date",
     normalisation: "as epistart",
-    validation: "optional",
+    validation:
+      "optional; present but not a date → left empty with a warning keeping the value (`date-invalid-dropped`)",
   },
   {
     name: "apptdate",
@@ -261,6 +265,18 @@ export const problemReasons: Record<string, { severity: "quarantine" | "warning"
     severity: "quarantine",
     meaning: "the primary diagnosis or procedure has a shape no ICD-10 / OPCS-4 code has",
   },
+  "row-ragged": {
+    severity: "quarantine",
+    meaning: "the CSV row has more or fewer fields than the header (the row's start is kept as its value)",
+  },
+  "row-too-long": {
+    severity: "quarantine",
+    meaning: "the CSV row is over 2 MB (a field that long holds no HES value)",
+  },
+  "row-unreadable": {
+    severity: "quarantine",
+    meaning: "the CSV row cannot be read (an unclosed quote, or bytes that are not UTF-8)",
+  },
   "code-invalid-dropped": {
     severity: "warning",
     meaning: "a secondary code of impossible shape was dropped",
@@ -270,6 +286,15 @@ export const problemReasons: Record<string, { severity: "quarantine" | "warning"
     meaning: "a code with dots, lower case, dashes or 5th/6th characters was normalised",
   },
   "date-format": { severity: "warning", meaning: "a date in DD/MM/YYYY or YYYYMMDD was read" },
+  "date-replaced": {
+    severity: "warning",
+    meaning:
+      "the episode start or admission date is not a date; the other one was used in its place (the value is kept here)",
+  },
+  "date-invalid-dropped": {
+    severity: "warning",
+    meaning: "the episode end or discharge date is not a date and was left empty (the value is kept here)",
+  },
   "age-unknown": { severity: "warning", meaning: "age missing, 999 or out of range" },
   "sex-unknown": { severity: "warning", meaning: "sex code other than 0, 1, 2, 9" },
   "ethnos-unknown": { severity: "warning", meaning: "ethnic category code not in the NHS list" },

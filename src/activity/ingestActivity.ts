@@ -87,6 +87,13 @@ async function ingestFile(
     );
     await runOn(
       connection,
+      `INSERT INTO quarantine
+       SELECT $load_id, $kind, $file, source_row, field, value, reason, detail FROM staged_rejected_rows`,
+      params,
+      "write quarantine of unreadable rows",
+    );
+    await runOn(
+      connection,
       `INSERT INTO load_warnings
        SELECT $load_id, $kind, $file, source_row, p.field, p.value, p.reason
        FROM (SELECT source_row, unnest(problems) AS p FROM staged WHERE NOT quarantined)`,
@@ -136,6 +143,8 @@ async function ingestFile(
     await runOn(connection, "DROP TABLE IF EXISTS staged");
     await runOn(connection, "DROP VIEW IF EXISTS staged_raw");
     await runOn(connection, "DROP TABLE IF EXISTS staged_duplicates");
+    for (const t of ["rejects", "reject_scans", "rejected_rows", "row_shift"])
+      await runOn(connection, `DROP TABLE IF EXISTS staged_${t}`);
     return result;
   }, `ingest ${file}`);
   mkdirSync(options.reportsDir, { recursive: true });

@@ -29,7 +29,18 @@ export interface QualityReport {
   >)[];
   unknown: { field: string; value: string; rows: number }[];
   impossibleCodes: { field: string; value: string; rows: number }[];
+  /** Values of kept rows that were replaced or emptied (never silently): by field and reason. */
+  replaced: { field: string; reason: string; rows: number }[];
 }
+
+/** Warnings that mean a value was replaced by another or left empty, rather than read as given. */
+export const replacingReasons = [
+  "date-replaced",
+  "date-invalid-dropped",
+  "code-invalid-dropped",
+  "sex-unknown",
+  "ethnos-unknown",
+] as const;
 
 /** Fields whose completeness and validity the report follows, with the problem that marks them invalid. */
 const keyFields = (kind: ActivityKind) => [
@@ -126,6 +137,13 @@ export async function qualityReport(
       }),
     unknown: await valuesWith(["lsoa-unknown", "provider-unknown", "commissioner-unknown"]),
     impossibleCodes: await valuesWith(["code-invalid", "code-invalid-dropped"]),
+    replaced: await allOn<{ field: string; reason: string; rows: number }>(
+      connection,
+      `SELECT p.field, p.reason, count(*) AS rows
+       FROM (SELECT unnest(problems) AS p FROM staged WHERE NOT quarantined)
+       WHERE p.reason IN (${replacingReasons.map((r) => `'${r}'`).join(", ")})
+       GROUP BY ALL ORDER BY p.field, p.reason`,
+    ),
   };
 }
 
@@ -141,6 +159,10 @@ export function qualitySummary(report: QualityReport): string {
   lines.push(
     `  fields (complete / valid): ${report.fields.map((f) => `${f.field} ${pct(f.completeness)}/${pct(f.validity)}`).join(", ")}`,
   );
+  if (report.replaced.length > 0)
+    lines.push(
+      `  replaced or emptied: ${report.replaced.map((r) => `${r.field} ${r.reason} ${n(r.rows)}`).join(", ")}`,
+    );
   if (report.unknown.length > 0)
     lines.push(
       `  unknown codes: ${report.unknown

@@ -93,8 +93,15 @@ async function createMacros(connection: DuckDBConnection): Promise<void> {
     `ebi_code_ok(c) AS regexp_full_match(c, '[A-Z][0-9]{2}[0-9]?')`,
     // Normalising a code beyond case and filler deserves a warning: dots, dashes, lower case, 5th/6th characters.
     `ebi_code_fixed(x) AS x IS NOT NULL AND trim(x) NOT IN ('', '-', '&') AND (regexp_matches(trim(x), '[a-z.\\- ]') OR length(ebi_clean(x)) > 4)`,
-    `ebi_date(x) AS coalesce(TRY_CAST(left(trim(x), 10) AS DATE), try_strptime(trim(x), '%d/%m/%Y')::DATE, try_strptime(trim(x), '%Y%m%d')::DATE)`,
-    `ebi_date_alt(x) AS TRY_CAST(left(trim(x), 10) AS DATE) IS NULL AND ebi_date(x) IS NOT NULL`,
+    // A date only when the whole value is one: "2019-01-18xyz" is not 18 January 2019. ISO dates may
+    // carry a time (a Parquet TIMESTAMP read as text); other forms are warned about (date-format).
+    `ebi_date_iso(x) AS CASE WHEN regexp_full_match(trim(x), '[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?') THEN TRY_CAST(left(trim(x), 10) AS DATE) END`,
+    `ebi_date(x) AS coalesce(ebi_date_iso(x),
+       CASE WHEN regexp_full_match(trim(x), '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') THEN try_strptime(trim(x), '%d/%m/%Y')::DATE END,
+       CASE WHEN regexp_full_match(trim(x), '[0-9]{8}') THEN try_strptime(trim(x), '%Y%m%d')::DATE END)`,
+    `ebi_date_alt(x) AS ebi_date_iso(x) IS NULL AND ebi_date(x) IS NOT NULL`,
+    // Present (not blank) but no date: the value is kept in a warning or the quarantine, never lost.
+    `ebi_date_bad(x) AS nullif(trim(x), '') IS NOT NULL AND ebi_date(x) IS NULL`,
     `ebi_age(x) AS CASE WHEN TRY_CAST(trim(x) AS INTEGER) BETWEEN 7001 AND 7007 THEN 0
                         WHEN TRY_CAST(trim(x) AS INTEGER) BETWEEN 0 AND 120 THEN TRY_CAST(trim(x) AS INTEGER) END`,
     `ebi_trim_list(l) AS list_slice(l, 1, coalesce(list_max(list_transform(range(1, len(l) + 1), i -> CASE WHEN l[i] IS NOT NULL THEN i END)), 0))`,
@@ -116,12 +123,67 @@ function head(file: string, bytes: number): Buffer {
   }
 }
 
+/** The delimiters a HES extract comes with; the one found most often in the header row is used. */
+const delimiters = [",", "|", "\t", ";"];
+
+/**
+ * The header row of a CSV extract: its delimiter and column names. Read here rather than sniffed by
+ * DuckDB, whose sniffer fails the whole file on one bad row among its sample (a field over 2 MB, a
+ * ragged row), where the read below quarantines just that row.
+ */
+function csvHeader(file: string): { delimiter: string; columns: string[] } {
+  const start = head(file, 1 << 20);
+  const end = start.indexOf(10);
+  const line = (end < 0 ? start : start.subarray(0, end))
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .replace(/\r$/, "");
+  const outside = line.replace(/"[^"]*"/g, "");
+  const delimiter =
+    delimiters
+      .map((d) => ({ d, n: outside.split(d).length - 1 }))
+      .sort((a, b) => b.n - a.n)
+      .find((c) => c.n > 0)?.d ?? ",";
+  const columns: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i <= line.length; i++) {
+    const c = line[i];
+    if (c === '"' && quoted && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if ((c === delimiter && !quoted) || c === undefined) {
+      columns.push(field.trim());
+      field = "";
+    } else field += c;
+  }
+  return { delimiter, columns };
+}
+
+/** True when the bytes (cut at their last line break) are valid UTF-8. */
+function isUtf8(bytes: Buffer): boolean {
+  const end = bytes.lastIndexOf(10);
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(end < 0 ? bytes : bytes.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Opens a CSV or Parquet extract and returns the `FROM` expression and its columns; clear errors for bad files. */
 async function openExtract(
   connection: DuckDBConnection,
   file: string,
-): Promise<{ from: string; format: "csv" | "parquet"; columns: string[] }> {
+  table: string,
+): Promise<{ from: string; format: "csv" | "parquet"; columns: string[]; types: Record<string, string> }> {
   if (!existsSync(file)) throw new InputError("EBI_FILE_UNREADABLE", "the file does not exist", { file });
+  if (statSync(file).isDirectory())
+    throw new InputError("EBI_PATH_IS_DIRECTORY", "this is a directory, not a file", {
+      file,
+      expected: "the path of a CSV or Parquet extract",
+    });
   if (statSync(file).size === 0) throw new InputError("EBI_FILE_EMPTY", "the file is empty", { file });
   const magic = head(file, 4096);
   const parquet = magic.subarray(0, 4).toString("latin1") === "PAR1";
@@ -131,17 +193,39 @@ async function openExtract(
       expected: "a CSV file with a header row, or a Parquet file",
     });
   }
-  const from = parquet
-    ? `read_parquet(${quoteLiteral(file)}, file_row_number = true)`
-    : `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, sample_size = 20480)`;
-  try {
-    const columns = (await allOn<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${from}`)).map(
-      (c) => c.column_name,
-    );
-    return { from, format: parquet ? "parquet" : "csv", columns };
-  } catch (error) {
-    throw unreadable(error, file);
+  if (parquet) {
+    const from = `read_parquet(${quoteLiteral(file)}, file_row_number = true)`;
+    try {
+      const described = await allOn<{ column_name: string; column_type: string }>(
+        connection,
+        `DESCRIBE SELECT * FROM ${from}`,
+      );
+      return {
+        from,
+        format: "parquet",
+        columns: described.map((c) => c.column_name),
+        types: Object.fromEntries(described.map((c) => [c.column_name, c.column_type])),
+      };
+    } catch (error) {
+      throw unreadable(error, file);
+    }
   }
+  if (!isUtf8(head(file, 1 << 20))) throw unreadable(new Error("invalid unicode"), file);
+  const { delimiter, columns } = csvHeader(file);
+  if (columns.length < 2 || columns.some((c) => c === ""))
+    throw new InputError("EBI_FILE_COLUMNS", "the first row is not a header of named columns", {
+      file,
+      row: 0,
+      value: columns.slice(0, 10).join(delimiter),
+      expected: "a header row naming every column (HES field names or aliases)",
+    });
+  const struct = `{${columns.map((c) => `${quoteLiteral(c)}: 'VARCHAR'`).join(", ")}}`;
+  // Rows DuckDB cannot split into these columns (ragged, over 2 MB, not UTF-8) go to the rejects
+  // table with their row number rather than failing the file; see `rejectedRows`.
+  const from = `read_csv(${quoteLiteral(file)}, header = true, auto_detect = false, delim = ${quoteLiteral(delimiter)},
+    quote = '"', escape = '"', columns = ${struct}, store_rejects = true,
+    rejects_table = ${quoteLiteral(`${table}_rejects`)}, rejects_scan = ${quoteLiteral(`${table}_reject_scans`)})`;
+  return { from, format: "csv", columns, types: {} };
 }
 
 /** DuckDB's complaint about a file as the typed error a person can act on. */
@@ -199,21 +283,118 @@ export async function stageActivityFile(
 ): Promise<StagedFile> {
   const { kind, file } = options;
   await createMacros(connection);
-  const source = await openExtract(connection, file);
+  const source = await openExtract(connection, file, options.table);
   // Columns are checked before a CSV is copied, so a wrong file is named at once.
   const columns = mapColumns(kind, file, source.columns);
+  if (source.format === "parquet") checkColumnTypes(kind, file, columns.mapped, source.types);
+  for (const t of ["rejects", "reject_scans"])
+    await runOn(connection, `DROP TABLE IF EXISTS ${quoteIdentifier(`${options.table}_${t}`)}`);
   const copy = source.format === "csv" ? await csvAsParquet(connection, source.from, file) : undefined;
   try {
+    if (!copy)
+      await runOn(
+        connection,
+        `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(`${options.table}_rejected_rows`)}
+         (source_row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR, detail VARCHAR)`,
+      );
+    const rejected = copy ? await rejectedRows(connection, options.table) : 0;
+    const read = copy ? `read_parquet(${quoteLiteral(copy)}, file_row_number = true)` : source.from;
     return await stageExtract(connection, {
       kind,
       file,
       table: options.table,
       format: source.format,
       ...columns,
-      from: copy ? `read_parquet(${quoteLiteral(copy)}, file_row_number = true)` : source.from,
+      rejected,
+      // Rows rejected by the CSV reader are missing from the copy: shift the copy's row numbers
+      // back to the file's (see `rejectedRows`).
+      from:
+        rejected > 0
+          ? `(SELECT c.* EXCLUDE (file_row_number), c.file_row_number + coalesce(s.shift, 0) AS file_row_number
+              FROM ${read} c ASOF LEFT JOIN ${quoteIdentifier(`${options.table}_row_shift`)} s ON c.file_row_number + 1 > s.after)`
+          : read,
     });
   } finally {
     if (copy) rmSync(copy, { force: true });
+  }
+}
+
+/** Reasons for rows the CSV reader could not split into the header's columns, by DuckDB's error type. */
+const rejectReason = `CASE WHEN error_type IN ('TOO MANY COLUMNS', 'MISSING COLUMNS') THEN 'row-ragged'
+  WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN 'row-too-long' ELSE 'row-unreadable' END`;
+
+/**
+ * Collects the rows the CSV reader rejected into `<table>_rejected_rows` (row number, field, the
+ * row's start as value, reason, DuckDB's message) and writes `<table>_row_shift`, which maps the
+ * copy's row numbers back to the file's: the i-th row kept is file row i + (rows rejected before
+ * it), i.e. the count of rejected rows r_j (j-th, in order) with r_j − j < i. Returns their number.
+ */
+async function rejectedRows(connection: DuckDBConnection, table: string): Promise<number> {
+  const rejects = quoteIdentifier(`${table}_rejects`);
+  const rows = quoteIdentifier(`${table}_rejected_rows`);
+  // DuckDB numbers lines as records, the header being 1: a data row's number is one less.
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE ${rows} AS
+     SELECT line - 1 AS source_row, min(column_name) AS field,
+       CASE WHEN length(min(csv_line)) > 200 THEN left(min(csv_line), 200) || '…' ELSE min(csv_line) END AS value,
+       min(${rejectReason}) AS reason, string_agg(error_message, '; ' ORDER BY error_message) AS detail
+     FROM ${rejects} GROUP BY line`,
+    undefined,
+    "collect rejected rows",
+  );
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(`${table}_row_shift`)} AS
+     SELECT source_row - j AS after, max(j) AS shift
+     FROM (SELECT source_row, row_number() OVER (ORDER BY source_row) AS j FROM ${rows}) GROUP BY ALL`,
+    undefined,
+    "number rows around rejected ones",
+  );
+  const [{ n } = { n: 0 }] = await allOn<{ n: number }>(connection, `SELECT count(*) AS n FROM ${rows}`);
+  return n;
+}
+
+const integerTypes = [
+  "TINYINT",
+  "SMALLINT",
+  "INTEGER",
+  "BIGINT",
+  "HUGEINT",
+  "UTINYINT",
+  "USMALLINT",
+  "UINTEGER",
+  "UBIGINT",
+];
+const dateTypes = ["DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"];
+const dateFields = new Set(["epistart", "epiend", "admidate", "disdate", "apptdate"]);
+
+/**
+ * Refuses a Parquet column whose type cannot hold what its field holds: every field is text or a
+ * whole number (codes such as sex 1/2 may be stored as integers), dates may also be DATE or
+ * TIMESTAMP. A decimal sex ("1.0"), a struct or list date would otherwise be read as text and
+ * quietly become "not known".
+ */
+function checkColumnTypes(
+  kind: ActivityKind,
+  file: string,
+  mapped: Record<string, string>,
+  types: Record<string, string>,
+): void {
+  for (const field of fieldsFor(kind)) {
+    const column = mapped[field.name];
+    const type = column === undefined ? undefined : types[column];
+    if (type === undefined) continue;
+    const allowed = ["VARCHAR", ...integerTypes, ...(dateFields.has(field.name) ? dateTypes : [])];
+    if (!allowed.includes(type))
+      throw new InputError("EBI_FILE_COLUMN_TYPE", `column ${JSON.stringify(column)} has type ${type}`, {
+        file,
+        field: field.name,
+        value: type,
+        expected: dateFields.has(field.name)
+          ? "DATE, TIMESTAMP, text (YYYY-MM-DD) or a whole number (YYYYMMDD)"
+          : "text or a whole number",
+      });
   }
 }
 
@@ -266,6 +447,8 @@ async function stageExtract(
     table: string;
     format: "csv" | "parquet";
     from: string;
+    /** Rows the CSV reader rejected (in `<table>_rejected_rows`), added to the table as quarantined. */
+    rejected: number;
   } & MappedColumns,
 ): Promise<StagedFile> {
   const { kind, file, select, mapped } = source;
@@ -299,6 +482,15 @@ async function stageExtract(
   const [findDuplicates, normalise] = normaliseSql(kind, raw, table);
   await runOn(connection, findDuplicates, undefined, `find duplicate keys in ${file}`);
   await runOn(connection, normalise, { today: new Date().toISOString().slice(0, 10) }, `normalise ${file}`);
+  if (source.rejected > 0)
+    await runOn(
+      connection,
+      `INSERT INTO ${table} (source_row, problems, quarantined)
+       SELECT source_row, [{'field': field, 'value': value, 'reason': reason}], true
+       FROM ${quoteIdentifier(`${source.table}_rejected_rows`)}`,
+      undefined,
+      `quarantine unreadable rows of ${file}`,
+    );
   const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(
     connection,
     `SELECT count(*) AS rows FROM ${table}`,
@@ -379,6 +571,29 @@ function normaliseSql(kind: ActivityKind, raw: string, table: string): [string, 
     },
     ...codeProblems,
     ...dateFields.map((d) => ({ when: `ebi_date_alt(${d})`, field: d, value: d, reason: "date-format" })),
+    // A start or admission date that is not a date, where the other one stands in for it.
+    ...(kind === "apc"
+      ? [
+          {
+            when: "start_n IS NOT NULL AND ebi_date_bad(epistart)",
+            field: "epistart",
+            value: "epistart",
+            reason: "date-replaced",
+          },
+          {
+            when: "start_n IS NOT NULL AND ebi_date_bad(admidate)",
+            field: "admidate",
+            value: "admidate",
+            reason: "date-replaced",
+          },
+          ...["epiend", "disdate"].map((d) => ({
+            when: `ebi_date_bad(${d})`,
+            field: d,
+            value: d,
+            reason: "date-invalid-dropped",
+          })),
+        ]
+      : []),
     { when: "age_n IS NULL", field: ageField, value: ageField, reason: "age-unknown" },
     {
       when: "sex IS NULL OR trim(sex) NOT IN ('0', '1', '2', '9')",

@@ -1,4 +1,4 @@
-import { isEbiError } from "../errors/index.ts";
+import { fromSystemError, isEbiError } from "../errors/index.ts";
 
 /**
  * Wraps a command handler: the one place errors become exit codes. A stack trace is printed only
@@ -10,7 +10,10 @@ export function action<A extends unknown[]>(
   return async (...args: A) => {
     try {
       await handler(...args);
-    } catch (error) {
+    } catch (thrown) {
+      const error =
+        fromSystemError(thrown, `\`${process.argv.slice(2).find((a) => !a.startsWith("-")) ?? "ebi"}\``) ??
+        thrown;
       const debug = process.argv.includes("--debug") || process.env.EBI_DEBUG === "1";
       if (isEbiError(error)) {
         process.stderr.write(`error ${error.code}: ${error.message}\n`);

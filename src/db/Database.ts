@@ -1,5 +1,5 @@
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
-import { EbiError } from "../errors/index.ts";
+import { EbiError, fromSystemError } from "../errors/index.ts";
 
 /** Values bound to `$name` or `?` placeholders; user input only ever reaches SQL this way. */
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
@@ -129,6 +129,8 @@ export async function allOn<T = Record<string, unknown>>(
 
 function wrapDuckDbError(error: unknown, step: string): EbiError {
   if (error instanceof EbiError) return error;
+  const system = fromSystemError(error, step);
+  if (system) return system;
   const message = error instanceof Error ? error.message : String(error);
   return new EbiError("EBI_DATABASE", `DuckDB failed during ${step}: ${message}`, { step }, { cause: error });
 }

@@ -12,6 +12,7 @@ import type { InterventionRow, ReleaseManifest, ReleaseTable } from "../release/
 import { writeRowsToParquet } from "../release/writeTable.ts";
 import { classificationSql, loadRuleSets, type ResolvedRuleSet } from "../rules/index.ts";
 import { fileSha256 } from "../store/index.ts";
+import { checkBaselineInData } from "./baselinePeriod.ts";
 import { interventionFigures, type Period } from "./baselines.ts";
 import {
   createCube,
@@ -121,6 +122,18 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
           "No activity is loaded: run `ebi ingest apc FILE` (or `ebi start` for the demo) first.",
         );
 
+      const [span] = await allOn<{ first: string | null; last: string | null }>(
+        connection,
+        `SELECT strftime(min(m), '%Y-%m-%d') AS first, strftime(max(m), '%Y-%m-%d') AS last FROM (
+           SELECT date_trunc('month', epistart) AS m FROM apc_episodes UNION ALL
+           SELECT date_trunc('month', apptdate) FROM op_appointments)`,
+      );
+      const dataStart = span?.first ?? "2017-04-01";
+      const dataEnd = span?.last ?? dataStart;
+      const latest: Period = { start: addMonths(dataEnd, -11), end: dataEnd };
+      for (const [list, period] of Object.entries(options.baselines ?? {}))
+        checkBaselineInData(list, period, { start: dataStart, end: dataEnd });
+
       await stage(
         "classify",
         async () => {
@@ -146,15 +159,6 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
         await createCube(connection);
         await createOrgMap(connection);
       });
-      const [span] = await allOn<{ first: string | null; last: string | null }>(
-        connection,
-        `SELECT strftime(min(m), '%Y-%m-%d') AS first, strftime(max(m), '%Y-%m-%d') AS last FROM (
-           SELECT date_trunc('month', epistart) AS m FROM apc_episodes UNION ALL
-           SELECT date_trunc('month', apptdate) FROM op_appointments)`,
-      );
-      const dataStart = span?.first ?? "2017-04-01";
-      const dataEnd = span?.last ?? dataStart;
-      const latest: Period = { start: addMonths(dataEnd, -11), end: dataEnd };
       const organisations = await readOrganisations(connection);
       const monthly = await stage(
         "monthly",

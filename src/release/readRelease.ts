@@ -228,6 +228,14 @@ async function monthSeries<T>(
   });
 }
 
+/** The files of a release the service reads; every one must be there. */
+const releaseFiles = [
+  "interventions.json",
+  ...["organisations", "baselines", "variation", "monthly", "trajectory", "equity"].map((t) =>
+    join("public", `${t}.parquet`),
+  ),
+];
+
 /**
  * Reads the published release (or `id`) of `releasesDir`: manifest, interventions and the public
  * tables only (the registered side is never opened). Monthly and equity rows, the large tables, are
@@ -245,6 +253,14 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
   const dir = join(releasesDir, releaseId);
   if (!existsSync(join(dir, "manifest.json")))
     throw new EbiError("EBI_NOT_FOUND", `No complete release ${releaseId} in ${releasesDir}.`);
+  for (const name of releaseFiles) {
+    if (!existsSync(join(dir, name)))
+      throw new EbiError(
+        "EBI_RELEASE_FILE_MISSING",
+        `Release ${releaseId} in ${releasesDir} has no ${name}: it is incomplete or was altered after it was written.`,
+        { release: releaseId, file: join(dir, name) },
+      );
+  }
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ReleaseManifest;
   const interventions = JSON.parse(
     readFileSync(join(dir, "interventions.json"), "utf8"),

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Database, type DatabaseOptions } from "../db/index.ts";
 import { storeSchema } from "./schema.ts";
@@ -21,7 +22,16 @@ export async function openStore(path: string, options: DatabaseOptions = {}): Pr
     ...options,
   });
   if (!options.readOnly) {
+    // Holding the store for writing, no other process uses its spill folder: whatever is there was
+    // left by a load or build that was killed, and may hold patient-level rows.
+    if (onDisk) clearSpill(join(dirname(path), ".spill"));
     for (const statement of storeSchema) await database.run(statement, undefined, "create store schema");
   }
   return database;
+}
+
+/** Empties a store's spill folder (DuckDB's temporary files and the CSV copies a load makes), keeping the folder. */
+export function clearSpill(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
 }

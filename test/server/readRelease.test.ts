@@ -81,3 +81,14 @@ describe("readRelease", () => {
     expect(isEbiError(empty) && empty.code).toBe("EBI_NOT_FOUND");
   });
 });
+
+describe("readRelease on an incomplete release", () => {
+  it("names the missing file with EBI_RELEASE_FILE_MISSING", async () => {
+    const { releasesDir: dir2, dir: release } = await writeReleaseFixture();
+    const { rmSync } = await import("node:fs");
+    rmSync(join(release, "public", "equity.parquet"));
+    const error = await readRelease(dir2).catch((e) => e);
+    expect(error.code).toBe("EBI_RELEASE_FILE_MISSING");
+    expect(error.message).toContain("equity.parquet");
+  });
+});

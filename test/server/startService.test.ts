@@ -58,4 +58,17 @@ describe("startService (ebi serve)", () => {
       await open.app.close();
     }
   });
+
+  it("names a port already in use, with its fix, rather than an internal error", async () => {
+    const { releasesDir } = await writeReleaseFixture();
+    const first = await startService({ port: 0, host: "127.0.0.1", releasesDir });
+    try {
+      const port = (first.app.server.address() as { port: number }).port;
+      const error = await startService({ port, host: "127.0.0.1", releasesDir }).catch((e) => e);
+      expect(error.code).toBe("EBI_PORT_IN_USE");
+      expect(error.message).toContain(String(port));
+    } finally {
+      await first.app.close();
+    }
+  });
 });

@@ -1,16 +1,11 @@
 import type { Command } from "commander";
 import { EbiError } from "../../errors/index.ts";
+import { parseBaselinePeriod } from "../../pipeline/baselinePeriod.ts";
 import { build, type NationalFigure } from "../../pipeline/build.ts";
 import { readCostTable } from "../../pipeline/costs.ts";
 import { openStore, resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 import { terminalEffects } from "../terminalEffects.ts";
-
-const month = (value: string) => {
-  if (!/^\d{4}-\d{2}$/.test(value))
-    throw new EbiError("EBI_USAGE", `Expected a month YYYY-MM, not ${JSON.stringify(value)}.`);
-  return `${value}-01`;
-};
 
 /** The national table `ebi build` prints: baseline, goal, opportunity and latest 12 months. */
 export function nationalTable(rows: readonly NationalFigure[]): string {
@@ -52,16 +47,11 @@ export function registerBuild(program: Command): void {
           threshold: string;
           publish: boolean;
         }) => {
-          const period = (value?: string) => {
-            if (!value) return undefined;
-            const [from, to] = value.split(":");
-            if (!from || !to)
-              throw new EbiError("EBI_USAGE", `Expected FROM:TO months, not ${JSON.stringify(value)}.`);
-            return { start: month(from), end: month(to) };
-          };
+          const period = (option: string, value?: string) =>
+            value === undefined ? undefined : parseBaselinePeriod(option, value);
           const baselines: Record<string, { start: string; end: string }> = {};
-          const b1 = period(options.baselineList1);
-          const b2 = period(options.baselineList2);
+          const b1 = period("--baseline-list1", options.baselineList1);
+          const b2 = period("--baseline-list2", options.baselineList2);
           if (b1) baselines["List 1"] = b1;
           if (b2) baselines["List 2"] = b2;
           const percentile = Number(options.goalPercentile);

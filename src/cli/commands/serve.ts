@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
-import { EbiError } from "../../errors/index.ts";
+import { EbiError, fromSystemError } from "../../errors/index.ts";
 import { type LoadedRelease, readRelease } from "../../release/readRelease.ts";
 import { resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
@@ -24,7 +24,18 @@ export async function startService(options: {
     }),
   ]);
   const app = await buildApp({ release, rateLimit: options.rateLimit });
-  const address = await app.listen({ port: options.port, host: options.host });
+  const address = await app.listen({ port: options.port, host: options.host }).catch(async (error) => {
+    await app.close();
+    throw (
+      fromSystemError(error, `listen on ${options.host}:${options.port}`) ??
+      new EbiError(
+        "EBI_INTERNAL",
+        `Cannot listen on ${options.host}:${options.port}: ${String(error)}`,
+        {},
+        { cause: error },
+      )
+    );
+  });
   return { app, address, release, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -48,5 +48,6 @@ export {
   type XmrPoint,
   xmrChart,
 } from "./spc/xmr.ts";
+export { standardisedRateDifference, standardisedRateRatio } from "./standardisedComparison.ts";
 export type { Direction, Interval } from "./types.ts";
 export { wilsonInterval } from "./wilson.ts";

@@ -1,6 +1,10 @@
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import type { EquityRow, OrgLevel } from "../../release/tables.ts";
-import { rateDifference, rateRatio, slopeIndexOfInequality } from "../../stats/index.ts";
+import {
+  slopeIndexOfInequality,
+  standardisedRateDifference,
+  standardisedRateRatio,
+} from "../../stats/index.ts";
 
 export const equityDimensions = ["imd_quintile", "imd_decile", "ethnic_group", "age_band", "sex"] as const;
 export type EquityDimension = (typeof equityDimensions)[number];
@@ -8,7 +12,7 @@ export type EquityDimension = (typeof equityDimensions)[number];
 export interface EquitySummary {
   rows: EquityRow[];
   baselineRows: EquityRow[];
-  /** Most vs least deprived (IMD dimensions only), from crude counts and populations. */
+  /** Most vs least deprived (IMD dimensions only), from the age-sex standardised rates the page shows. */
   gap: {
     ratio: number;
     ratioLower: number;
@@ -17,7 +21,11 @@ export interface EquitySummary {
     differenceLower: number;
     differenceUpper: number;
   } | null;
-  /** RII is null when the mean rate is 0 (it would divide by zero). */
+  /**
+   * SII: the modelled rate of the most deprived minus that of the least deprived, per 100,000
+   * (so positive when the most deprived have more); RII: most ÷ least at the ends of the gradient,
+   * null when the modelled least-deprived rate is not above 0.
+   */
   sii: { sii: number; rii: number | null } | null;
   note: string | null;
 }
@@ -41,13 +49,16 @@ export function equitySummary(
     const ranked = rows.filter((r) => r.group_code !== "unknown");
     const most = ranked[0];
     const least = ranked.at(-1);
-    const counted = (r: EquityRow | undefined) =>
-      r && r.spells !== null && r.spells > 0 && (r.population ?? 0) > 0;
-    if (counted(most) && counted(least) && most && least) {
-      const a = { events: most.spells as number, population: most.population as number };
-      const b = { events: least.spells as number, population: least.population as number };
-      const ratio = rateRatio(a, b);
-      const difference = rateDifference(a, b);
+    // The standardised rates the chart and table show, each with its 95% limits.
+    const rated = (r: EquityRow | undefined) =>
+      r && r.dsr !== null && r.lower !== null && r.upper !== null && r.lower > 0
+        ? { value: r.dsr, lower: r.lower, upper: r.upper }
+        : null;
+    const a = rated(most);
+    const b = rated(least);
+    if (a && b) {
+      const ratio = standardisedRateRatio(a, b);
+      const difference = standardisedRateDifference(a, b);
       gap = {
         ratio: ratio.value,
         ratioLower: ratio.lower,
@@ -57,16 +68,21 @@ export function equitySummary(
         differenceUpper: difference.upper,
       };
     } else
-      note = "The most or least deprived group is redacted or empty, so their ratio and gap are not shown.";
-    const rated = ranked.filter((r) => (r.dsr ?? r.crude_rate) !== null && (r.population ?? 0) > 0);
-    if (rated.length === ranked.length && ranked.length >= 3) {
+      note =
+        "The most or least deprived group is hidden or has no standardised rate (fewer than 10 spells), so their ratio and gap are not shown.";
+    const withRate = ranked.filter((r) => r.dsr !== null && (r.population ?? 0) > 0);
+    if (withRate.length === ranked.length && ranked.length >= 3) {
+      // The fit runs from most deprived (x = 0) to least (x = 1), so its slope is least minus most.
       const result = slopeIndexOfInequality(
-        rated.map((r) => ({ rate: (r.dsr ?? r.crude_rate) as number, population: r.population as number })),
+        withRate.map((r) => ({ rate: r.dsr as number, population: r.population as number })),
       );
+      const atMost = result.intercept;
+      const atLeast = result.intercept + result.sii;
       sii = Number.isFinite(result.sii)
-        ? { sii: result.sii, rii: Number.isFinite(result.rii) ? result.rii : null }
+        ? { sii: atMost - atLeast, rii: atLeast > 0 ? atMost / atLeast : null }
         : null;
-    } else note = `${note ? `${note} ` : ""}SII and RII need a rate for every deprivation group.`;
+    } else
+      note = `${note ? `${note} ` : ""}SII and RII need a standardised rate for every deprivation group.`;
   }
   return { rows, baselineRows, gap, sii, note };
 }

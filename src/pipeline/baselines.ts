@@ -105,7 +105,14 @@ export function interventionFigures(
   organisations: readonly OrganisationRow[],
   populations: { baseline: PopulationCount[]; latest: PopulationCount[] },
   goal: GoalSettings,
-): { baselines: BaselineRow[]; variation: VariationRow; trajectory: TrajectoryRow[] } {
+): {
+  baselines: BaselineRow[];
+  /** The sub-ICB spread (as `variations[0]`). */
+  variation: VariationRow;
+  /** Spread at each commissioner level below England: sub-ICB, ICB, region. */
+  variations: VariationRow[];
+  trajectory: TrajectoryRow[];
+} {
   const commissioners = organisations.filter((o) => commissionerLevels.includes(o.level));
   const byOrg = <T extends { level: string; org_code: string }>(rows: readonly T[]) => {
     const map = new Map<string, T[]>();
@@ -156,7 +163,9 @@ export function interventionFigures(
     const cut = opportunity.get(k) ?? 0;
     const goalSpells = f.base.spells - cut;
     const crude = crudeOf(f.base.spells, f.base.people);
-    const progress = cut > 0 ? (f.base.spells - f.latest.spells) / cut : null;
+    // Share of the asked reduction achieved, bounded to 0–1: 1 at or below the goal, 0 at or above
+    // the baseline, none when under half a spell is asked (a share of it would be noise).
+    const progress = cut >= 0.5 ? Math.min(1, Math.max(0, (f.base.spells - f.latest.spells) / cut)) : null;
     const ownGoalRate =
       f.org.level === "sub_icb"
         ? goalRate !== null && f.dsr.value !== null
@@ -192,23 +201,16 @@ export function interventionFigures(
     };
   });
 
-  const sorted = [...subDsrs].sort((a, b) => a - b);
-  const p = (q: number) => (sorted.length > 0 ? percentile(sorted, q) : null);
-  const p10 = p(0.1);
-  const p90 = p(0.9);
-  const variation: VariationRow = {
-    intervention_id: input.intervention_id,
-    level: "sub_icb",
-    units: sorted.length,
-    p10,
-    p25: p(0.25),
-    p50: p(0.5),
-    p75: p(0.75),
-    p90,
-    n_fold: p10 !== null && p90 !== null && p10 > 0 ? p90 / p10 : null,
-    percentile_definition:
-      "Hyndman and Fan type 7 (linear interpolation; Excel PERCENTILE.INC) over sub-ICB baseline DSRs",
-  };
+  // Sub-ICB locations first (the goal's and the funnel's units), then ICBs and regions: the peers
+  // each organisation page compares with, by the same definition.
+  const variations = (["sub_icb", "icb", "region"] as const).map((level) =>
+    variationOf(
+      input.intervention_id,
+      level,
+      figures.filter((f) => f.org.level === level && f.dsr.value !== null).map((f) => f.dsr.value as number),
+    ),
+  );
+  const variation = variations[0] as VariationRow;
 
   const profile = seasonalProfile(input.englandBaselineMonths);
   const trajectory: TrajectoryRow[] = baselines.flatMap((b) =>
@@ -221,7 +223,31 @@ export function interventionFigures(
       suppressed: null,
     })),
   );
-  return { baselines, variation, trajectory };
+  return { baselines, variation, variations, trajectory };
+}
+
+/**
+ * Percentiles (Hyndman and Fan type 7, Excel PERCENTILE.INC) of the baseline standardised rates of
+ * every organisation at `level` that has one, computed before redaction; the one definition of
+ * "peers' median" and of the spread between commissioners.
+ */
+export function variationOf(interventionId: string, level: OrgLevel, dsrs: readonly number[]): VariationRow {
+  const sorted = [...dsrs].sort((a, b) => a - b);
+  const p = (q: number) => (sorted.length > 0 ? percentile(sorted, q) : null);
+  const p10 = p(0.1);
+  const p90 = p(0.9);
+  return {
+    intervention_id: interventionId,
+    level,
+    units: sorted.length,
+    p10,
+    p25: p(0.25),
+    p50: p(0.5),
+    p75: p(0.75),
+    p90,
+    n_fold: p10 !== null && p90 !== null && p10 > 0 ? p90 / p10 : null,
+    percentile_definition: `Hyndman and Fan type 7 (linear interpolation; Excel PERCENTILE.INC) over ${level} baseline DSRs`,
+  };
 }
 
 /** Share of the year's spells in each calendar month ("01".."12"); equal shares when there are none. */

@@ -220,7 +220,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
             );
             tables.baselines.push(...out.baselines);
             tables.trajectory.push(...out.trajectory);
-            tables.variation.push(out.variation);
+            tables.variation.push(...out.variations);
             for (const [period, strata, pop] of [
               ["baseline", mine(baseStrata), basePop.rows],
               ["latest", mine(latestStrata), latestPop.rows],

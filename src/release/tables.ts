@@ -80,7 +80,7 @@ export interface BaselineRow {
   latest_end: string;
   latest_spells: number | null; // the latest 12 months
   latest_dsr: number | null;
-  progress: number | null; // (baseline − latest) ÷ opportunity; 1 = goal reached
+  progress: number | null; // (baseline − latest) ÷ opportunity, bounded to 0–1; 1 = goal reached; null when under half a spell is asked
   unit_cost: number | null; // £ per spell
   baseline_cost: number | null;
   opportunity_cost: number | null;

@@ -13,6 +13,7 @@ import { commissionerFunnel } from "../queries/funnel.ts";
 import { ancestry, findOrganisation, searchOrganisations } from "../queries/organisations.ts";
 import { interventionSummaries } from "../queries/overview.ts";
 import { spcSeries } from "../queries/spc.ts";
+import { variationSummary } from "../queries/variation.ts";
 import { dataQualityPage, downloadsPage, methodsPage } from "./staticPages.ts";
 
 const dimensionText: Record<EquityDimension, string> = {
@@ -145,7 +146,7 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
                 `Funnel plot of sub-ICB standardised rates for ${intervention.name}`,
               )
             : "",
-          variation: release.variation.find((v) => v.intervention_id === id),
+          spread: variationSummary(release, id, "sub_icb"),
         });
       }),
   );

@@ -17,7 +17,11 @@ export interface ActivityFilter {
   breakdown?: ActivityBreakdown;
 }
 
-/** A financial year's spells: null and "derived" when any month of it is redacted. */
+/**
+ * A financial year's spells: the release's own total when the year is a baseline year or the latest
+ * 12 months (with its redaction), otherwise the sum of its months, null and "derived" when any
+ * month of it is redacted.
+ */
 export interface FinancialYearRow {
   intervention_id: string;
   level: OrgLevel;
@@ -82,6 +86,27 @@ export function activityRows(
     else row.spells += r.spells;
     if (row.spells === null) row.suppressed = "derived";
     years.set(key, row);
+  }
+  // A year the release publishes a total for (a baseline year, the latest 12 months when they are a
+  // financial year) takes that total and its redaction: the page and this answer then agree, and the
+  // sum of months never shows a total the release hides.
+  for (const row of years.values()) {
+    if (row.months !== 12) continue;
+    const b = release.baselineOf.get(`${row.intervention_id}|${row.level}|${row.org_code}`);
+    if (!b) continue;
+    const [start, end] = [
+      `${row.financial_year.slice(0, 4)}-04-01`,
+      `${Number(row.financial_year.slice(0, 4)) + 1}-03-01`,
+    ];
+    const published =
+      b.baseline_start === start && b.baseline_end === end
+        ? b.baseline_spells
+        : b.latest_start === start && b.latest_end === end
+          ? b.latest_spells
+          : undefined;
+    if (published === undefined) continue;
+    row.spells = published;
+    row.suppressed = published === null ? "derived" : null;
   }
   return [...years.values()];
 }

@@ -1,5 +1,7 @@
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import type { BaselineRow, InterventionRow, OrgLevel } from "../../release/tables.ts";
+import { type Progress, progressOf } from "./progress.ts";
+import { type PeriodSpells, providerActivity } from "./providers.ts";
 import { spcSeries } from "./spc.ts";
 
 export interface InterventionSummary {
@@ -8,18 +10,16 @@ export interface InterventionSummary {
   variation: string | null;
   assurance: string | null;
   spcReason: string | null;
-  /** Baseline standardised rates: England's, and the median of organisations at the same level. */
+  /**
+   * Baseline standardised rates: England's, and the median of every organisation at the same level
+   * (the release's variation row for that level: the p50 the intervention page shows).
+   */
   englandRate: number | null;
   peerMedian: number | null;
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  /** Against the goal in the latest 12 months (null without a baseline row). */
+  progress: Progress | null;
+  /** A provider's own spells (providers have no baseline row or goal). */
+  provider: { baseline: PeriodSpells | null; latest: PeriodSpells } | null;
 }
 
 /** Every intervention for one organisation: baseline, latest, goal, progress, money and SPC icons. */
@@ -38,12 +38,12 @@ export function interventionSummaries(
         spcReason: "not measurable",
         englandRate: null,
         peerMedian: null,
+        progress: null,
+        provider: null,
       };
-    const peers = release.baselines
-      .filter(
-        (b) => b.intervention_id === intervention.intervention_id && b.level === level && b.dsr !== null,
-      )
-      .map((b) => b.dsr as number);
+    const peers = release.variation.find(
+      (v) => v.intervention_id === intervention.intervention_id && v.level === level,
+    );
     const baseline = release.baselineOf.get(`${intervention.intervention_id}|${level}|${orgCode}`) ?? null;
     const spc =
       level === "provider" || baseline
@@ -56,7 +56,9 @@ export function interventionSummaries(
       assurance: spc?.chart?.assurance ?? null,
       spcReason: spc?.reason ?? null,
       englandRate: release.baselineOf.get(`${intervention.intervention_id}|england|ENG`)?.dsr ?? null,
-      peerMedian: level === "england" ? null : median(peers),
+      peerMedian: level === "england" ? null : (peers?.p50 ?? null),
+      progress: baseline ? progressOf(baseline) : null,
+      provider: level === "provider" ? providerActivity(release, intervention, orgCode) : null,
     };
   });
 }

@@ -6,6 +6,7 @@ import { allOn, quoteLiteral, runOn } from "../db/index.ts";
 import { disclosureMethod, protectRelease, type ReleaseTables } from "../disclosure/index.ts";
 import type { Effects } from "../effects/index.ts";
 import { EbiError } from "../errors/index.ts";
+import { providerCommissionersFile } from "../release/providerCommissioners.ts";
 import { publishRelease } from "../release/releaseFiles.ts";
 import { tableColumns } from "../release/tableColumns.ts";
 import type { InterventionRow, ReleaseManifest, ReleaseTable } from "../release/tables.ts";
@@ -25,6 +26,7 @@ import {
 } from "./buildTables.ts";
 import { type CostTable, defaultCosts, unitCostOf } from "./costs.ts";
 import { equityRows } from "./equity.ts";
+import { providerCommissioners } from "./providerCommissioners.ts";
 
 export interface BuildOptions {
   ruleSetIds?: string[];
@@ -314,6 +316,10 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
       }));
       writeFileSync(join(tmp, "interventions.json"), `${JSON.stringify(interventionRows, null, 2)}\n`);
       writeFileSync(join(tmp, "disclosure-report.json"), `${JSON.stringify(published.report, null, 2)}\n`);
+      writeFileSync(
+        join(tmp, providerCommissionersFile),
+        `${JSON.stringify(await providerCommissioners(connection, latest, threshold), null, 2)}\n`,
+      );
       const national = registered.baselines
         .filter((b) => b.level === "england")
         .map((b) => ({

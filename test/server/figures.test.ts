@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +11,11 @@ import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  const { releasesDir } = await writeReleaseFixture();
+  const { releasesDir, dir } = await writeReleaseFixture();
+  const served = [
+    { provider: "P1", commissioners: ["S2", "S1"], period: { start: "2020-04-01", end: "2021-03-01" } },
+  ];
+  writeFileSync(join(dir, "provider-commissioners.json"), JSON.stringify(served));
   app = await buildApp({ release: await readRelease(releasesDir) });
 });
 afterAll(() => app?.close());
@@ -93,6 +99,13 @@ describe("a trust's page", () => {
     expect(text(latest)).toBe(all(24).toLocaleString("en-GB"));
     expect(text(goal)).toBe("no goal for a trust");
     expect(trust.body.textContent).not.toContain("No figures for this organisation");
+  });
+
+  it("names the commissioners it serves, linked, in the order the release lists them", async () => {
+    const served = (await page("/organisations/P1")).querySelector("#served");
+    const links = Array.from(served?.querySelectorAll("a") ?? []).map((a) => a.getAttribute("href"));
+    expect(links).toEqual(["/organisations/S2", "/organisations/S1"]);
+    expect(text(served ?? undefined)).toContain("NHS Alpha ICB - 02B");
   });
 });
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { EbiError } from "../../errors/index.ts";
+import { readProviderCommissioners } from "../../release/providerCommissioners.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import { equityChart } from "../../web/charts/equityChart.ts";
 import { funnelChart } from "../../web/charts/funnelChart.ts";
@@ -63,6 +64,7 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   };
   const view = (template: string, context: Record<string, unknown>) =>
     env.render(template, { release, ...context });
+  const served = readProviderCommissioners(release.dir);
   const crumbsFor = (org: ReturnType<typeof findOrganisation>) =>
     ancestry(release, org).map((o) => ({
       href: o.level === "england" ? "/" : `/organisations/${o.org_code}`,
@@ -103,6 +105,21 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
         children: release.childrenOf.get(org.org_code)?.filter((c) => c.level !== "provider") ?? [],
         crumbs: crumbsFor(org).slice(0, -1),
         rows: interventionSummaries(release, org.level, org.org_code),
+        served:
+          org.level === "provider"
+            ? (() => {
+                const entry = served.get(org.org_code);
+                return entry
+                  ? {
+                      period: entry.period,
+                      commissioners: entry.commissioners.map(
+                        (code) =>
+                          release.organisationOf.get(`sub_icb|${code}`) ?? { org_code: code, name: code },
+                      ),
+                    }
+                  : null;
+              })()
+            : null,
         charts: release.interventions
           .filter((i) => i.measurable)
           .map((i) => ({ i, spc: spcSeries(release, i.intervention_id, org.level, org.org_code) }))

@@ -273,7 +273,10 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
     const [organisations, baselines, variation, monthlyOf, trajectoryOf] = await Promise.all([
       db.all<OrganisationRow>(`SELECT * FROM ${file("organisations")} ORDER BY level, org_code`),
       db.all<BaselineRow>(`SELECT * FROM ${file("baselines")} ORDER BY intervention_id, level, org_code`),
-      db.all<VariationRow>(`SELECT * FROM ${file("variation")} ORDER BY intervention_id`),
+      // Sub-ICB locations first: the spread the goal and the funnel use.
+      db.all<VariationRow>(
+        `SELECT * FROM ${file("variation")} ORDER BY intervention_id, CASE level WHEN 'sub_icb' THEN 0 WHEN 'icb' THEN 1 ELSE 2 END`,
+      ),
       monthSeries(columns, file("monthly"), "spells", (key, month, spells, suppressed) => ({
         ...key,
         month,

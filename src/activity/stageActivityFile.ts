@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../db/index.ts";
-import { InputError } from "../errors/index.ts";
+import { fromSystemError, InputError } from "../errors/index.ts";
+import { scratchPath } from "../store/scratch.ts";
 import { type ActivityKind, fieldsFor } from "./fields.ts";
 
 export interface StagedFile {
@@ -246,9 +247,14 @@ function unreadable(error: unknown, file: string): InputError {
  * Copies a CSV extract, every field as text, into a Parquet file in DuckDB's spill folder, in file
  * order. CSV rows carry no row number of their own; numbering them with a window would hold every
  * wide row in memory on one thread, where this copy runs in parallel and the Parquet reader then
- * numbers rows for nothing (`file_row_number`). Returns the copy's path; the caller deletes it.
+ * numbers rows for nothing (`file_row_number`). Returns the copy's path and its removal, which the
+ * caller runs when done (and which runs by itself if the process is interrupted first).
  */
-async function csvAsParquet(connection: DuckDBConnection, from: string, file: string): Promise<string> {
+async function csvAsParquet(
+  connection: DuckDBConnection,
+  from: string,
+  file: string,
+): Promise<{ path: string; remove: () => void }> {
   // An in-memory store's spill folder is relative to wherever the process runs: use the system's.
   const [setting] = await allOn<{ dir: string | null }>(
     connection,
@@ -257,16 +263,17 @@ async function csvAsParquet(connection: DuckDBConnection, from: string, file: st
   );
   const dir = setting?.dir || tmpdir();
   mkdirSync(dir, { recursive: true });
-  const copy = join(dir, `ingest-${process.pid}-${randomUUID()}.parquet`);
+  const path = join(dir, `ingest-${process.pid}-${randomUUID()}.parquet`);
+  const remove = scratchPath(path);
   try {
     await connection.run(
-      `COPY (SELECT * FROM ${from}) TO ${quoteLiteral(copy)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT * FROM ${from}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
     );
   } catch (error) {
-    rmSync(copy, { force: true });
-    throw unreadable(error, file);
+    remove();
+    throw fromSystemError(error, `copy ${file}`) ?? unreadable(error, file);
   }
-  return copy;
+  return { path, remove };
 }
 
 /**
@@ -298,7 +305,7 @@ export async function stageActivityFile(
          (source_row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR, detail VARCHAR)`,
       );
     const rejected = copy ? await rejectedRows(connection, options.table) : 0;
-    const read = copy ? `read_parquet(${quoteLiteral(copy)}, file_row_number = true)` : source.from;
+    const read = copy ? `read_parquet(${quoteLiteral(copy.path)}, file_row_number = true)` : source.from;
     return await stageExtract(connection, {
       kind,
       file,
@@ -315,7 +322,7 @@ export async function stageActivityFile(
           : read,
     });
   } finally {
-    if (copy) rmSync(copy, { force: true });
+    copy?.remove();
   }
 }
 

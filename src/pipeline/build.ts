@@ -13,6 +13,7 @@ import type { InterventionRow, ReleaseManifest, ReleaseTable } from "../release/
 import { writeRowsToParquet } from "../release/writeTable.ts";
 import { classificationSql, loadRuleSets, type ResolvedRuleSet } from "../rules/index.ts";
 import { fileSha256 } from "../store/index.ts";
+import { scratchPath } from "../store/scratch.ts";
 import { checkBaselineInData } from "./baselinePeriod.ts";
 import { interventionFigures, type Period } from "./baselines.ts";
 import {
@@ -99,6 +100,8 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
   for (const stale of readdirSync(options.releasesDir).filter((n) => n.startsWith(".tmp-")))
     rmSync(join(options.releasesDir, stale), { recursive: true, force: true });
   const tmp = join(options.releasesDir, `.tmp-${releaseId}`);
+  // Removed in `finally`, or at once if the build is interrupted: the registered side holds episode keys.
+  const removeTmp = scratchPath(tmp);
   mkdirSync(join(tmp, "registered"), { recursive: true });
   mkdirSync(join(tmp, "public"), { recursive: true });
 
@@ -342,7 +345,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
     if (publish) publishRelease(options.releasesDir, releaseId);
     return { releaseId, dir, published: publish, ...result };
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    removeTmp();
   }
 }
 

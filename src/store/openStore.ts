@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Database, type DatabaseOptions } from "../db/index.ts";
 import { storeSchema } from "./schema.ts";
+import { onInterrupt } from "./scratch.ts";
 
 /** DuckDB's memory limit for the store unless `EBI_MEMORY_LIMIT` says otherwise; beyond it DuckDB spills to disk. */
 export const defaultMemoryLimit = "4GB";
@@ -24,7 +25,17 @@ export async function openStore(path: string, options: DatabaseOptions = {}): Pr
   if (!options.readOnly) {
     // Holding the store for writing, no other process uses its spill folder: whatever is there was
     // left by a load or build that was killed, and may hold patient-level rows.
-    if (onDisk) clearSpill(join(dirname(path), ".spill"));
+    if (onDisk) {
+      const spill = join(dirname(path), ".spill");
+      clearSpill(spill);
+      // Interrupted, DuckDB never closes and leaves its spilled rows: empty the folder on the way out.
+      const release = onInterrupt(() => clearSpill(spill));
+      const close = database.close.bind(database);
+      database.close = () => {
+        close();
+        release();
+      };
+    }
     for (const statement of storeSchema) await database.run(statement, undefined, "create store schema");
   }
   return database;

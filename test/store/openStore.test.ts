@@ -46,4 +46,30 @@ describe("openStore for writing", () => {
       db.close();
     }
   }, 120_000);
+
+  it("removes its copy itself when a CSV load is interrupted (SIGINT or SIGTERM)", async () => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      const home = mkdtempSync(join(tmpdir(), "ebi-interrupted-ingest-"));
+      const file = join(home, "apc.csv");
+      const rows = Array.from({ length: 400_000 }, (_, i) => `${i},2019-05-01,11,RX1,01A,M171,W851`);
+      writeFileSync(
+        file,
+        `EPIKEY,EPISTART,ADMIMETH,PROCODE3,CCG_RESPONSIBILITY,DIAG_4_01,OPERTN_4_01\n${rows.join("\n")}\n`,
+      );
+      const child = spawn(process.execPath, [cli, "--home", home, "ingest", "apc", file], {
+        stdio: "ignore",
+      });
+      const spill = join(home, ".spill");
+      const copies = () =>
+        existsSync(spill) ? readdirSync(spill).filter((f) => f.startsWith("ingest-")) : [];
+      for (let waited = 0; waited < 60_000 && copies().length === 0; waited += 10)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(copies().length, signal).toBeGreaterThan(0);
+      child.kill(signal);
+      const code = await new Promise((resolve) => child.once("exit", (c) => resolve(c)));
+      expect(code, signal).not.toBe(0);
+      // Nothing reopened the store: the process removed its own copy and spill on the way out.
+      expect(readdirSync(spill), signal).toEqual([]);
+    }
+  }, 120_000);
 });

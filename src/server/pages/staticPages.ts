@@ -18,17 +18,17 @@ export function methodsPage(release: LoadedRelease): string {
 <p>Each intervention is a rule in a versioned rule set (${m.rule_sets.map((s) => `${esc(s.id)} ${esc(s.version)}`).join(", ")}): procedure and diagnosis codes at a position, age and sex limits, exclusions, and two global rules: emergency admissions are not counted, and a spell is not counted if any of its diagnoses is a cancer (C00–C97, D00–D09, D37–D48). A spell (a stay in hospital) counts once however many of its episodes match. Each intervention page shows its rule in words and codes, with its source and confidence.</p>
 <h2>Baselines and goals</h2>
 <ul>${baselines}</ul>
-<p>Rates are per 100,000 population, directly age-sex standardised to the European Standard Population 2013 with Dobson 95% intervals, and not calculated below 10 spells. ${esc(m.goal.method)} The goal percentile in this release is the ${m.goal.percentile}th. The monthly trajectory spreads each goal over the year with England's baseline seasonal profile.</p>
+<p>Rates are per 100,000 population, directly age-sex standardised to the European Standard Population 2013 with Dobson 95% intervals, and not calculated below 10 spells. ${esc(m.goal.method)} The goal percentile in this release is the ${m.goal.percentile}th. The goal is for the latest 12 months (${esc(m.periods.latest.start)} to ${esc(m.periods.latest.end)}). The monthly trajectory spreads each goal over the year with England's baseline seasonal profile. Progress is the share of the asked reduction (baseline − goal) the latest 12 months have made, from 0% (no fewer spells than the baseline) to "goal met"; under half a spell asked is "no reduction asked". The opportunity left is the cost of the latest 12 months' spells still above the goal: £0 once it is met.</p>
 <h2>Money</h2><p>${esc(m.costs.source)}</p>
 <h2>Control charts</h2>
 <p>Monthly spells are charted as XmR charts (NHS “Making Data Count”): mean ± 2.66 × mean moving range, recalculated at the programme's start (April 2019), the pandemic (March 2020) and recovery (April 2021); fewer than 13 points give trial limits. Special causes: a point beyond a limit, 7 points rising or falling, 2 of 3 beyond two thirds of the limits, 7 on one side of the mean. Lower activity is improvement. Assurance compares the monthly goal with the limits.</p>
-<h2>Variation and funnels</h2><p>Percentiles of sub-ICB standardised rates use Hyndman and Fan type 7; N-fold variation is the 90th ÷ 10th percentile. Funnel limits at 95% and 99.8% use exact Poisson limits on the population.</p>
+<h2>Variation and funnels</h2><p>Percentiles of baseline standardised rates use Hyndman and Fan type 7 over every organisation of a level that has a rate; a page's "peers' median" is that percentile for its own level, the same median the intervention page gives for sub-ICB locations. N-fold variation is the 90th ÷ 10th percentile. Funnel limits at 95% and 99.8% use exact Poisson limits on the population.</p>
 <h2>Inequality</h2><p>Deprivation comes from the LSOA of residence through the Index of Multiple Deprivation (${esc(
     m.reference
       .filter((r) => r.dataset === "imd")
       .map((r) => r.vintage)
       .join(", ") || "not loaded",
-  )}); decile 1 is most deprived. The rate ratio and gap compare the most and least deprived groups; the slope and relative index of inequality use population-weighted ranks.</p>
+  )}); decile 1 is most deprived. The rate ratio and gap compare the age-sex standardised rates of the most and least deprived groups (the rates shown), with intervals from each rate's 95% limits; the slope index of inequality is the modelled rate of the most deprived minus that of the least deprived over population-weighted ranks (positive when the most deprived have more), and the relative index their ratio.</p>
 <h2>Disclosure control</h2><p>${esc(m.disclosure.method)} Threshold: counts of 1 to ${m.disclosure.threshold} are hidden and shown as [c].</p>`;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { EbiError } from "../errors/index.ts";
 import type { ResolvedIntervention, ResolvedRuleSet } from "../rules/index.ts";
+import { requireFile } from "../store/requireFile.ts";
 
 /** £ per spell by intervention id, slug or list name, with where the figures come from. */
 export interface CostTable {
@@ -35,6 +36,7 @@ export function unitCostOf(
 
 /** Reads a cost table file: {"source": "...", "table": {"<id, slug or list>": pounds}}. */
 export function readCostTable(path: string): CostTable {
+  requireFile(path, "cost table");
   try {
     const data = JSON.parse(readFileSync(path, "utf8")) as CostTable;
     if (typeof data.source !== "string" || typeof data.table !== "object")

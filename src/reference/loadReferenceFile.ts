@@ -4,6 +4,7 @@ import { allOn, runOn } from "../db/index.ts";
 import type { Effects } from "../effects/index.ts";
 import { EbiError, InputError } from "../errors/index.ts";
 import { fileSha256 } from "../store/fileSha256.ts";
+import { requireFile } from "../store/requireFile.ts";
 import { type CsvSource, column, openCsv } from "./csvSource.ts";
 import { imdColumns, odsStandardColumns, odsSuccessorColumns, populationAgeColumns } from "./layouts.ts";
 
@@ -52,6 +53,7 @@ export async function loadReferenceFile(
       `Unknown reference dataset ${JSON.stringify(input.dataset)}; expected one of ${referenceDatasets.join(", ")}.`,
     );
   }
+  requireFile(input.file, `${input.dataset} file`);
   effects.progress.start(`reference ${input.dataset}`);
   const sha256 = await fileSha256(input.file).catch(() => "");
   const result = await db.transaction(async (connection) => {

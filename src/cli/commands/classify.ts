@@ -4,6 +4,7 @@ import { Database, quoteLiteral } from "../../db/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import { classificationSql, loadRuleSets } from "../../rules/index.ts";
 import { storeSchema } from "../../store/index.ts";
+import { requireWritableFile } from "../../store/requireFile.ts";
 import { action } from "../action.ts";
 
 /** `ebi classify`: any HES-layout file in, one row per episode out with the interventions it matches. */
@@ -22,6 +23,7 @@ export function registerClassify(program: Command): void {
         if (options.kind !== "apc" && options.kind !== "op")
           throw new EbiError("EBI_USAGE", "--kind must be apc or op.");
         const kind = options.kind as ActivityKind;
+        requireWritableFile(options.output, "classified output");
         const sets = await loadRuleSets(options.rules.split(",").map((s) => s.trim()));
         const db = await Database.open(":memory:");
         try {

@@ -90,6 +90,16 @@ describe("progress and the opportunity left", () => {
   });
 });
 
+describe("the years a figure belongs to", () => {
+  it("states the baseline months and the goal's 12 months on the intervention page", async () => {
+    const lede = text(
+      (await page(`/interventions/${fixture.knee}?org=S1`)).querySelector(".nhsuk-lede-text") ?? undefined,
+    );
+    expect(lede).toContain("spells in the baseline year (Apr 2018 to Mar 2019)");
+    expect(lede).toContain("in the latest 12 months (Apr 2020 to Mar 2021); goal for those 12 months");
+  });
+});
+
 describe("a trust's page", () => {
   it("shows its spells by intervention for the baseline year and the latest 12 months", async () => {
     const trust = await page("/organisations/P1");

@@ -56,7 +56,7 @@ export function equitySummary(
         : null;
     const a = rated(most);
     const b = rated(least);
-    if (a && b) {
+    if (a && b && a.lower <= a.value && a.value <= a.upper && b.lower <= b.value && b.value <= b.upper) {
       const ratio = standardisedRateRatio(a, b);
       const difference = standardisedRateDifference(a, b);
       gap = {

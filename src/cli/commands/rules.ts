@@ -130,7 +130,10 @@ export function registerRules(program: Command): void {
         }
         if (!Array.isArray(episode.diag) || !Array.isArray(episode.opertn))
           throw new EbiError("EBI_USAGE", "--episode needs `diag` and `opertn` lists (position order).");
-        const results = await explainEpisode(await loadRuleSets(options.rules.split(",")), episode);
+        const results = await explainEpisode(
+          await loadRuleSets(options.rules.split(",").map((s) => s.trim())),
+          episode,
+        );
         for (const r of results) {
           const near =
             r.counted ||

@@ -15,7 +15,7 @@ export function methodsPage(release: LoadedRelease): string {
     .join("");
   return `<h1>How these figures are calculated</h1>
 <h2>What is counted</h2>
-<p>Each intervention is a rule in a versioned rule set (${m.rule_sets.map((s) => `${esc(s.id)} ${esc(s.version)}`).join(", ")}): procedure and diagnosis codes at a position, age and sex limits, exclusions, and two global rules: emergency admissions are not counted, and a spell is not counted if any of its diagnoses is a cancer (C00–C97, D00–D09, D37–D48). A spell (a stay in hospital) counts once however many of its episodes match. Each intervention page shows its rule in words and codes, with its source and confidence.</p>
+<p>Each intervention is a rule in a versioned rule set (${m.rule_sets.map((s) => `${esc(s.id)} ${esc(s.version)}`).join(", ")}): procedure and diagnosis codes at a position, age and sex limits, exclusions, and two global rules: emergency admissions are not counted, and a spell is not counted if any of its diagnoses is a cancer (C00–C97, D00–D09, D37–D48). One count is ${esc(m.counting_unit?.definition ?? "a spell (a stay in hospital), once however many of its episodes match")}. Each intervention page shows its rule in words and codes, with its source and confidence.</p>
 <h2>Baselines and goals</h2>
 <ul>${baselines}</ul>
 <p>Rates are per 100,000 population, directly age-sex standardised to the European Standard Population 2013 with Dobson 95% intervals, and not calculated below 10 spells. ${esc(m.goal.method)} The goal percentile in this release is the ${m.goal.percentile}th. The monthly trajectory spreads each goal over the year with England's baseline seasonal profile.</p>

@@ -31,6 +31,8 @@ export function conditionWords(condition: Condition): string {
 function uncountedWords(rule: InterventionRule): string {
   if (rule.sharesCodingWith)
     return `Counted within ${rule.sharesCodingWith}: the programme publishes one coding for both, so no separate count is made.`;
+  if (rule.confidence === "no-source" && rule.measurability === "unknown")
+    return "Neither the title's coding nor the data set that records it was found in the sources read, so no count is made and no codes are guessed.";
   if (rule.confidence === "no-source")
     return "No published coding was found for this intervention in the sources read, so no count is made and no codes are guessed.";
   if (measurabilityOf(rule) === "dataset")

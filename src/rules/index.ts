@@ -11,6 +11,11 @@ export { conditionWords, describeRule } from "./describeRule.ts";
 export { type Explanation, explainEpisode } from "./explainEpisode.ts";
 export { classificationSqlScript, codeListCsv, codeListRows, codeListXlsx } from "./exportRuleSet.ts";
 export {
+  interventionTableMarkdown,
+  interventionTableMarkers,
+  replaceInterventionTable,
+} from "./interventionTable.ts";
+export {
   type FixtureEpisode,
   icd10Catalogue,
   type LintFinding,
@@ -26,6 +31,7 @@ export {
   readRuleSetFile,
   type ShippedVersion,
   shippedRuleSetIds,
+  shippedRuleSetRefs,
   shippedSetsDir,
   shippedVersions,
 } from "./loadRuleSets.ts";

@@ -91,11 +91,6 @@ export function lintRule(rule: InterventionRule): LintFinding[] {
   if (rule.confidence === "not-measurable" || rule.confidence === "no-source") {
     if (rule.match)
       add("not-measurable-with-rule", `a ${rule.confidence} intervention must not carry a rule`);
-    if (rule.confidence === "no-source" && rule.measurability !== "hes")
-      add(
-        "measurability",
-        "a rule without a source is one whose coding was not found: mark it measurability hes",
-      );
     return findings;
   }
   if (!rule.match && rule.sharesCodingWith) return findings;

@@ -72,6 +72,13 @@ export function shippedRuleSetIds(): string[] {
     .sort();
 }
 
+/** Every shipped rule set and version, as `loadRuleSets` takes them: ids (current) and `id@version` for the others. */
+export function shippedRuleSetRefs(): string[] {
+  return shippedRuleSetIds().flatMap((id) =>
+    shippedVersions(id).map((v) => (v.current ? id : `${id}@${v.version}`)),
+  );
+}
+
 /** Every shipped version of the rule set `id`, oldest effective date first. */
 export function shippedVersions(id: string): ShippedVersion[] {
   return readdirSync(shippedSetsDir)

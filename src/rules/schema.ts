@@ -40,9 +40,15 @@ export type Confidence = Static<typeof Confidence>;
 
 /**
  * Where an intervention can be counted: `hes` in admitted or outpatient data (HES APC/OP);
- * `dataset` only with another data set (named by `dataset`); `none` not from routine data.
+ * `dataset` only with another data set (named by `dataset`); `none` not from routine data;
+ * `unknown` for a title whose coding and data set were not found.
  */
-export const Measurability = Type.Union([Type.Literal("hes"), Type.Literal("dataset"), Type.Literal("none")]);
+export const Measurability = Type.Union([
+  Type.Literal("hes"),
+  Type.Literal("dataset"),
+  Type.Literal("none"),
+  Type.Literal("unknown"),
+]);
 export type Measurability = Static<typeof Measurability>;
 
 /** Other national data sets an intervention can only be counted in. */

@@ -1,7 +1,13 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { dataDictionaryMarkdown } from "../../activity/index.ts";
 import { errorTableMarkdown } from "../../errors/index.ts";
+import {
+  interventionTableMarkdown,
+  loadRuleSets,
+  replaceInterventionTable,
+  shippedRuleSetIds,
+} from "../../rules/index.ts";
 import { action } from "../action.ts";
 
 /** `ebi docs errors`: regenerates docs/errors.md from the error catalogue. */
@@ -24,6 +30,17 @@ export function registerDocs(program: Command): void {
     .action(
       action((options: { output: string }) => {
         writeFileSync(options.output, dataDictionaryMarkdown());
+        process.stdout.write(`wrote ${options.output}\n`);
+      }),
+    );
+  docs
+    .command("rules")
+    .description("rewrite the table of every shipped intervention in docs/rules.md")
+    .option("--output <file>", "where to write", "docs/rules.md")
+    .action(
+      action(async (options: { output: string }) => {
+        const table = interventionTableMarkdown(await loadRuleSets(shippedRuleSetIds()));
+        writeFileSync(options.output, replaceInterventionTable(readFileSync(options.output, "utf8"), table));
         process.stdout.write(`wrote ${options.output}\n`);
       }),
     );

@@ -36,10 +36,26 @@ function measurabilityWords(i: ResolvedIntervention): string {
   }
 }
 
-/** The source in a cell: its page as a link when there is one, else the provenance's first clause. */
+/** The provenance up to its first `:`, `;` or sentence end outside parentheses. */
+function firstClause(text: string): string {
+  let depth = 0;
+  for (let n = 0; n < text.length; n++) {
+    const c = text[n];
+    if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (
+      depth === 0 &&
+      (c === ":" || c === ";" || (c === "." && (n === text.length - 1 || text[n + 1] === " ")))
+    )
+      return text.slice(0, n);
+  }
+  return text;
+}
+
+/** The source in a cell: its page as a link when there is one, with the provenance's first clause. */
 function sourceWords(i: ResolvedIntervention): string {
-  const first = i.provenance.split(/[:;.]/)[0] ?? i.provenance;
-  return i.rule.sourceUrl ? `[${cell(first)}](${i.rule.sourceUrl})` : cell(first);
+  const first = cell(firstClause(i.provenance));
+  return i.rule.sourceUrl ? `[${first}](${i.rule.sourceUrl})` : first;
 }
 
 /** The setting in words: APC (admitted), OP (outpatient appointments). */

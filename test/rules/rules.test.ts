@@ -1,15 +1,18 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EbiError } from "../../src/errors/index.ts";
 import {
   type CountingUnit,
+  interventionTableMarkdown,
   lintRuleSet,
   loadRuleSets,
   type RuleFixture,
   readFixtures,
+  replaceInterventionTable,
   runFixtures,
+  shippedRuleSetIds,
   shippedRuleSetRefs,
   shippedVersions,
   writeEpisodeFlags,
@@ -319,5 +322,16 @@ describe("writeEpisodeFlags", () => {
         intervention_id: "all-appendicectomies/appendicectomy-without-confirmation",
       },
     ]);
+  });
+});
+
+describe("docs/rules.md", () => {
+  it("holds the table of every shipped intervention as the rule files make it", async () => {
+    const path = join(import.meta.dirname, "../../docs/rules.md");
+    const document = readFileSync(path, "utf8");
+    const table = interventionTableMarkdown(await loadRuleSets(shippedRuleSetIds()));
+    // Regenerate with `ebi docs rules` when this fails.
+    expect(replaceInterventionTable(document, table)).toBe(document);
+    expect(table.split("\n").filter((l) => /^\| [^-i]|^\| {2}\|/.test(l))).toHaveLength(48);
   });
 });

@@ -56,7 +56,7 @@ describe("shipped rule sets", () => {
       "psa-testing",
       "knee-mri-meniscal-tears",
       "mri-hip-arthritis",
-      "shoulder-pain-scans",
+      "shoulder-pain-scans-and-guided-injections",
     ])
       expect(slugs).toContain(title);
     expect(all.find((i) => i.slug === "repeat-colonoscopy")?.rule.sharesCodingWith).toBe(

@@ -8,6 +8,7 @@ export {
   parseCountingUnit,
 } from "./countingUnit.ts";
 export { conditionWords, describeRule } from "./describeRule.ts";
+export { type ComparisonInput, englandComparisonMarkdown } from "./englandComparison.ts";
 export { type Explanation, explainEpisode } from "./explainEpisode.ts";
 export { classificationSqlScript, codeListCsv, codeListRows, codeListXlsx } from "./exportRuleSet.ts";
 export {
@@ -36,6 +37,7 @@ export {
   shippedVersions,
 } from "./loadRuleSets.ts";
 export { isCounted, measurabilityOf } from "./measurability.ts";
+export { type PublishedFigure, publishedFigures } from "./publishedFigures.ts";
 export { type FixtureResult, readFixtures, runFixtures } from "./runFixtures.ts";
 export type {
   CodeClause,

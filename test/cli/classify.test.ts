@@ -6,10 +6,15 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const cli = fileURLToPath(new URL("../../bin/ebi.js", import.meta.url));
-const input = fileURLToPath(new URL("../fixtures/activity/apc_published_coding.csv", import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/activity/${name}`, import.meta.url));
+const published = fixture("apc_published_coding.csv");
 
 /** Runs `ebi classify` as a user would and returns the output CSV's rows by episode key. */
 function classify(...args: string[]): { header: string; byKey: Map<string, string> } {
+  return classifyFile(published, ...args);
+}
+
+function classifyFile(input: string, ...args: string[]): { header: string; byKey: Map<string, string> } {
   const output = join(mkdtempSync(join(tmpdir(), "ebi-classify-")), "out.csv");
   const run = spawnSync(process.execPath, [cli, "classify", "--input", input, "--output", output, ...args], {
     encoding: "utf8",
@@ -85,5 +90,12 @@ describe("ebi classify on a HES-layout file", () => {
     const original = classify("--rules", "ebi-list-1@2019, ebi-list-2");
     expect(original.byKey.get("G2")).toBe("ebi-list-1/grommets-glue-ear"); // aged 12: a child in 2019
     expect(original.byKey.get("M1")).toBe("ebi-list-2/meniscal-tear-arthroscopy");
+  });
+
+  it("keeps episodes without spell or patient ids apart: a cancer or a dominant procedure of one is not another's", () => {
+    const { byKey: rows } = classifyFile(fixture("apc_no_spell_ids.csv"), "--rules", "ebi-list-2");
+    expect(rows.get("N1")).toBe("ebi-list-2/meniscal-tear-arthroscopy");
+    expect(rows.get("N2")).toBe("ebi-list-2/appropriate-colonoscopy");
+    expect(rows.get("N3")).toBe("");
   });
 });

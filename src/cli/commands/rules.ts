@@ -73,6 +73,10 @@ export function registerRules(program: Command): void {
             `  rule: ${i.description}\n  source (${i.confidence}): ${i.provenance}\n  codes: ${JSON.stringify(i.rule.match ?? null)}`,
           );
           if (i.rule.exclude) out(`  exclude: ${JSON.stringify(i.rule.exclude)}`);
+          out(
+            `  category: ${i.category ?? "unknown"}; measurability: ${i.measurability}${i.dataset ? ` (${i.dataset})` : ""}${i.rule.sourceUrl ? `; page: ${i.rule.sourceUrl}` : ""}`,
+          );
+          if (i.rule.notes) out(`  notes: ${i.rule.notes}`);
         }
       }),
     );

@@ -125,8 +125,11 @@ How to read it:
   while the published figure (47,605) is about the size of all appendicectomies (docs/rules.md):
   the demo, counted as the SQL says, is far below it. A variant that keeps emergencies is the
   other reading.
-- **Percentiles** are of 18 demo sub-ICB locations against about 190 CCGs: chance widens the
-  demo's spread, so its N-fold is larger than England's.
+- **Activity far from England's** for a counted intervention (a ratio well away from 1) comes
+  from the demo's own volumes (\`src/demo/profiles.ts\`), set to exercise the product, not to
+  reproduce each figure; the coding is what the rules say.
+- **Percentiles** are of the demo's sub-ICB locations with a publishable rate (the note gives how
+  many) against about 190 CCGs: so few units widen or narrow the spread by chance.
 - Interventions counted only with another data set (imaging, pathology, transfusion) have no demo
   value: the demo, like HES, holds no such data.
 `;

@@ -58,20 +58,27 @@ function candidateSql(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op
  * keys are the dominant episode's, so a count points at the episode that carried it.
  */
 function spellRowsSql(apc: string, candidates: string | undefined): string {
-  const byStart = "epistart, epikey";
-  const byDominance = `coalesce(len(opertn), 0) = 0, ${byStart}`;
-  return `SELECT spell_id,
-    first(load_id ORDER BY ${byDominance}) AS load_id,
-    first(source_row ORDER BY ${byDominance}) AS source_row,
-    first(epikey ORDER BY ${byDominance}) AS epikey,
-    first(age ORDER BY ${byStart}) AS age,
-    first(sex ORDER BY ${byStart}) AS sex,
-    first(admimeth ORDER BY ${byStart}) AS admimeth,
-    flatten(list(coalesce(diag, []) ORDER BY ${byStart})) AS diag,
-    flatten(list(coalesce(opertn, []) ORDER BY ${byDominance})) AS opertn
-  FROM ${apc}
-  ${candidates ? `WHERE spell_id IN (SELECT spell_id FROM ${apc} WHERE ${candidates})` : ""}
-  GROUP BY spell_id`;
+  // One list per spell, sorted twice in memory, rather than ordered aggregates: DuckDB sorts the
+  // whole input for each ORDER BY inside an aggregate, and most spells hold a single episode.
+  // A struct sorts by its fields in order: no procedure last, then episode start, then key.
+  return `SELECT spell_id, by_dominance[1].load_id AS load_id, by_dominance[1].source_row AS source_row,
+    by_dominance[1].epikey AS epikey, by_start[1].age AS age, by_start[1].sex AS sex,
+    by_start[1].admimeth AS admimeth,
+    flatten(list_transform(by_start, x -> x.diag)) AS diag,
+    flatten(list_transform(by_dominance, x -> x.opertn)) AS opertn
+  FROM (
+    SELECT spell_id, list_sort(episodes) AS by_dominance,
+      list_sort(list_transform(episodes, x -> {'epistart': x.epistart, 'epikey': x.epikey, 'age': x.age,
+        'sex': x.sex, 'admimeth': x.admimeth, 'diag': x.diag})) AS by_start
+    FROM (
+      SELECT spell_id, list({'no_procedure': coalesce(len(opertn), 0) = 0, 'epistart': epistart, 'epikey': epikey,
+        'load_id': load_id, 'source_row': source_row, 'age': age, 'sex': sex, 'admimeth': admimeth,
+        'diag': coalesce(diag, []), 'opertn': coalesce(opertn, [])}) AS episodes
+      FROM ${apc}
+      ${candidates ? `WHERE spell_id IN (SELECT spell_id FROM ${apc} WHERE ${candidates})` : ""}
+      GROUP BY spell_id
+    )
+  )`;
 }
 
 /**

@@ -32,7 +32,7 @@ const board = "NHS England board papers (2018), List 1 launch";
 const clinicians = "AoMRC EBI guidance page";
 const shoulder =
   "https://www.aomrc.org.uk/ebi/clinicians/scans-for-shoulder-pain-and-guided-injections-for-shoulder-pain/";
-const reference = "Programme pages, as gathered in the project's reference notes";
+const reference = "Programme pages (figure quoted without its page address)";
 
 /** Every published national figure the project's sources give. */
 export const publishedFigures: readonly PublishedFigure[] = [

@@ -24,7 +24,8 @@ try {
     interventions: list1.interventions.filter((i) => i.official_id === "C" || i.official_id === "M"),
   };
   const started = performance.now();
-  await writeEpisodeFlags(db, [two], { target: "bench_flags" });
+  // Episodes, as the reference matches them; the distinct spells below are what it counts.
+  await writeEpisodeFlags(db, [two], { target: "bench_flags", unit: "episode" });
   const rows = await db.all(
     `SELECT date_trunc('month', coalesce(e.admidate, e.epistart)) AS month, e.sub_icb, f.intervention_id,
             count(DISTINCT f.spell_id) AS spells

@@ -69,7 +69,8 @@ export const inputFields: readonly InputField[] = [
     aliases: ["spell_id", "spellid", "spell", "hes_spell_id", "provspno"],
     meaning: "hospital spell",
     normalisation: "trimmed",
-    validation: "when absent, derived from patient, admission date and provider (`spell-derived` warning)",
+    validation:
+      "when absent, derived from patient, admission date and provider (`spell-derived` warning); without a patient, each episode is its own spell",
   },
   {
     name: "hesid",

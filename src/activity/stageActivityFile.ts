@@ -649,7 +649,9 @@ function normaliseSql(kind: ActivityKind, raw: string, table: string): [string, 
   const storeTable = kind === "apc" ? "apc_episodes" : "op_appointments";
   const spell =
     kind === "apc"
-      ? `coalesce(nullif(trim(susspellid), ''), 'derived:' || coalesce(nullif(trim(hesid), ''), '?') || ':' || coalesce(ebi_date(admidate), start_n)::VARCHAR || ':' || coalesce(procode_n, '?'))`
+      ? // Without a patient there is nothing to join episodes on: each is then its own spell, rather
+        // than every such episode of a day and provider one spell.
+        `coalesce(nullif(trim(susspellid), ''), CASE WHEN nullif(trim(hesid), '') IS NULL THEN 'derived:episode:' || key_n ELSE 'derived:' || trim(hesid) || ':' || coalesce(ebi_date(admidate), start_n)::VARCHAR || ':' || coalesce(procode_n, '?') END)`
       : "key_n";
   const outputs =
     kind === "apc"

@@ -11,7 +11,14 @@ import { publishRelease } from "../release/releaseFiles.ts";
 import { tableColumns } from "../release/tableColumns.ts";
 import type { InterventionRow, ReleaseManifest, ReleaseTable } from "../release/tables.ts";
 import { writeRowsToParquet } from "../release/writeTable.ts";
-import { classificationSql, loadRuleSets, type ResolvedRuleSet } from "../rules/index.ts";
+import {
+  type CountingUnit,
+  classificationSql,
+  countingUnitWords,
+  defaultCountingUnit,
+  loadRuleSets,
+  type ResolvedRuleSet,
+} from "../rules/index.ts";
 import { fileSha256 } from "../store/index.ts";
 import { scratchPath } from "../store/scratch.ts";
 import { checkBaselineInData } from "./baselinePeriod.ts";
@@ -31,6 +38,8 @@ import { providerCommissioners } from "./providerCommissioners.ts";
 
 export interface BuildOptions {
   ruleSetIds?: string[];
+  /** What one count is; default the programme's (spells on their dominant procedure). */
+  unit?: CountingUnit;
   releasesDir: string;
   /** Baseline years by list name ("List 1", "List 2"); others use List 1's. First day of first and last month. */
   baselines?: Record<string, Period>;
@@ -83,6 +92,7 @@ const monthsFrom = (start: string, end: string) => {
  */
 export async function build(store: Database, options: BuildOptions, effects: Effects): Promise<BuildResult> {
   const ruleSets = await loadRuleSets(options.ruleSetIds ?? ["ebi-list-1", "ebi-list-2"]);
+  const unit = options.unit ?? defaultCountingUnit;
   const goalPercentile = options.goalPercentile ?? 25;
   const threshold = options.threshold ?? 5;
   const costs = options.costs ?? defaultCosts;
@@ -93,7 +103,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
   const builtAt = effects.clock.now();
   const stamp = builtAt.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   const releaseId = `${stamp}-${createHash("sha256")
-    .update(ruleSets.map((s) => s.sha256).join())
+    .update(ruleSets.map((s) => s.sha256).join() + (unit === defaultCountingUnit ? "" : `|${unit}`))
     .digest("hex")
     .slice(0, 6)}`;
   mkdirSync(options.releasesDir, { recursive: true });
@@ -144,7 +154,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
         async () => {
           await runOn(
             connection,
-            `CREATE OR REPLACE TEMP TABLE episode_flags AS ${classificationSql(ruleSets)}`,
+            `CREATE OR REPLACE TEMP TABLE episode_flags AS ${classificationSql(ruleSets, { unit })}`,
             undefined,
             "classify",
           );
@@ -286,6 +296,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
         releaseId,
         builtAt: builtAt.toISOString(),
         ruleSets,
+        unit,
         dataStart,
         dataEnd,
         baselines: Object.fromEntries(
@@ -355,6 +366,7 @@ async function buildManifest(
     releaseId: string;
     builtAt: string;
     ruleSets: ResolvedRuleSet[];
+    unit: CountingUnit;
     dataStart: string;
     dataEnd: string;
     baselines: Record<string, Period>;
@@ -385,7 +397,13 @@ async function buildManifest(
     release_id: input.releaseId,
     built_at: input.builtAt,
     synthetic,
-    rule_sets: input.ruleSets.map((s) => ({ id: s.id, version: s.version, sha256: s.sha256 })),
+    rule_sets: input.ruleSets.map((s) => ({
+      id: s.id,
+      version: s.version,
+      sha256: s.sha256,
+      effective: s.effective,
+    })),
+    counting_unit: { unit: input.unit, definition: countingUnitWords[input.unit] },
     inputs: loads.map((l) => ({
       kind: l.kind,
       file: l.file,

@@ -7,19 +7,22 @@ import type { OrganisationRow } from "../release/tables.ts";
  * the build fails. Inputs: the store's tables and the temp table `episode_flags`.
  */
 
-/** Spells: one row per spell × intervention, described by the spell's first matching episode. */
+/**
+ * Spells: one row per counted unit × intervention (`count_key`: the spell, or the episode when the
+ * build counts episodes), described by its first matching episode.
+ */
 export async function createSpells(connection: DuckDBConnection): Promise<number> {
   await runOn(
     connection,
     `CREATE OR REPLACE TEMP TABLE spells AS
      WITH matched AS (
-       SELECT f.intervention_id, f.setting, f.spell_id,
+       SELECT f.intervention_id, f.setting, f.count_key AS spell_id,
               coalesce(e.admidate, e.epistart) AS start_date, f.record_key,
               e.age, e.sex, e.ethnos, e.imd_decile, e.procode, e.sub_icb
        FROM episode_flags f JOIN apc_episodes e ON e.load_id = f.load_id AND e.source_row = f.source_row
        WHERE f.setting = 'apc'
        UNION ALL
-       SELECT f.intervention_id, f.setting, f.spell_id, o.apptdate, f.record_key,
+       SELECT f.intervention_id, f.setting, f.count_key, o.apptdate, f.record_key,
               o.age, o.sex, o.ethnos, o.imd_decile, o.procode, o.sub_icb
        FROM episode_flags f JOIN op_appointments o ON o.load_id = f.load_id AND o.source_row = f.source_row
        WHERE f.setting = 'op'

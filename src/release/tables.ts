@@ -36,7 +36,7 @@ export interface InterventionRow {
   list: string; // "List 1" | "List 2" | local
   category: number | null; // 1 | 2
   setting: string[]; // ["apc"] | ["apc","op"]
-  confidence: "published" | "derived" | "provisional" | "not-measurable";
+  confidence: "published" | "derived" | "provisional" | "not-measurable" | "no-source";
   measurable: boolean;
   description: string; // the rule in words
   provenance: string;
@@ -145,7 +145,9 @@ export interface ReleaseManifest {
   release_id: string;
   built_at: string; // ISO timestamp
   synthetic: boolean; // true when any input is demo data: every page shows a banner
-  rule_sets: { id: string; version: string; sha256: string }[];
+  rule_sets: { id: string; version: string; sha256: string; effective?: string | null }[];
+  /** What one count is (rules/countingUnit.ts); absent in releases built before it was recorded. */
+  counting_unit?: { unit: string; definition: string };
   inputs: {
     kind: string;
     file: string;

@@ -1,4 +1,5 @@
 import { EbiError } from "../errors/index.ts";
+import { isCounted } from "./measurability.ts";
 import type { CodeClause, Condition, GlobalRuleId, InterventionRule } from "./schema.ts";
 
 /** The shape every stored code has: a letter and 2 or 3 digits (OPCS-4 and ICD-10 alike). */
@@ -166,8 +167,7 @@ export function ageSql(age: InterventionRule["age"]): string | undefined {
  * plus `cancer_in_spell` (BOOLEAN). Undefined when the intervention is not counted in that setting.
  */
 export function interventionSql(rule: InterventionRule, setting: "apc" | "op"): string | undefined {
-  if (rule.confidence === "not-measurable" || !rule.match || !rule.setting.includes(setting))
-    return undefined;
+  if (!isCounted(rule) || !rule.match || !rule.setting.includes(setting)) return undefined;
   const parts = [compileCondition(rule.match as Condition)];
   for (const exclusion of (rule.exclude ?? []) as Condition[])
     parts.push(`NOT ${compileCondition(exclusion)}`);

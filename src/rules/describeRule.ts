@@ -1,5 +1,6 @@
 import { inheritedRules } from "./compileCondition.ts";
-import type { CodeClause, Condition, InterventionRule } from "./schema.ts";
+import { measurabilityOf } from "./measurability.ts";
+import { type CodeClause, type Condition, type InterventionRule, otherDatasetNames } from "./schema.ts";
 
 const positionWords = {
   primary: "primary",
@@ -26,10 +27,23 @@ export function conditionWords(condition: Condition): string {
   return `none of ${join(condition.noneOf, "or")}`;
 }
 
+/** Why an intervention without a rule of its own has no count, in words. */
+function uncountedWords(rule: InterventionRule): string {
+  if (rule.sharesCodingWith)
+    return `Counted within ${rule.sharesCodingWith}: the programme publishes one coding for both, so no separate count is made.`;
+  if (rule.confidence === "no-source" && rule.measurability === "unknown")
+    return "Neither the title's coding nor the data set that records it was found in the sources read, so no count is made and no codes are guessed.";
+  if (rule.confidence === "no-source")
+    return "No published coding was found for this intervention in the sources read, so no count is made and no codes are guessed.";
+  if (measurabilityOf(rule) === "dataset")
+    return `Counted only with ${rule.dataset ? otherDatasetNames[rule.dataset] : "another data set"}: not visible in admitted-care or outpatient procedure data, so no count is made here.`;
+  return "Not measurable from routine admitted-care or outpatient data: no count is made.";
+}
+
 /** The whole rule in words, as pages and `ebi rules show` print it. */
 export function describeRule(rule: InterventionRule): string {
-  if (rule.confidence === "not-measurable" || !rule.match)
-    return "Not measurable in admitted-care or outpatient procedure data: no count is made.";
+  if (rule.confidence === "not-measurable" || rule.confidence === "no-source" || !rule.match)
+    return uncountedWords(rule);
   const parts = [
     `Counts ${rule.setting.map((s) => (s === "apc" ? "admitted spells" : "attended outpatient appointments")).join(" and ")} with ${conditionWords(rule.match as Condition)}`,
   ];
@@ -43,5 +57,5 @@ export function describeRule(rule: InterventionRule): string {
   if (inherited.includes("emergency")) parts.push("not emergency admissions (admission method 2x)");
   if (inherited.includes("cancer"))
     parts.push("not when any diagnosis in the spell is a cancer (C00–C97, D00–D09, D37–D48)");
-  return `${parts.join("; ")}. One count per spell.`;
+  return `${parts.join("; ")}. One count per spell (judged on its dominant procedure and primary diagnosis) or per episode, as the release's counting unit says.`;
 }

@@ -1,8 +1,21 @@
 /** Rule sets as data, compiled to SQL (see docs/rules.md). */
 export { cancerCategories, compileCondition, interventionSql } from "./compileCondition.ts";
+export {
+  type CountingUnit,
+  countingUnits,
+  countingUnitWords,
+  defaultCountingUnit,
+  parseCountingUnit,
+} from "./countingUnit.ts";
 export { conditionWords, describeRule } from "./describeRule.ts";
+export { type ComparisonInput, englandComparisonMarkdown } from "./englandComparison.ts";
 export { type Explanation, explainEpisode } from "./explainEpisode.ts";
 export { classificationSqlScript, codeListCsv, codeListRows, codeListXlsx } from "./exportRuleSet.ts";
+export {
+  interventionTableMarkdown,
+  interventionTableMarkers,
+  replaceInterventionTable,
+} from "./interventionTable.ts";
 export {
   type FixtureEpisode,
   icd10Catalogue,
@@ -17,9 +30,22 @@ export {
   type ResolvedIntervention,
   type ResolvedRuleSet,
   readRuleSetFile,
+  type ShippedVersion,
   shippedRuleSetIds,
+  shippedRuleSetRefs,
   shippedSetsDir,
+  shippedVersions,
 } from "./loadRuleSets.ts";
+export { isCounted, measurabilityOf } from "./measurability.ts";
+export { type PublishedFigure, publishedFigures } from "./publishedFigures.ts";
 export { type FixtureResult, readFixtures, runFixtures } from "./runFixtures.ts";
-export type { CodeClause, Condition, InterventionRule, RuleSetFile } from "./schema.ts";
+export type {
+  CodeClause,
+  Condition,
+  InterventionRule,
+  Measurability,
+  OtherDataset,
+  RuleSetFile,
+} from "./schema.ts";
+export { otherDatasetNames } from "./schema.ts";
 export { classificationSql, type FlagOptions, writeEpisodeFlags } from "./writeEpisodeFlags.ts";

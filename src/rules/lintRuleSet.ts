@@ -81,10 +81,19 @@ const overlaps = (a: readonly string[], b: readonly string[]) =>
 export function lintRule(rule: InterventionRule): LintFinding[] {
   const findings: LintFinding[] = [];
   const add = (code: string, message: string) => findings.push({ code, intervention: rule.slug, message });
-  if (rule.confidence === "not-measurable") {
-    if (rule.match) add("not-measurable-with-rule", "a not-measurable intervention must not carry a rule");
+  if (rule.measurability === "dataset" && !rule.dataset)
+    add("dataset-unnamed", "an intervention counted only with another data set must name it (`dataset`)");
+  if (rule.dataset && rule.measurability && rule.measurability !== "dataset")
+    add(
+      "dataset-unnamed",
+      `names the data set ${rule.dataset} but says it is measurable as ${rule.measurability}`,
+    );
+  if (rule.confidence === "not-measurable" || rule.confidence === "no-source") {
+    if (rule.match)
+      add("not-measurable-with-rule", `a ${rule.confidence} intervention must not carry a rule`);
     return findings;
   }
+  if (!rule.match && rule.sharesCodingWith) return findings;
   if (!rule.match) {
     add("no-rule", "a measurable intervention needs a match condition");
     return findings;
@@ -197,6 +206,15 @@ export interface FixtureEpisode {
 /** Lints a whole set: every rule, and fixtures (at least one positive and one near-miss per measurable rule). */
 export function lintRuleSet(set: ResolvedRuleSet, fixtures: readonly RuleFixture[] | null): LintFinding[] {
   const findings = set.interventions.flatMap((i) => lintRule(i.rule));
+  for (const i of set.interventions) {
+    const other = i.rule.sharesCodingWith;
+    if (other && !set.interventions.some((o) => o.slug === other && o.measurable))
+      findings.push({
+        code: "shared-coding",
+        intervention: i.slug,
+        message: `shares its coding with ${other}, which is not a counted intervention of ${set.id}`,
+      });
+  }
   for (const i of set.interventions) {
     if (!i.measurable) continue;
     const mine = (fixtures ?? []).filter((f) => f.intervention === i.slug);

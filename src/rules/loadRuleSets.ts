@@ -5,10 +5,27 @@ import { fileURLToPath } from "node:url";
 import { Value } from "@sinclair/typebox/value";
 import { EbiError } from "../errors/index.ts";
 import { describeRule } from "./describeRule.ts";
-import { type Confidence, type InterventionRule, RuleSetFile } from "./schema.ts";
+import { isCounted, measurabilityOf } from "./measurability.ts";
+import {
+  type Confidence,
+  type InterventionRule,
+  type Measurability,
+  type OtherDataset,
+  RuleSetFile,
+} from "./schema.ts";
 
 /** Where the shipped rule sets live. */
 export const shippedSetsDir = join(dirname(fileURLToPath(import.meta.url)), "sets");
+
+/** A rule set's versions shipped beside it: the current file and its `<id>@<version>.json` revisions. */
+export interface ShippedVersion {
+  id: string;
+  version: string;
+  effective: string | null;
+  /** True for the file without `@`: what a bare id selects. */
+  current: boolean;
+  file: string;
+}
 
 export interface ResolvedIntervention {
   /** "<ruleSetId>/<slug>": stable across versions. */
@@ -19,7 +36,11 @@ export interface ResolvedIntervention {
   category: 1 | 2 | null;
   setting: ("apc" | "op")[];
   confidence: Confidence;
+  /** True when the build counts it with its own rule. */
   measurable: boolean;
+  /** Where it can be counted: HES, only another data set, or not from routine data. */
+  measurability: Measurability;
+  dataset: OtherDataset | null;
   /** The rule in words. */
   description: string;
   provenance: string;
@@ -29,6 +50,9 @@ export interface ResolvedIntervention {
 export interface ResolvedRuleSet {
   id: string;
   version: string;
+  /** The date from which this version of the guidance applies, when the file says. */
+  effective: string | null;
+  changes?: string;
   title: string;
   list: string;
   source?: string;
@@ -40,15 +64,70 @@ export interface ResolvedRuleSet {
   interventions: ResolvedIntervention[];
 }
 
-/** Ids of the shipped rule sets. */
+/** Ids of the shipped rule sets (their current versions). */
 export function shippedRuleSetIds(): string[] {
   return readdirSync(shippedSetsDir)
-    .filter((f) => f.endsWith(".json") && !f.endsWith(".fixtures.json"))
+    .filter((f) => f.endsWith(".json") && !f.endsWith(".fixtures.json") && !f.includes("@"))
     .map((f) => f.replace(/\.json$/, ""))
     .sort();
 }
 
+/** Every shipped rule set and version, as `loadRuleSets` takes them: ids (current) and `id@version` for the others. */
+export function shippedRuleSetRefs(): string[] {
+  return shippedRuleSetIds().flatMap((id) =>
+    shippedVersions(id).map((v) => (v.current ? id : `${id}@${v.version}`)),
+  );
+}
+
+/** Every shipped version of the rule set `id`, oldest effective date first. */
+export function shippedVersions(id: string): ShippedVersion[] {
+  return readdirSync(shippedSetsDir)
+    .filter(
+      (f) =>
+        !f.endsWith(".fixtures.json") &&
+        (f === `${id}.json` || (f.startsWith(`${id}@`) && f.endsWith(".json"))),
+    )
+    .map((f) => {
+      const file = join(shippedSetsDir, f);
+      const data = readRuleSetFile(file);
+      return {
+        id,
+        version: data.version,
+        effective: data.effective ?? null,
+        current: !f.includes("@"),
+        file,
+      };
+    })
+    .sort(
+      (a, b) => (a.effective ?? "").localeCompare(b.effective ?? "") || a.version.localeCompare(b.version),
+    );
+}
+
+/**
+ * The file of `id@version`: the shipped version whose version equals `version` or starts with it
+ * and a dot (`ebi-list-1@2019` selects 2019.1). One match or a named error.
+ */
+function locateVersion(id: string, version: string): string {
+  const versions = shippedVersions(id);
+  if (versions.length === 0)
+    throw new EbiError(
+      "EBI_NOT_FOUND",
+      `No rule set ${JSON.stringify(id)}: the shipped sets are ${shippedRuleSetIds().join(", ")}.`,
+      { ruleSet: id },
+    );
+  const exact = versions.filter((v) => v.version === version);
+  const matches = exact.length > 0 ? exact : versions.filter((v) => v.version.startsWith(`${version}.`));
+  if (matches.length === 1 && matches[0]) return matches[0].file;
+  throw new EbiError(
+    "EBI_NOT_FOUND",
+    `${matches.length === 0 ? "No" : "More than one"} version ${JSON.stringify(version)} of ${id}: its versions are ${versions.map((v) => `${v.version}${v.effective ? ` (from ${v.effective})` : ""}`).join(", ")}.`,
+    { ruleSet: id, version },
+  );
+}
+
 function locate(idOrPath: string, relativeTo?: string): string {
+  const versioned = /^([a-z0-9]+(?:-[a-z0-9]+)*)@([0-9A-Za-z.]+)$/.exec(idOrPath);
+  if (versioned) return locateVersion(versioned[1] as string, versioned[2] as string);
   const shipped = join(shippedSetsDir, `${idOrPath}.json`);
   if (/^[a-z0-9-]+$/.test(idOrPath) && existsSync(shipped)) return shipped;
   const path = resolve(relativeTo ? dirname(relativeTo) : process.cwd(), idOrPath);
@@ -137,6 +216,8 @@ export async function loadRuleSets(idsOrPaths: readonly string[]): Promise<Resol
     return {
       id: file.id,
       version: file.version,
+      effective: file.effective ?? null,
+      changes: file.changes,
       title: file.title,
       list: file.list,
       source: file.source,
@@ -151,8 +232,9 @@ export async function loadRuleSets(idsOrPaths: readonly string[]): Promise<Resol
         category: rule.category,
         setting: rule.setting,
         confidence: rule.confidence,
-        measurable:
-          rule.confidence !== "not-measurable" && rule.match !== undefined && rule.setting.length > 0,
+        measurable: isCounted(rule),
+        measurability: measurabilityOf(rule),
+        dataset: rule.dataset ?? null,
         description: describeRule(rule),
         provenance: rule.provenance,
         rule,

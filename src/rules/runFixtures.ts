@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { openStore } from "../store/index.ts";
 import type { FixtureEpisode, RuleFixture } from "./lintRuleSet.ts";
 import type { ResolvedRuleSet } from "./loadRuleSets.ts";
@@ -10,10 +11,24 @@ export interface FixtureResult {
   passed: boolean;
 }
 
-/** The fixtures kept beside a rule set's file (`<set>.fixtures.json`), or null when there are none. */
+const readFixtureFile = (path: string): RuleFixture[] | null =>
+  existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as RuleFixture[]) : null;
+
+/**
+ * The fixtures kept beside a rule set's file (`<set>.fixtures.json`), or null when there are none.
+ * A shipped version (`<id>@<version>.json`) keeps only the fixtures of the rules it changes; the
+ * current version's fixtures stand for the rest.
+ */
 export function readFixtures(set: ResolvedRuleSet): RuleFixture[] | null {
-  const path = set.file.replace(/\.json$/, ".fixtures.json");
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as RuleFixture[]) : null;
+  const own = readFixtureFile(set.file.replace(/\.json$/, ".fixtures.json"));
+  const name = basename(set.file);
+  if (!name.includes("@")) return own;
+  const current = readFixtureFile(
+    join(dirname(set.file), `${name.slice(0, name.indexOf("@"))}.fixtures.json`),
+  );
+  if (!current) return own;
+  const changed = new Set((own ?? []).map((f) => f.intervention));
+  return [...current.filter((f) => !changed.has(f.intervention)), ...(own ?? [])];
 }
 
 /**

@@ -34,8 +34,36 @@ export const Confidence = Type.Union([
   Type.Literal("derived"),
   Type.Literal("provisional"),
   Type.Literal("not-measurable"),
+  Type.Literal("no-source"),
 ]);
 export type Confidence = Static<typeof Confidence>;
+
+/**
+ * Where an intervention can be counted: `hes` in admitted or outpatient data (HES APC/OP);
+ * `dataset` only with another data set (named by `dataset`); `none` not from routine data;
+ * `unknown` for a title whose coding and data set were not found.
+ */
+export const Measurability = Type.Union([
+  Type.Literal("hes"),
+  Type.Literal("dataset"),
+  Type.Literal("none"),
+  Type.Literal("unknown"),
+]);
+export type Measurability = Static<typeof Measurability>;
+
+/** Other national data sets an intervention can only be counted in. */
+export const OtherDataset = Type.Union([
+  Type.Literal("DID"),
+  Type.Literal("pathology"),
+  Type.Literal("transfusion"),
+]);
+export type OtherDataset = Static<typeof OtherDataset>;
+
+export const otherDatasetNames: Record<OtherDataset, string> = {
+  DID: "the Diagnostic Imaging Dataset (DID)",
+  pathology: "pathology (laboratory test) records",
+  transfusion: "blood transfusion records",
+};
 
 export const globalRuleIds = ["emergency", "cancer"] as const;
 export type GlobalRuleId = (typeof globalRuleIds)[number];
@@ -63,7 +91,16 @@ export const InterventionRule = Type.Object(
     /** Global rules applied; default both. */
     inherits: Type.Optional(Type.Array(Type.Union(globalRuleIds.map((id) => Type.Literal(id))))),
     provenance: Type.String({ minLength: 1 }),
+    /** The public page the coding or title was read from. */
+    sourceUrl: Type.Optional(Type.String({ pattern: "^https://" })),
     confidence: Confidence,
+    /** The title the guidance gives the intervention, when it differs from `name`. */
+    guidanceTitle: Type.Optional(Type.String({ minLength: 1 })),
+    /** Where it can be counted; default `hes` when it has a rule, `none` otherwise. */
+    measurability: Type.Optional(Measurability),
+    dataset: Type.Optional(OtherDataset),
+    /** Counted by another intervention's rule (slug): the programme publishes one coding for both. */
+    sharesCodingWith: Type.Optional(Type.String({ pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" })),
     notes: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
@@ -74,6 +111,10 @@ export const RuleSetFile = Type.Object(
   {
     id: Type.String({ pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" }),
     version: Type.String({ minLength: 1 }),
+    /** The date (YYYY-MM-DD) from which this version of the guidance applies. */
+    effective: Type.Optional(Type.String({ pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })),
+    /** What changed from the version before, in words. */
+    changes: Type.Optional(Type.String()),
     title: Type.String({ minLength: 1 }),
     list: Type.String({ minLength: 1 }),
     source: Type.Optional(Type.String()),

@@ -7,12 +7,15 @@ import {
   requiredCodes,
   requiredCodesSql,
 } from "./compileCondition.ts";
+import { type CountingUnit, defaultCountingUnit } from "./countingUnit.ts";
 import type { ResolvedRuleSet } from "./loadRuleSets.ts";
 import type { Condition } from "./schema.ts";
 
 export interface FlagOptions {
   apcTable?: string;
   opTable?: string;
+  /** What one count is (default: the programme's, spells on their dominant procedure). */
+  unit?: CountingUnit;
   /** The table created (replaced) with one row per episode × intervention matched. */
   target?: string;
 }
@@ -48,37 +51,77 @@ function candidateSql(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op
 }
 
 /**
- * The classification as one SQL statement: every admitted episode and outpatient appointment
- * against every measurable intervention, the cancer exclusion taken over the whole spell.
+ * Spells as rows of the episode table's shape, over the spells holding a candidate episode: codes of
+ * the whole spell, the dominant episode's (its first episode with a procedure) first, so position 1
+ * is the spell's dominant procedure; the first episode's diagnoses first, so position 1 is the
+ * spell's primary diagnosis. Age, sex and admission method are the first episode's (the admission);
+ * keys are the dominant episode's, so a count points at the episode that carried it.
+ */
+function spellRowsSql(apc: string, candidates: string | undefined): string {
+  // One list per spell, sorted twice in memory, rather than ordered aggregates: DuckDB sorts the
+  // whole input for each ORDER BY inside an aggregate, and most spells hold a single episode.
+  // A struct sorts by its fields in order: no procedure last, then episode start, then key.
+  return `SELECT spell_id, by_dominance[1].load_id AS load_id, by_dominance[1].source_row AS source_row,
+    by_dominance[1].epikey AS epikey, by_start[1].age AS age, by_start[1].sex AS sex,
+    by_start[1].admimeth AS admimeth,
+    flatten(list_transform(by_start, x -> x.diag)) AS diag,
+    flatten(list_transform(by_dominance, x -> x.opertn)) AS opertn
+  FROM (
+    SELECT spell_id, list_sort(episodes) AS by_dominance,
+      list_sort(list_transform(episodes, x -> {'epistart': x.epistart, 'epikey': x.epikey, 'age': x.age,
+        'sex': x.sex, 'admimeth': x.admimeth, 'diag': x.diag})) AS by_start
+    FROM (
+      SELECT spell_id, list({'no_procedure': coalesce(len(opertn), 0) = 0, 'epistart': epistart, 'epikey': epikey,
+        'load_id': load_id, 'source_row': source_row, 'age': age, 'sex': sex, 'admimeth': admimeth,
+        'diag': coalesce(diag, []), 'opertn': coalesce(opertn, [])}) AS episodes
+      FROM ${apc}
+      ${candidates ? `WHERE spell_id IN (SELECT spell_id FROM ${apc} WHERE ${candidates})` : ""}
+      GROUP BY spell_id
+    )
+  )`;
+}
+
+/**
+ * The classification as one SQL statement: every admitted spell (or episode) and outpatient
+ * appointment against every measurable intervention, the cancer exclusion taken over the whole
+ * spell. `count_key` is what one count is: the spell, or the episode.
  */
 export function classificationSql(ruleSets: readonly ResolvedRuleSet[], options: FlagOptions = {}): string {
   const apc = quoteIdentifier(options.apcTable ?? "apc_episodes");
   const op = quoteIdentifier(options.opTable ?? "op_appointments");
+  const unit = options.unit ?? defaultCountingUnit;
   const parts: string[] = [];
   const where = (setting: "apc" | "op") => {
     const candidates = candidateSql(ruleSets, setting);
     return candidates ? `WHERE ${candidates}` : "";
   };
   const apcList = matchList(ruleSets, "apc");
-  if (apcList) {
+  if (apcList && unit === "episode") {
     // The cancer exclusion looks at every episode of the spell, candidate or not.
-    parts.push(`SELECT 'apc' AS setting, epikey AS record_key, load_id, source_row, spell_id, unnest(${apcList}) AS intervention_id
+    parts.push(`SELECT 'apc' AS setting, epikey AS record_key, load_id, source_row, spell_id, epikey AS count_key, unnest(${apcList}) AS intervention_id
 FROM (
   SELECT *, spell_id IN (SELECT spell_id FROM ${apc} WHERE ${cancerInEpisodeSql}) AS cancer_in_spell
   FROM ${apc} ${where("apc")}
 )`);
+  } else if (apcList) {
+    // A spell row holds every diagnosis of the spell, so the cancer test on it covers the spell.
+    parts.push(`SELECT 'apc' AS setting, epikey AS record_key, load_id, source_row, spell_id, spell_id AS count_key, unnest(${apcList}) AS intervention_id
+FROM (
+  SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell
+  FROM (${spellRowsSql(apc, candidateSql(ruleSets, "apc"))})
+)`);
   }
   const opList = matchList(ruleSets, "op");
   if (opList) {
-    parts.push(`SELECT 'op' AS setting, attendkey AS record_key, load_id, source_row, attendkey AS spell_id, unnest(${opList}) AS intervention_id
+    parts.push(`SELECT 'op' AS setting, attendkey AS record_key, load_id, source_row, attendkey AS spell_id, attendkey AS count_key, unnest(${opList}) AS intervention_id
 FROM (SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell FROM ${op} ${where("op")})`);
   }
   if (parts.length === 0)
-    return "SELECT NULL::VARCHAR AS setting, NULL::VARCHAR AS record_key, NULL::VARCHAR AS load_id, NULL::BIGINT AS source_row, NULL::VARCHAR AS spell_id, NULL::VARCHAR AS intervention_id WHERE false";
+    return "SELECT NULL::VARCHAR AS setting, NULL::VARCHAR AS record_key, NULL::VARCHAR AS load_id, NULL::BIGINT AS source_row, NULL::VARCHAR AS spell_id, NULL::VARCHAR AS count_key, NULL::VARCHAR AS intervention_id WHERE false";
   return parts.join("\nUNION ALL\n");
 }
 
-/** Creates (replacing) `target`: one row per episode (or attended appointment) × intervention matched. */
+/** Creates (replacing) `target`: one row per counted spell or episode (or attended appointment) × intervention matched. */
 export async function writeEpisodeFlags(
   db: Database,
   ruleSets: readonly ResolvedRuleSet[],

@@ -61,6 +61,7 @@ export async function toXlsx(
     ["Release", release.id],
     ["Built", release.manifest.built_at],
     ["Rule sets", release.manifest.rule_sets.map((s) => `${s.id} ${s.version}`).join(", ")],
+    ["Counting unit", release.manifest.counting_unit?.definition ?? "spells (not recorded by this release)"],
     ["Data period", `${release.manifest.periods.data_start} to ${release.manifest.periods.data_end}`],
     [
       "Source",

@@ -1,15 +1,20 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EbiError } from "../../src/errors/index.ts";
 import {
+  type CountingUnit,
+  interventionTableMarkdown,
   lintRuleSet,
   loadRuleSets,
   type RuleFixture,
   readFixtures,
+  replaceInterventionTable,
   runFixtures,
   shippedRuleSetIds,
+  shippedRuleSetRefs,
+  shippedVersions,
   writeEpisodeFlags,
 } from "../../src/rules/index.ts";
 import { openStore } from "../../src/store/index.ts";
@@ -34,7 +39,56 @@ describe("shipped rule sets", () => {
     expect(list2?.interventions.map((i) => i.official_id).filter((id) => id !== null)).toEqual(["2L", "2Z"]);
   });
 
-  it.each(shippedRuleSetIds())("passes every fixture of %s through the compiled SQL", async (id) => {
+  it("ships List 2 with all 31 interventions: 2L and 2Z in Category 1, the other 29 in Category 2", async () => {
+    const [list2] = await loadRuleSets(["ebi-list-2"]);
+    const all = list2?.interventions ?? [];
+    expect(all).toHaveLength(31);
+    expect(all.filter((i) => i.category === 1).map((i) => i.official_id)).toEqual(["2L", "2Z"]);
+    expect(all.filter((i) => i.category === 2)).toHaveLength(29);
+    // Every one says where it can be counted; one counted elsewhere names the data set.
+    for (const i of all) {
+      expect(["hes", "dataset", "none", "unknown"]).toContain(i.measurability);
+      if (i.measurability === "dataset") expect(["DID", "pathology", "transfusion"]).toContain(i.dataset);
+      if (!i.measurable) expect(i.description).toMatch(/no count is made|no separate count/);
+    }
+    const slugs = all.map((i) => i.slug);
+    for (const title of [
+      "psa-testing",
+      "knee-mri-meniscal-tears",
+      "mri-hip-arthritis",
+      "shoulder-pain-scans-and-guided-injections",
+    ])
+      expect(slugs).toContain(title);
+    expect(all.find((i) => i.slug === "repeat-colonoscopy")?.rule.sharesCodingWith).toBe(
+      "appropriate-colonoscopy",
+    );
+  });
+
+  it("selects a rule set's versions by id@version and says when each applies", async () => {
+    const versions = shippedVersions("ebi-list-1");
+    expect(versions.map((v) => [v.version, v.effective, v.current])).toEqual([
+      ["2019.1", "2019-04-01", false],
+      ["2024.1", "2024-09-01", true],
+    ]);
+    const [original, exact, current] = await loadRuleSets([
+      "ebi-list-1@2019",
+      "ebi-list-1@2019.1",
+      "ebi-list-1",
+    ]);
+    expect(original?.version).toBe("2019.1");
+    expect(exact?.sha256).toBe(original?.sha256);
+    expect(current?.version).toBe("2024.1");
+    // Intervention ids stay the same across versions; grommets' age is what changed.
+    const grommets = (set: typeof original) => set?.interventions.find((i) => i.slug === "grommets-glue-ear");
+    expect(grommets(original)?.intervention_id).toBe(grommets(current)?.intervention_id);
+    expect(grommets(original)?.rule.age).toBe("child");
+    expect(grommets(current)?.rule.age).toEqual({ max: 11 });
+    const error = await loadRuleSets(["ebi-list-1@2031"]).catch((e: unknown) => e);
+    expect((error as EbiError).code).toBe("EBI_NOT_FOUND");
+    expect((error as EbiError).message).toContain("2019.1 (from 2019-04-01), 2024.1 (from 2024-09-01)");
+  });
+
+  it.each(shippedRuleSetRefs())("passes every fixture of %s through the compiled SQL", async (id) => {
     const [set] = await loadRuleSets([id]);
     if (!set) throw new Error("missing set");
     const fixtures = readFixtures(set) ?? [];
@@ -138,15 +192,18 @@ describe("writeEpisodeFlags", () => {
       opertn: string[];
       admimeth?: string;
       age?: number;
+      epistart?: string;
     }[],
+    options: { unit?: CountingUnit; sets?: string[] } = {},
   ) {
     const db = await openStore(":memory:");
     for (const [row, e] of episodes.entries()) {
       await db.run(
         `INSERT INTO apc_episodes (load_id, source_row, epikey, spell_id, epistart, admimeth, age, sex, diag, opertn)
-         VALUES ('t', $row, $key, $spell, DATE '2019-05-01', $admimeth, $age, '2', from_json($diag, '["VARCHAR"]'), from_json($opertn, '["VARCHAR"]'))`,
+         VALUES ('t', $row, $key, $spell, $epistart::DATE, $admimeth, $age, '2', from_json($diag, '["VARCHAR"]'), from_json($opertn, '["VARCHAR"]'))`,
         {
           row,
+          epistart: e.epistart ?? "2019-05-01",
           key: e.key,
           spell: e.spell,
           admimeth: e.admimeth ?? "11",
@@ -156,7 +213,9 @@ describe("writeEpisodeFlags", () => {
         },
       );
     }
-    await writeEpisodeFlags(db, await loadRuleSets(["ebi-list-1", "ebi-list-2"]));
+    await writeEpisodeFlags(db, await loadRuleSets(options.sets ?? ["ebi-list-1", "ebi-list-2"]), {
+      unit: options.unit,
+    });
     const rows = await db.all<{ record_key: string; spell_id: string; intervention_id: string }>(
       "SELECT record_key, spell_id, intervention_id FROM episode_flags ORDER BY record_key, intervention_id",
     );
@@ -164,15 +223,56 @@ describe("writeEpisodeFlags", () => {
     return rows;
   }
 
-  it("flags both episodes of a spell with two matching episodes, under one spell id", async () => {
-    const rows = await flagsFor([
-      { key: "e1", spell: "s1", opertn: ["W851"], diag: ["M171"] },
-      { key: "e2", spell: "s1", opertn: ["W852"], diag: ["M179"] },
-    ]);
+  it("counting episodes, flags both episodes of a spell with two matching episodes, under one spell id", async () => {
+    const rows = await flagsFor(
+      [
+        { key: "e1", spell: "s1", opertn: ["W851"], diag: ["M171"] },
+        { key: "e2", spell: "s1", opertn: ["W852"], diag: ["M179"] },
+      ],
+      { unit: "episode" },
+    );
     expect(rows).toEqual([
       { record_key: "e1", spell_id: "s1", intervention_id: "ebi-list-1/knee-arthroscopy-osteoarthritis" },
       { record_key: "e2", spell_id: "s1", intervention_id: "ebi-list-1/knee-arthroscopy-osteoarthritis" },
     ]);
+  });
+
+  it("counting spells (the default), counts a spell with two matching episodes once, on its dominant episode", async () => {
+    const rows = await flagsFor([
+      { key: "e1", spell: "s1", opertn: ["W851"], diag: ["M171"] },
+      { key: "e2", spell: "s1", opertn: ["W852"], diag: ["M179"], epistart: "2019-05-03" },
+    ]);
+    expect(rows).toEqual([
+      { record_key: "e1", spell_id: "s1", intervention_id: "ebi-list-1/knee-arthroscopy-osteoarthritis" },
+    ]);
+  });
+
+  it("judges a spell on its dominant procedure (first episode with one) and its first episode's primary diagnosis", async () => {
+    const rows = await flagsFor([
+      // s1: the admitting episode records the diagnosis, the second the operation: one count, on e2.
+      { key: "e1", spell: "s1", opertn: [], diag: ["M171"] },
+      { key: "e2", spell: "s1", opertn: ["W851"], diag: ["Z988"], epistart: "2019-05-02" },
+      // s2: the dominant procedure is the first episode's X-ray, not the later arthroscopy.
+      { key: "e3", spell: "s2", opertn: ["U211"], diag: ["M171"] },
+      { key: "e4", spell: "s2", opertn: ["W851"], diag: ["M171"], epistart: "2019-05-02" },
+      // s3: the primary diagnosis is the admitting episode's, not the later one's.
+      { key: "e5", spell: "s3", opertn: [], diag: ["R104"] },
+      { key: "e6", spell: "s3", opertn: ["W851"], diag: ["M171"], epistart: "2019-05-02" },
+    ]);
+    expect(rows).toEqual([
+      { record_key: "e2", spell_id: "s1", intervention_id: "ebi-list-1/knee-arthroscopy-osteoarthritis" },
+    ]);
+    // Counting episodes, e4 and e6 count on their own codes.
+    const episodes = await flagsFor(
+      [
+        { key: "e3", spell: "s2", opertn: ["U211"], diag: ["M171"] },
+        { key: "e4", spell: "s2", opertn: ["W851"], diag: ["M171"], epistart: "2019-05-02" },
+        { key: "e5", spell: "s3", opertn: [], diag: ["R104"] },
+        { key: "e6", spell: "s3", opertn: ["W851"], diag: ["M171"], epistart: "2019-05-02" },
+      ],
+      { unit: "episode" },
+    );
+    expect(episodes.map((r) => r.record_key)).toEqual(["e4", "e6"]);
   });
 
   it("flags an episode that matches two interventions for each", async () => {
@@ -194,13 +294,44 @@ describe("writeEpisodeFlags", () => {
     expect(rows.map((r) => r.record_key)).toEqual(["e3"]);
   });
 
-  it("excludes emergency admissions everywhere except where a rule says otherwise", async () => {
-    const rows = await flagsFor([
+  it("excludes emergency admissions everywhere, appendicectomy included as its published SQL does", async () => {
+    const episodes = [
       { key: "e1", spell: "s1", opertn: ["W851"], diag: ["M171"], admimeth: "21" },
       { key: "e2", spell: "s2", opertn: ["H011"], diag: ["K358"], admimeth: "21" },
+    ];
+    expect(await flagsFor(episodes)).toEqual([]);
+    // A local variant that reads the published count as all appendicectomies drops the exclusion.
+    const dir = mkdtempSync(join(tmpdir(), "ebi-"));
+    const variant = join(dir, "all-appendicectomies.json");
+    writeFileSync(
+      variant,
+      JSON.stringify({
+        id: "all-appendicectomies",
+        version: "1",
+        title: "List 2 with appendicectomies in emergency admissions",
+        list: "List 2",
+        extends: "ebi-list-2",
+        override: { "appendicectomy-without-confirmation": { inherits: ["cancer"] } },
+        interventions: [],
+      }),
+    );
+    expect(await flagsFor(episodes, { sets: [variant] })).toEqual([
+      {
+        record_key: "e2",
+        spell_id: "s2",
+        intervention_id: "all-appendicectomies/appendicectomy-without-confirmation",
+      },
     ]);
-    expect(rows).toEqual([
-      { record_key: "e2", spell_id: "s2", intervention_id: "ebi-list-2/appendicectomy-without-confirmation" },
-    ]);
+  });
+});
+
+describe("docs/rules.md", () => {
+  it("holds the table of every shipped intervention as the rule files make it", async () => {
+    const path = join(import.meta.dirname, "../../docs/rules.md");
+    const document = readFileSync(path, "utf8");
+    const table = interventionTableMarkdown(await loadRuleSets(shippedRuleSetIds()));
+    // Regenerate with `ebi docs rules` when this fails.
+    expect(replaceInterventionTable(document, table)).toBe(document);
+    expect(table.split("\n").filter((l) => /^\| [^-i]|^\| {2}\|/.test(l))).toHaveLength(48);
   });
 });

@@ -3,6 +3,7 @@ import { EbiError } from "../../errors/index.ts";
 import { parseBaselinePeriod } from "../../pipeline/baselinePeriod.ts";
 import { build, type NationalFigure } from "../../pipeline/build.ts";
 import { readCostTable } from "../../pipeline/costs.ts";
+import { parseCountingUnit } from "../../rules/index.ts";
 import { openStore, resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 import { terminalEffects } from "../terminalEffects.ts";
@@ -26,6 +27,11 @@ export function registerBuild(program: Command): void {
     .command("build")
     .description("classify loaded activity, compute baselines, goals and equity, and write a release")
     .option("--rules <sets>", "rule sets: shipped ids or files, comma-separated", "ebi-list-1,ebi-list-2")
+    .option(
+      "--unit <unit>",
+      "what one count is: spell (the programme's: dominant procedure of the spell) or episode",
+      "spell",
+    )
     .option("--baseline-list1 <from:to>", "List 1 baseline months, e.g. 2017-04:2018-03")
     .option("--baseline-list2 <from:to>", "List 2 baseline months, e.g. 2018-04:2019-03")
     .option(
@@ -40,6 +46,7 @@ export function registerBuild(program: Command): void {
       action(
         async (options: {
           rules: string;
+          unit: string;
           baselineList1?: string;
           baselineList2?: string;
           goalPercentile: string;
@@ -67,6 +74,7 @@ export function registerBuild(program: Command): void {
               db,
               {
                 ruleSetIds: options.rules.split(",").map((s) => s.trim()),
+                unit: parseCountingUnit(options.unit),
                 releasesDir: workspace.releasesDir,
                 baselines,
                 goalPercentile: percentile,

@@ -7,11 +7,14 @@ import {
   codeListXlsx,
   explainEpisode,
   type FixtureEpisode,
+  interventionTableMarkdown,
   lintRuleSet,
   loadRuleSets,
   readFixtures,
   runFixtures,
   shippedRuleSetIds,
+  shippedRuleSetRefs,
+  shippedVersions,
 } from "../../rules/index.ts";
 import { action } from "../action.ts";
 
@@ -26,22 +29,24 @@ export function registerRules(program: Command): void {
     .option("--format <f>", "text or md", "text")
     .action(
       action(async (options: { format: string }) => {
-        for (const set of await loadRuleSets(shippedRuleSetIds())) {
-          if (options.format === "md") {
+        const sets = await loadRuleSets(shippedRuleSetIds());
+        if (options.format === "md") {
+          out(interventionTableMarkdown(sets));
+          return;
+        }
+        for (const set of sets) {
+          out(
+            `${set.id} ${set.version}${set.effective ? ` (from ${set.effective})` : ""}: ${set.title} (${set.interventions.length} interventions)`,
+          );
+          const others = shippedVersions(set.id).filter((v) => !v.current);
+          if (others.length > 0)
             out(
-              `\n### ${set.title} (\`${set.id}\` ${set.version})\n\n| id | intervention | category | setting | confidence |\n| --- | --- | --- | --- | --- |`,
+              `  other versions: ${others.map((v) => `${set.id}@${v.version}${v.effective ? ` (from ${v.effective})` : ""}`).join(", ")}`,
             );
-            for (const i of set.interventions)
-              out(
-                `| ${i.official_id ?? ""} | ${i.name} | ${i.category ?? ""} | ${i.setting.join(", ") || "—"} | ${i.confidence} |`,
-              );
-          } else {
-            out(`${set.id} ${set.version}: ${set.title} (${set.interventions.length} interventions)`);
-            for (const i of set.interventions)
-              out(
-                `  ${(i.official_id ?? "").padEnd(3)} ${i.slug.padEnd(40)} ${i.confidence}${i.measurable ? "" : " (no count)"}`,
-              );
-          }
+          for (const i of set.interventions)
+            out(
+              `  ${(i.official_id ?? "").padEnd(3)} ${i.slug.padEnd(40)} ${i.confidence}${i.measurable ? "" : ` (no count: ${i.measurability}${i.dataset ? `, ${i.dataset}` : ""})`}`,
+            );
         }
       }),
     );
@@ -68,6 +73,10 @@ export function registerRules(program: Command): void {
             `  rule: ${i.description}\n  source (${i.confidence}): ${i.provenance}\n  codes: ${JSON.stringify(i.rule.match ?? null)}`,
           );
           if (i.rule.exclude) out(`  exclude: ${JSON.stringify(i.rule.exclude)}`);
+          out(
+            `  category: ${i.category ?? "unknown"}; measurability: ${i.measurability}${i.dataset ? ` (${i.dataset})` : ""}${i.rule.sourceUrl ? `; page: ${i.rule.sourceUrl}` : ""}`,
+          );
+          if (i.rule.notes) out(`  notes: ${i.rule.notes}`);
         }
       }),
     );
@@ -76,15 +85,15 @@ export function registerRules(program: Command): void {
     .description(
       "check every code can exist, no clause contradicts or can never match, and every rule has fixtures",
     )
-    .argument("[sets...]", "rule sets (default: every shipped set)")
+    .argument("[sets...]", "rule sets (default: every shipped set and version)")
     .action(
       action(async (ids: string[]) => {
         let problems = 0;
-        for (const set of await loadRuleSets(ids.length ? ids : shippedRuleSetIds())) {
+        for (const set of await loadRuleSets(ids.length ? ids : shippedRuleSetRefs())) {
           const findings = lintRuleSet(set, readFixtures(set));
           problems += findings.length;
           out(
-            `${set.id} ${set.version}: ${findings.length === 0 ? "no findings" : `${findings.length} finding(s)`}`,
+            `${set.id}@${set.version}: ${findings.length === 0 ? "no findings" : `${findings.length} finding(s)`}`,
           );
           for (const f of findings) out(`  ${f.code} ${f.intervention}: ${f.message}`);
         }
@@ -94,15 +103,15 @@ export function registerRules(program: Command): void {
   rules
     .command("test")
     .description("run each rule's fixtures (positive cases and near-misses) through the compiled SQL")
-    .argument("[sets...]", "rule sets (default: every shipped set)")
+    .argument("[sets...]", "rule sets (default: every shipped set and version)")
     .action(
       action(async (ids: string[]) => {
         let failed = 0;
-        for (const set of await loadRuleSets(ids.length ? ids : shippedRuleSetIds())) {
+        for (const set of await loadRuleSets(ids.length ? ids : shippedRuleSetRefs())) {
           const results = await runFixtures(set, readFixtures(set) ?? []);
           const bad = results.filter((r) => !r.passed);
           failed += bad.length;
-          out(`${set.id}: ${results.length - bad.length}/${results.length} fixtures pass`);
+          out(`${set.id}@${set.version}: ${results.length - bad.length}/${results.length} fixtures pass`);
           for (const r of bad)
             out(
               `  FAIL ${r.fixture.intervention}: ${r.fixture.name} (expected ${r.fixture.expect ? "counted" : "not counted"})`,
@@ -130,7 +139,10 @@ export function registerRules(program: Command): void {
         }
         if (!Array.isArray(episode.diag) || !Array.isArray(episode.opertn))
           throw new EbiError("EBI_USAGE", "--episode needs `diag` and `opertn` lists (position order).");
-        const results = await explainEpisode(await loadRuleSets(options.rules.split(",")), episode);
+        const results = await explainEpisode(
+          await loadRuleSets(options.rules.split(",").map((s) => s.trim())),
+          episode,
+        );
         for (const r of results) {
           const near =
             r.counted ||

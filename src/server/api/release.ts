@@ -8,7 +8,15 @@ const ReleaseSummary = Type.Object({
   release_id: Type.String(),
   built_at: Type.String(),
   synthetic: Type.Boolean(),
-  rule_sets: Type.Array(Type.Object({ id: Type.String(), version: Type.String(), sha256: Type.String() })),
+  rule_sets: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      version: Type.String(),
+      sha256: Type.String(),
+      effective: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    }),
+  ),
+  counting_unit: Type.Optional(Type.Object({ unit: Type.String(), definition: Type.String() })),
   periods: Type.Object({
     data_start: Type.String(),
     data_end: Type.String(),

@@ -173,7 +173,7 @@ describe("measureFolder on the hand-worked trap fixture", () => {
       ["IDS201CareContact", "31", "PathwayID", "P99"],
       ["IDS607CodedScoreAssessmentAct", "19", "PersScore", "abc"],
     ]);
-    expect(quarantine.every((q) => q.file.endsWith(".csv") && q.reason.length > 0)).toBe(true);
+    expect(quarantine.every((q) => q.file?.endsWith(".csv") && (q.reason ?? "").length > 0)).toBe(true);
   });
 
   it("records inputs, thresholds and method in the provenance", () => {

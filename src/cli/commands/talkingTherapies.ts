@@ -1,6 +1,12 @@
 import type { Command } from "commander";
-import { measureFolder } from "../../products/talking-therapies/measureFolder.ts";
+import { quietEffects } from "../../effects/index.ts";
+import { EbiError } from "../../errors/index.ts";
+import { ingestFolder } from "../../products/talking-therapies/ingestFolder.ts";
+import { measureFolder, measureOnConnection } from "../../products/talking-therapies/measureFolder.ts";
+import { reconciledCsv } from "../../products/talking-therapies/reconcile.ts";
+import { reconcileFolder, reconcileOnConnection } from "../../products/talking-therapies/reconcileService.ts";
 import { loadThresholds } from "../../products/talking-therapies/thresholds.ts";
+import { openStore, resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 import { terminalEffects } from "../terminalEffects.ts";
 
@@ -20,7 +26,8 @@ export function registerTalkingTherapies(program: Command): void {
 
   tt.command("measures")
     .description("measure a folder of IAPT v2.1 tables (one CSV or Parquet per table) without loading it")
-    .requiredOption("--input <dir>", "folder with IDS101Referral.csv, IDS201CareContact.csv, …")
+    .option("--input <dir>", "folder with IDS101Referral.csv, IDS201CareContact.csv, …")
+    .option("--store", "measure the tables loaded with `ebi tt ingest` instead of a folder")
     .requiredOption("--from <date>", "first day of the period, YYYY-MM-DD")
     .requiredOption("--to <date>", "last day of the period, YYYY-MM-DD")
     .requiredOption("--output <file>", "CSV to write in the national long format")
@@ -29,20 +36,40 @@ export function registerTalkingTherapies(program: Command): void {
     .action(
       action(
         async (options: {
-          input: string;
+          input?: string;
+          store?: boolean;
           from: string;
           to: string;
           output: string;
           thresholds?: string;
           quiet?: boolean;
         }) => {
+          const thresholds = options.thresholds ? loadThresholds(options.thresholds) : undefined;
+          if (options.store) {
+            const db = await openStore(resolveWorkspace().storePath);
+            try {
+              await db.withConnection((c) =>
+                measureOnConnection(
+                  c,
+                  { ...options, input: undefined, thresholds },
+                  terminalEffects({ quiet: options.quiet }),
+                ),
+              );
+            } finally {
+              db.close();
+            }
+            if (!options.quiet) process.stdout.write(`wrote ${options.output}\n`);
+            return;
+          }
+          if (!options.input)
+            throw new EbiError("EBI_USAGE", "Give --input DIR (a folder of IAPT tables) or --store.");
           const summary = await measureFolder(
             {
               input: options.input,
               from: options.from,
               to: options.to,
               output: options.output,
-              thresholds: options.thresholds ? loadThresholds(options.thresholds) : undefined,
+              thresholds,
             },
             terminalEffects({ quiet: options.quiet }),
           );
@@ -51,6 +78,73 @@ export function registerTalkingTherapies(program: Command): void {
               `wrote ${summary.output} (${summary.pathways.toLocaleString("en-GB")} pathways; ` +
                 `${summary.quarantinedRows.toLocaleString("en-GB")} rows quarantined: ${summary.quarantine})\n`,
             );
+        },
+      ),
+    );
+
+  tt.command("ingest")
+    .description(
+      "load a folder of IAPT v2.1 tables into the store (replacing the previous load; a failed load changes nothing)",
+    )
+    .argument("<dir>", "folder with one CSV or Parquet file per table")
+    .action(
+      action(async (dir: string) => {
+        const workspace = resolveWorkspace();
+        const db = await openStore(workspace.storePath);
+        try {
+          const summary = await ingestFolder(
+            db,
+            { dir, reportsDir: workspace.reportsDir },
+            terminalEffects(),
+          );
+          for (const t of summary.tables)
+            process.stdout.write(
+              `${t.table}: ${t.rows} rows, ${t.accepted} kept, ${t.quarantined} quarantined, ${t.superseded} superseded\n`,
+            );
+          process.stdout.write(`report: ${summary.report}\n`);
+        } finally {
+          db.close();
+        }
+      }),
+    );
+
+  tt.command("reconcile")
+    .description("set a provider's local annual measures beside NHS England's published figures")
+    .option("--input <dir>", "folder of IAPT tables (else the tables loaded into the store)")
+    .requiredOption("--provider <code>", "provider ODS code, e.g. RMY")
+    .requiredOption("--from <date>", "first day of the period, YYYY-MM-DD")
+    .requiredOption("--to <date>", "last day of the period, YYYY-MM-DD")
+    .option(
+      "--published <file>",
+      "national annual measures (Parquet or NHS England's CSV)",
+      "../shared/data/talking-therapies/measures_annual.parquet",
+    )
+    .option("--output <file>", "CSV to write the side-by-side figures to")
+    .option("--json", "print JSON")
+    .action(
+      action(
+        async (options: {
+          input?: string;
+          provider: string;
+          from: string;
+          to: string;
+          published: string;
+          output?: string;
+          json?: boolean;
+        }) => {
+          let rows: Awaited<ReturnType<typeof reconcileFolder>>;
+          if (options.input)
+            rows = await reconcileFolder({ ...options, input: options.input }, quietEffects());
+          else {
+            const db = await openStore(resolveWorkspace().storePath);
+            try {
+              rows = await db.withConnection((c) => reconcileOnConnection(c, options, quietEffects()));
+            } finally {
+              db.close();
+            }
+          }
+          if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          else process.stdout.write(reconciledCsv(options.provider, options.from, options.to, rows));
         },
       ),
     );

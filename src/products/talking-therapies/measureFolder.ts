@@ -27,7 +27,8 @@ import { defaultThresholds, type ThresholdSet } from "./thresholds.ts";
 export const methodVersion = "tt-measures 1.0";
 
 export interface MeasureOptions {
-  input: string;
+  /** Folder of IAPT tables; omit to measure the tables already on the connection (the store). */
+  input?: string;
   /** First and last day of the period, YYYY-MM-DD, inclusive. */
   from: string;
   to: string;
@@ -96,9 +97,12 @@ export async function measureOnConnection(
   const to = parsePeriodDate("--to", options.to);
   if (from > to) throw new EbiError("EBI_USAGE", `--from ${from} is after --to ${to}.`, { from, to });
   const set = options.thresholds ?? defaultThresholds;
-  effects.progress.start("read IAPT tables");
-  const tables = await stageTables(connection, options.input);
-  effects.progress.finish(tables.map((t) => `${t.table} ${t.accepted}/${t.rows}`).join(", "));
+  let tables: StagedTable[] = [];
+  if (options.input !== undefined) {
+    effects.progress.start("read IAPT tables");
+    tables = await stageTables(connection, options.input);
+    effects.progress.finish(tables.map((t) => `${t.table} ${t.accepted}/${t.rows}`).join(", "));
+  }
   effects.progress.start("derive flags");
   await buildPathways(connection, set);
   await buildPeriod(connection, from, to);

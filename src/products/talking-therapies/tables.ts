@@ -318,9 +318,8 @@ export const tableLayouts: TableLayout[] = [
       {
         name: "CareActId",
         kind: "id",
-        required: true,
         aliases: ["CareActID", "CareActivityID", "Care_Activity_ID", "ActivityID", "activity_id"],
-        meaning: "the care activity the score was recorded in",
+        meaning: "the care activity the score was recorded in (a row needs it or a PathwayID)",
       },
       {
         name: "PathwayID",

@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import type { Command } from "commander";
 import { quietEffects } from "../../effects/index.ts";
 import { EbiError } from "../../errors/index.ts";
+import { builtInFindings, generateService } from "../../products/talking-therapies/demo/generateService.ts";
 import { ingestFolder } from "../../products/talking-therapies/ingestFolder.ts";
 import { measureFolder, measureOnConnection } from "../../products/talking-therapies/measureFolder.ts";
 import { reconciledCsv } from "../../products/talking-therapies/reconcile.ts";
@@ -147,5 +149,28 @@ export function registerTalkingTherapies(program: Command): void {
           else process.stdout.write(reconciledCsv(options.provider, options.from, options.to, rows));
         },
       ),
+    );
+
+  tt.command("demo")
+    .description(
+      "generate a synthetic service calibrated to RMY's published 2024-25 totals, with the review's findings",
+    )
+    .option(
+      "--out <dir>",
+      "folder to write the IAPT tables to (default: the workspace's demo/talking-therapies)",
+    )
+    .option("--seed <n>", "seed (same seed, same files)", "20240401")
+    .option("--clean", "write the true service, without the local extract's defects")
+    .action(
+      action(async (options: { out?: string; seed: string; clean?: boolean }) => {
+        const seed = Number(options.seed);
+        const out = options.out ?? join(resolveWorkspace().demoDir, "talking-therapies");
+        const result = await generateService(
+          { outDir: out, seed, defects: !options.clean },
+          terminalEffects(),
+        );
+        process.stdout.write(`wrote ${result.files.length} tables to ${result.dir}\nbuilt in:\n`);
+        for (const finding of builtInFindings) process.stdout.write(`  - ${finding}\n`);
+      }),
     );
 }

@@ -45,11 +45,18 @@ const outcomeMeasures = new Set([
 ]);
 
 /** The likely causes of a difference that the extract can show, or a plain statement that none shows. */
-export function likelyCause(measure: string, difference: number, d: ExtractDiagnostics): string {
+export function likelyCause(
+  measure: string,
+  difference: number,
+  d: ExtractDiagnostics,
+  statistic: string = "count",
+): string {
   const causes: string[] = [];
   if (measure === "referrals_received" && d.thinMonths.length > 0)
     causes.push(`records missing for some months (few referrals received in ${d.thinMonths.join(", ")})`);
-  if (difference < 0 && d.otherProviders.length > 0)
+  // Pathways under another code explain a shortfall in a count only when there are enough of them.
+  const elsewhere = d.otherProviders.reduce((n, o) => n + o.pathways, 0);
+  if (statistic === "count" && difference < 0 && elsewhere >= 0.5 * Math.abs(difference))
     causes.push(
       `pathways counted in another provider (${d.otherProviders.map((o) => `${o.code}: ${o.pathways}`).join(", ")} pathways in this extract)`,
     );
@@ -88,7 +95,9 @@ export function reconcileFigures(
       published: p.raw,
       difference,
       status: agrees ? "agrees" : "differs",
-      cause: agrees ? "within rounding" : likelyCause(l.measure_name, difference, diagnostics),
+      cause: agrees
+        ? "within rounding"
+        : likelyCause(l.measure_name, difference, diagnostics, l.measure_statistic),
     };
   });
 }

@@ -161,12 +161,19 @@ export function registerTalkingTherapies(program: Command): void {
     )
     .option("--seed <n>", "seed (same seed, same files)", "20240401")
     .option("--clean", "write the true service, without the local extract's defects")
+    .option("--copies <n>", "that many providers of the same size (benchmarks: 28 ≈ a national year)", "1")
     .action(
-      action(async (options: { out?: string; seed: string; clean?: boolean }) => {
+      action(async (options: { out?: string; seed: string; clean?: boolean; copies: string }) => {
         const seed = Number(options.seed);
+        const copies = Number(options.copies);
+        if (!Number.isInteger(copies) || copies < 1 || copies > 99)
+          throw new EbiError(
+            "EBI_USAGE",
+            `--copies must be a whole number from 1 to 99, not ${options.copies}.`,
+          );
         const out = options.out ?? join(resolveWorkspace().demoDir, "talking-therapies");
         const result = await generateService(
-          { outDir: out, seed, defects: !options.clean },
+          { outDir: out, seed, copies, defects: !options.clean },
           terminalEffects(),
         );
         process.stdout.write(`wrote ${result.files.length} tables to ${result.dir}\nbuilt in:\n`);

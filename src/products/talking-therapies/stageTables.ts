@@ -98,28 +98,50 @@ function normalised(field: TableField, c: string): string {
   }
 }
 
-/** Problems with one field of a row, as SQL yielding a struct or NULL each. */
-function problems(field: TableField, c: string, value: string): string[] {
-  const name = quoteLiteral(field.name);
-  const out: string[] = [];
-  if (field.required) out.push(`tt_problem(${value} IS NULL AND tt_blank(${c}), ${name}, ${c}, 'missing')`);
+interface Check {
+  cond: string;
+  field: string;
+  value: string;
+  reason: string;
+}
+
+/** Problems with one field of a row: SQL conditions over raw text `c` and normalised `value`. */
+function problems(field: TableField, c: string, value: string): Check[] {
+  const at = (cond: string, reason: string): Check => ({ cond, field: field.name, value: c, reason });
+  const out: Check[] = [];
+  if (field.required) out.push(at(`${value} IS NULL AND tt_blank(${c})`, "missing"));
   if (field.kind === "date")
-    out.push(
-      `tt_problem(NOT tt_blank(${c}) AND ${value} IS NULL, ${name}, ${c}, 'not a date (expected YYYY-MM-DD)')`,
-    );
+    out.push(at(`NOT tt_blank(${c}) AND ${value} IS NULL`, "not a date (expected YYYY-MM-DD)"));
   if (field.kind === "score") {
-    out.push(`tt_problem(NOT tt_blank(${c}) AND ${value} IS NULL, ${name}, ${c}, 'not a number')`);
-    out.push(`tt_problem(${value} < 0, ${name}, ${c}, 'negative')`);
+    out.push(at(`NOT tt_blank(${c}) AND ${value} IS NULL`, "not a number"));
+    out.push(at(`${value} < 0`, "negative"));
   }
   if (field.allowed)
     out.push(
-      `tt_problem(${value} IS NOT NULL AND ${value} NOT IN (${field.allowed.map(quoteLiteral).join(", ")}), ${name}, ${c}, ${quoteLiteral(`not a valid code (expected one of ${field.allowed.join(", ")})`)})`,
+      at(
+        `${value} IS NOT NULL AND ${value} NOT IN (${field.allowed.map(quoteLiteral).join(", ")})`,
+        `not a valid code (expected one of ${field.allowed.join(", ")})`,
+      ),
     );
   if (field.pad)
     out.push(
-      `tt_problem(${value} IS NOT NULL AND NOT regexp_full_match(${value}, '[0-9]{${field.pad}}'), ${name}, ${c}, ${quoteLiteral(`not a ${field.pad}-digit code`)})`,
+      at(
+        `${value} IS NOT NULL AND NOT regexp_full_match(${value}, '[0-9]{${field.pad}}')`,
+        `not a ${field.pad}-digit code`,
+      ),
     );
   return out;
+}
+
+/** The problems list of a row, built only for rows with a problem (most rows have none). */
+function problemsSql(checks: Check[]): string {
+  if (checks.length === 0) return "[]::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[]";
+  const structs = checks.map(
+    (k) => `tt_problem(${k.cond}, ${quoteLiteral(k.field)}, ${k.value}, ${quoteLiteral(k.reason)})`,
+  );
+  return `CASE WHEN coalesce(${checks.map((k) => `(${k.cond})`).join(" OR ")}, false)
+    THEN list_filter([${structs.join(", ")}], p -> p IS NOT NULL)
+    ELSE []::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[] END`;
 }
 
 /** The latest-record-wins ordering for resubmissions, given the fields present. */
@@ -140,7 +162,7 @@ async function stageOne(
   const parquet = isParquet(file);
   const from = parquet
     ? `read_parquet(${quoteLiteral(file)}, file_row_number = true)`
-    : `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, sample_size = -1)`;
+    : `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true)`;
   const raw = quoteIdentifier(`tt_raw_${layout.name}`);
   try {
     // CSV rows have no number of their own; a table keeps file order, so rowid numbers them.
@@ -183,7 +205,7 @@ async function stageOne(
     connection,
     `CREATE OR REPLACE TEMP TABLE ${stage} AS
      SELECT source_row, ${layout.fields.map((f) => quoteIdentifier(f.name)).join(", ")},
-            list_filter([${checksOnInner.join(", ") || "NULL"}], p -> p IS NOT NULL) AS problems
+            ${problemsSql(checksOnInner)} AS problems
      FROM (${inner})`,
     undefined,
     `stage ${layout.name}`,

@@ -98,3 +98,22 @@ describe("published labels", () => {
     expect(imdLabel(5)).toBe("06 More deprived");
   });
 });
+
+describe("docs/talking-therapies.md", () => {
+  it("documents every measure the module writes", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { contactReviewMeasures, pathwayReviewMeasures, qualificationMeasures } = await import(
+      "../../../src/products/talking-therapies/reviewMeasures.ts"
+    );
+    const doc = readFileSync("docs/talking-therapies.md", "utf8");
+    const names = [
+      ...annualMeasures,
+      ...pathwayReviewMeasures,
+      ...contactReviewMeasures,
+      ...qualificationMeasures,
+    ]
+      .map((m) => m.name)
+      .filter((n) => !n.startsWith("open_no_activity_") || n === "open_no_activity_60_days");
+    for (const name of new Set(names)) expect(doc, name).toContain(`\`${name}\``);
+  });
+});

@@ -72,7 +72,11 @@ export function pathwayPieces(set: ThresholdSet): Record<string, string> {
       FROM tt_IDS607CodedScoreAssessmentAct s
       JOIN tool_codes t ON t.code = s.CodedAssToolType
       LEFT JOIN tt_IDS202CareActivity a ON a.CareActId = s.CareActId
-      LEFT JOIN tt_IDS201CareContact c ON c.CareContactId = a.CareContactId`,
+      LEFT JOIN tt_IDS201CareContact c ON c.CareContactId = a.CareContactId
+      LEFT JOIN tt_IDS101Referral r ON r.PathwayID = coalesce(c.PathwayID, s.PathwayID)
+      -- Scores after the discharge come from follow-ups, which are not part of the course's outcome.
+      WHERE coalesce(s.AssToolCompDate, c.CareContDate) IS NULL OR r.ServDischDate IS NULL
+         OR coalesce(s.AssToolCompDate, c.CareContDate) <= r.ServDischDate`,
     // First score: the earliest; last score: the latest, only when there are two or more (paired).
     tool_scores: `SELECT PathwayID, tool, count(*) AS n,
         list(score ORDER BY score_date NULLS LAST, contact_date NULLS LAST, CareActId)[1] AS first_score,

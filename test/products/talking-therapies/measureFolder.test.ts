@@ -133,6 +133,11 @@ describe("measureFolder on the hand-worked trap fixture", () => {
     expect(flags.P1).toMatchObject({ recovery: true, improvement: true, reliable_recovery: true });
   });
 
+  it("ignores scores from a follow-up after the discharge", () => {
+    // P1 has a follow-up (AppType 06) on 2024-10-01 with PHQ-9 20 and GAD-7 15, after its discharge.
+    expect(flags.P1).toMatchObject({ treatment_count: 3, phq9_last: 6, anxiety_last: 5, recovery: true });
+  });
+
   it("counts a drop of exactly the reliable-change value as reliable improvement", () => {
     expect(flags.P9).toMatchObject({
       phq9_first: 20,

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { quietEffects } from "../../effects/index.ts";
@@ -145,6 +146,8 @@ export function registerTalkingTherapies(program: Command): void {
               db.close();
             }
           }
+          if (options.output && !options.input)
+            writeFileSync(options.output, reconciledCsv(options.provider, options.from, options.to, rows));
           if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           else process.stdout.write(reconciledCsv(options.provider, options.from, options.to, rows));
         },

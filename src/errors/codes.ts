@@ -189,6 +189,25 @@ export const errorCodes = {
     title: "Too many requests",
     fix: "Wait a minute and retry, or make fewer requests (download a table whole rather than page by page).",
   },
+  // talking therapies
+  EBI_TT_TABLE_MISSING: {
+    exit: 66,
+    status: 400,
+    title: "A required IAPT table is missing",
+    fix: "Put one file per IAPT v2.1 table in the folder, named after it (IDS101Referral.csv or .parquet; see docs/talking-therapies.md).",
+  },
+  EBI_TT_THRESHOLDS: {
+    exit: 65,
+    status: 400,
+    title: "Talking-therapies thresholds are not valid",
+    fix: "Correct the thresholds file at the path and field the message names (see docs/talking-therapies.md).",
+  },
+  EBI_TT_PUBLISHED: {
+    exit: 65,
+    status: 400,
+    title: "Published national measures file cannot be read",
+    fix: "Pass the annual measures file as NHS England publishes it (CSV) or the shared Parquet, with its published column names.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

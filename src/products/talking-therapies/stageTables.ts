@@ -1,0 +1,347 @@
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../../db/index.ts";
+import { InputError } from "../../errors/index.ts";
+import { type TableField, type TableLayout, tableLayouts } from "./tables.ts";
+
+/** One table file as it was read. */
+export interface StagedTable {
+  table: string;
+  file: string;
+  format: "csv" | "parquet";
+  rows: number;
+  accepted: number;
+  quarantined: number;
+  /** Rows replaced by a later submission of the same record. */
+  superseded: number;
+  /** v2.1 field → the file's column it was read from. */
+  columns: Record<string, string>;
+}
+
+/** Name of the clean table holding one IAPT table's latest, valid records. */
+export const cleanTable = (table: string): string => `tt_${table}`;
+
+/** Rows that could not be used, each with file, row, field, value and reason. */
+export const quarantineTable = "tt_quarantine";
+
+const macros = [
+  `tt_date(x) AS coalesce(TRY_CAST(left(trim(x), 10) AS DATE), try_strptime(trim(x), '%d/%m/%Y')::DATE,
+     try_strptime(trim(x), '%Y%m%d')::DATE)`,
+  `tt_blank(x) AS x IS NULL OR trim(x) IN ('', 'NULL', 'null')`,
+  `tt_problem(cond, field, value, reason) AS CASE WHEN cond THEN {'field': field, 'value': value, 'reason': reason} END`,
+];
+
+/** Finds the file for a table in `dir`: `<table>.csv`, `.parquet` or `.parq`, any letter case. */
+export function findTableFile(dir: string, table: string): string | undefined {
+  const wanted = [".csv", ".parquet", ".parq"].map((ext) => `${table}${ext}`.toLowerCase());
+  const found = readdirSync(dir).find((name) => wanted.includes(name.toLowerCase()));
+  return found === undefined ? undefined : join(dir, found);
+}
+
+const squash = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** Maps each field to the file column holding it, by v2.1 name first, then by alias (case and `_` ignored). */
+function mapColumns(layout: TableLayout, columns: string[], file: string): Record<string, string> {
+  const byName = new Map(columns.map((c) => [squash(c), c]));
+  const mapped: Record<string, string> = {};
+  for (const field of layout.fields) {
+    const hit = [field.name, ...field.aliases].map((n) => byName.get(squash(n))).find((c) => c !== undefined);
+    if (hit !== undefined) mapped[field.name] = hit;
+    else if (field.required)
+      throw new InputError("EBI_FILE_COLUMNS", `the ${layout.name} table has no ${field.name} column`, {
+        file,
+        field: field.name,
+        expected: `a column named ${[field.name, ...field.aliases].join(", ")}`,
+      });
+  }
+  return mapped;
+}
+
+function isParquet(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(4096);
+    const read = readSync(fd, buffer, 0, 4096, 0);
+    const head = buffer.subarray(0, read);
+    if (head.subarray(0, 4).toString("latin1") === "PAR1") return true;
+    if (head.includes(0))
+      throw new InputError("EBI_FILE_UNREADABLE", "the file is neither CSV text nor Parquet", {
+        file,
+        expected: "a CSV file with a header row, or a Parquet file",
+      });
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The normalised value of a field, as SQL over the raw text column `c`. */
+function normalised(field: TableField, c: string): string {
+  const text = `CASE WHEN tt_blank(${c}) THEN NULL ELSE trim(${c}) END`;
+  switch (field.kind) {
+    case "date":
+      return `tt_date(${text})`;
+    case "score":
+      return `TRY_CAST(${text} AS DOUBLE)`;
+    case "code": {
+      // Spreadsheet exports turn codes into numbers ("5.0"); a trailing ".0" is the same code.
+      const code = `upper(regexp_replace(${text}, '\\.0$', ''))`;
+      if (field.pad)
+        return `CASE WHEN regexp_full_match(${code}, '[0-9]+') THEN lpad(${code}, ${field.pad}, '0') ELSE ${code} END`;
+      if (field.allowed)
+        return `CASE WHEN regexp_full_match(${code}, '[0-9]+') THEN CAST(TRY_CAST(${code} AS INTEGER) AS VARCHAR) ELSE ${code} END`;
+      return code;
+    }
+    default:
+      return text;
+  }
+}
+
+interface Check {
+  cond: string;
+  field: string;
+  value: string;
+  reason: string;
+}
+
+/** Problems with one field of a row: SQL conditions over raw text `c` and normalised `value`. */
+function problems(field: TableField, c: string, value: string): Check[] {
+  const at = (cond: string, reason: string): Check => ({ cond, field: field.name, value: c, reason });
+  const out: Check[] = [];
+  if (field.required) out.push(at(`${value} IS NULL AND tt_blank(${c})`, "missing"));
+  if (field.kind === "date")
+    out.push(at(`NOT tt_blank(${c}) AND ${value} IS NULL`, "not a date (expected YYYY-MM-DD)"));
+  if (field.kind === "score") {
+    out.push(at(`NOT tt_blank(${c}) AND ${value} IS NULL`, "not a number"));
+    out.push(at(`${value} < 0`, "negative"));
+  }
+  if (field.allowed)
+    out.push(
+      at(
+        `${value} IS NOT NULL AND ${value} NOT IN (${field.allowed.map(quoteLiteral).join(", ")})`,
+        `not a valid code (expected one of ${field.allowed.join(", ")})`,
+      ),
+    );
+  if (field.pad)
+    out.push(
+      at(
+        `${value} IS NOT NULL AND NOT regexp_full_match(${value}, '[0-9]{${field.pad}}')`,
+        `not a ${field.pad}-digit code`,
+      ),
+    );
+  return out;
+}
+
+/** The problems list of a row, built only for rows with a problem (most rows have none). */
+function problemsSql(checks: Check[]): string {
+  if (checks.length === 0) return "[]::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[]";
+  const structs = checks.map(
+    (k) => `tt_problem(${k.cond}, ${quoteLiteral(k.field)}, ${k.value}, ${quoteLiteral(k.reason)})`,
+  );
+  return `CASE WHEN coalesce(${checks.map((k) => `(${k.cond})`).join(" OR ")}, false)
+    THEN list_filter([${structs.join(", ")}], p -> p IS NOT NULL)
+    ELSE []::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[] END`;
+}
+
+/** The latest-record-wins ordering for resubmissions, given the fields present. */
+function latestFirst(present: Set<string>): string {
+  const order = ["ReportingPeriodEndDate", "UniqueSubmissionID"]
+    .filter((f) => present.has(f))
+    .map((f) => `${quoteIdentifier(f)} DESC NULLS LAST`);
+  return [...order, "source_row DESC"].join(", ");
+}
+
+/** Reads one table file into `tt_stage_<table>` (every row, normalised, with its problems). */
+async function stageOne(
+  connection: DuckDBConnection,
+  layout: TableLayout,
+  file: string,
+): Promise<StagedTable> {
+  if (statSync(file).size === 0) throw new InputError("EBI_FILE_EMPTY", "the file is empty", { file });
+  const parquet = isParquet(file);
+  const from = parquet
+    ? `read_parquet(${quoteLiteral(file)}, file_row_number = true)`
+    : `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true)`;
+  const raw = quoteIdentifier(`tt_raw_${layout.name}`);
+  try {
+    // CSV rows have no number of their own; a table keeps file order, so rowid numbers them.
+    await connection.run(
+      parquet
+        ? `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS tt_source_row FROM ${from}`
+        : `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT * FROM ${from}`,
+    );
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/unicode|utf-?8|encoding/i.test(message))
+      throw new InputError("EBI_FILE_ENCODING", "the file is not UTF-8 text", {
+        file,
+        expected: "a UTF-8 CSV file",
+      });
+    throw new InputError("EBI_FILE_UNREADABLE", `the file cannot be read: ${message.split("\n")[0]}`, {
+      file,
+      expected: "a CSV file with a header row, or a Parquet file",
+    });
+  }
+  const columns = (await allOn<{ column_name: string }>(connection, `DESCRIBE ${raw}`))
+    .map((c) => c.column_name)
+    .filter((c) => c !== "tt_source_row");
+  const mapped = mapColumns(layout, columns, file);
+  const present = new Set(Object.keys(mapped));
+  const fields = layout.fields.filter((f) => present.has(f.name));
+  const text = (f: TableField) => `CAST(${quoteIdentifier(mapped[f.name] as string)} AS VARCHAR)`;
+  const values = fields.map((f) => `${normalised(f, text(f))} AS ${quoteIdentifier(f.name)}`);
+  const absent = layout.fields
+    .filter((f) => !present.has(f.name))
+    .map((f) => `CAST(NULL AS ${sqlType(f)}) AS ${quoteIdentifier(f.name)}`);
+  const stage = quoteIdentifier(`tt_stage_${layout.name}`);
+  const rowNumber = parquet ? "tt_source_row" : "rowid + 1";
+  // Problems are checked against the normalised values, so they are computed over an inner select.
+  const inner = `SELECT ${rowNumber} AS source_row, ${[...values, ...absent].join(", ")},
+      ${fields.map((f) => `${text(f)} AS ${quoteIdentifier(`raw_${f.name}`)}`).join(", ")} FROM ${raw}`;
+  const rawRef = (f: TableField) => quoteIdentifier(`raw_${f.name}`);
+  const checksOnInner = fields.flatMap((f) => problems(f, rawRef(f), quoteIdentifier(f.name)));
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE ${stage} AS
+     SELECT source_row, ${layout.fields.map((f) => quoteIdentifier(f.name)).join(", ")},
+            ${problemsSql(checksOnInner)} AS problems
+     FROM (${inner})`,
+    undefined,
+    `stage ${layout.name}`,
+  );
+  await runOn(
+    connection,
+    `INSERT INTO ${quarantineTable}
+     SELECT $table, $file, source_row, p.field, p.value, p.reason
+     FROM (SELECT source_row, unnest(problems) AS p FROM ${stage} WHERE len(problems) > 0)`,
+    { table: layout.name, file },
+    `quarantine ${layout.name}`,
+  );
+  const clean = quoteIdentifier(cleanTable(layout.name));
+  const key = layout.key.map((k) => quoteIdentifier(k)).join(", ");
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TABLE ${clean} AS
+     SELECT * EXCLUDE (problems) FROM ${stage} WHERE len(problems) = 0
+     QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${latestFirst(present)}) = 1`,
+    undefined,
+    `latest ${layout.name}`,
+  );
+  const [counts] = await allOn<{ rows: number; bad: number; kept: number }>(
+    connection,
+    `SELECT (SELECT count(*) FROM ${stage}) AS rows, (SELECT count(*) FROM ${stage} WHERE len(problems) > 0) AS bad,
+            (SELECT count(*) FROM ${clean}) AS kept`,
+  );
+  await connection.run(`DROP TABLE ${raw}; DROP TABLE ${stage}`);
+  const rows = counts?.rows ?? 0;
+  const bad = counts?.bad ?? 0;
+  const kept = counts?.kept ?? 0;
+  return {
+    table: layout.name,
+    file,
+    format: parquet ? "parquet" : "csv",
+    rows,
+    accepted: kept,
+    quarantined: bad,
+    superseded: rows - bad - kept,
+    columns: mapped,
+  };
+}
+
+function sqlType(field: TableField): string {
+  return field.kind === "date" ? "DATE" : field.kind === "score" ? "DOUBLE" : "VARCHAR";
+}
+
+/** An empty clean table for an optional table the folder does not hold. */
+async function emptyTable(connection: DuckDBConnection, layout: TableLayout): Promise<void> {
+  const columns = layout.fields.map((f) => `${quoteIdentifier(f.name)} ${sqlType(f)}`).join(", ");
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${quoteIdentifier(cleanTable(layout.name))} (source_row BIGINT, ${columns})`,
+  );
+}
+
+/** Orphans: rows whose parent record is absent are quarantined, never silently dropped. */
+const orphanRules: { table: string; where: string; field: string; reason: string }[] = [
+  {
+    table: "IDS201CareContact",
+    field: "PathwayID",
+    where: `NOT EXISTS (SELECT 1 FROM tt_IDS101Referral r WHERE r.PathwayID = t.PathwayID)`,
+    reason: "no referral (IDS101Referral) with this PathwayID",
+  },
+  {
+    table: "IDS603PresentingComplaints",
+    field: "PathwayID",
+    where: `NOT EXISTS (SELECT 1 FROM tt_IDS101Referral r WHERE r.PathwayID = t.PathwayID)`,
+    reason: "no referral (IDS101Referral) with this PathwayID",
+  },
+  {
+    table: "IDS202CareActivity",
+    field: "CareContactId",
+    where: `NOT EXISTS (SELECT 1 FROM tt_IDS201CareContact c WHERE c.CareContactId = t.CareContactId)`,
+    reason: "no care contact (IDS201CareContact) with this CareContactId",
+  },
+  {
+    table: "IDS607CodedScoreAssessmentAct",
+    field: "CareActId",
+    where: `NOT EXISTS (SELECT 1 FROM tt_IDS202CareActivity a WHERE a.CareActId = t.CareActId)
+            AND NOT EXISTS (SELECT 1 FROM tt_IDS101Referral r WHERE r.PathwayID = t.PathwayID)`,
+    reason: "no care activity (IDS202CareActivity) with this CareActId, and no referral named",
+  },
+];
+
+/**
+ * Reads every IAPT table file in `dir` into clean tables `tt_<table>` (valid rows, latest record
+ * per key) and `tt_quarantine` (file, row, field, value, reason for every unusable row). Missing
+ * required tables and unreadable files are typed errors; missing optional tables are empty.
+ */
+export async function stageTables(connection: DuckDBConnection, dir: string): Promise<StagedTable[]> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new InputError("EBI_FILE_UNREADABLE", "the input folder does not exist", {
+      file: dir,
+      expected: "a folder holding one file per IAPT table",
+    });
+  for (const macro of macros) await runOn(connection, `CREATE OR REPLACE TEMP MACRO ${macro}`);
+  await connection.run(
+    `CREATE OR REPLACE TABLE ${quarantineTable} (table_name VARCHAR, file VARCHAR, source_row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)`,
+  );
+  const staged: StagedTable[] = [];
+  for (const layout of tableLayouts) {
+    const file = findTableFile(dir, layout.name);
+    if (file === undefined) {
+      if (layout.required)
+        throw new InputError("EBI_TT_TABLE_MISSING", `the folder has no ${layout.name} table`, {
+          file: dir,
+          expected: `${layout.name}.csv or ${layout.name}.parquet`,
+        });
+      await emptyTable(connection, layout);
+      continue;
+    }
+    staged.push(await stageOne(connection, layout, file));
+  }
+  for (const rule of orphanRules) {
+    const table = quoteIdentifier(cleanTable(rule.table));
+    const file = staged.find((s) => s.table === rule.table)?.file ?? null;
+    await runOn(
+      connection,
+      `INSERT INTO ${quarantineTable}
+       SELECT $table, $file, source_row, $field, t.${quoteIdentifier(rule.field)}, $reason FROM ${table} t WHERE ${rule.where}`,
+      { table: rule.table, file, field: rule.field, reason: rule.reason },
+      `orphans of ${rule.table}`,
+    );
+    await runOn(
+      connection,
+      `DELETE FROM ${table} t WHERE ${rule.where}`,
+      undefined,
+      `orphans of ${rule.table}`,
+    );
+    const entry = staged.find((s) => s.table === rule.table);
+    if (entry) {
+      const [left] = await allOn<{ n: number }>(connection, `SELECT count(*) AS n FROM ${table}`);
+      const orphans = entry.accepted - (left?.n ?? 0);
+      entry.accepted -= orphans;
+      entry.quarantined += orphans;
+    }
+  }
+  return staged;
+}

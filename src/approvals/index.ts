@@ -1,7 +1,58 @@
 /** Prior approval and IFR compliance: approvals in, matched to restricted spells, audited (see docs/approvals.md). */
+
+export {
+  type AuditOptions,
+  approvalAudit,
+  auditMethod,
+  auditProvenance,
+  caseNoteSample,
+  escalationExceptions,
+  estimateTable,
+} from "./approvalAudit.ts";
 export { type ApprovalField, approvalFields, approvalProblemReasons, columnKey } from "./approvalFields.ts";
 export { ApprovalMapping, mappingValueRows, readApprovalMapping } from "./approvalMapping.ts";
+export {
+  ApprovalPolicy,
+  defaultApprovalPolicy,
+  type PolicyIntervention,
+  PolicyRule,
+  type Requirement,
+  readApprovalPolicy,
+  requiredApproval,
+  requirements,
+} from "./approvalPolicy.ts";
+export { approvalsSchema, ensureApprovalsSchema } from "./approvalsSchema.ts";
+export {
+  type AuditTable,
+  type ComplianceCounts,
+  challengeList,
+  compliance,
+  complianceByGroup,
+  complianceByOrganisation,
+  declinesByGroup,
+  monthlyCompliance,
+  unusedApprovals,
+} from "./auditFigures.ts";
+export { type AuditProvenance, auditWorkbook, tableCsv, writeAuditPack } from "./auditPack.ts";
+export {
+  type ComplianceEstimate,
+  drawCaseNoteSample,
+  estimateCompliance,
+  type ReviewedStratum,
+  readFindings,
+  sampleSize,
+} from "./caseNoteSample.ts";
+export {
+  defaultEscalation,
+  EscalationConfig,
+  EscalationCriterion,
+  type EscalationException,
+  evaluateEscalation,
+  type MonthlyPoint,
+  readEscalationConfig,
+} from "./escalation.ts";
 export { type InterventionKey, interventionKeys, writeInterventionKeys } from "./interventionKeys.ts";
+export { type ApprovalLoadSummary, loadApprovals } from "./loadApprovals.ts";
 export {
   type MatchSummary,
   matchApprovalFiles,
@@ -9,6 +60,7 @@ export {
   writeMatchesCsv,
 } from "./matchApprovalFiles.ts";
 export { type MatchStatus, matchApprovalsSql, matchColumns, matchStatuses } from "./matchSql.ts";
+export { policyJoinSql, writePolicyRules } from "./policySql.ts";
 export { type RawApprovals, readApprovalsFile } from "./readApprovalsFile.ts";
 export { patientKeySql, restrictedSpellsSql, stageRestrictedSpells } from "./restrictedSpells.ts";
 export {
@@ -18,3 +70,5 @@ export {
   stageApprovals,
   stageApprovalsSql,
 } from "./stageApprovals.ts";
+export { type AuditPeriod, financialYear, stageAuditMatches } from "./stageAuditMatches.ts";
+export { generateSyntheticApprovals, writeSyntheticApprovals } from "./syntheticApprovals.ts";

@@ -125,7 +125,7 @@ describe("approvalAudit", () => {
     await workbook.xlsx.readFile(join(dir, "approvals-audit.xlsx"));
     expect(workbook.worksheets.map((w) => w.name)).toEqual(["notes", ...tables.map((t) => t.name)]);
     const notes = workbook.getWorksheet("notes");
-    const challengeNote = notes?.getColumn(1).values.findIndex((v) => v === "challenge_list") ?? -1;
+    const challengeNote = notes?.getColumn(1).values.indexOf("challenge_list") ?? -1;
     expect(notes?.getRow(challengeNote).getCell(4).value).toBe("yes");
     expect(workbook.getWorksheet("providers")?.getRow(2).getCell(2).value).toBe(20);
   });

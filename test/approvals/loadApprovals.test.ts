@@ -44,7 +44,7 @@ describe("loadApprovals", () => {
       approval_type: "PA",
       decision: "approved",
     });
-    expect((ap13?.decision_date as Date).toISOString().slice(0, 10)).toBe("2025-08-01");
+    expect(String((ap13?.decision_date as Date | undefined)?.toISOString()).slice(0, 10)).toBe("2025-08-01");
     db.close();
   });
 

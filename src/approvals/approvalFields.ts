@@ -78,7 +78,8 @@ export const approvalFields: readonly ApprovalField[] = [
     name: "decision_date",
     aliases: ["decided_on", "outcome_date", "decision_dt", "date_of_decision"],
     meaning: "the day the decision was made",
-    normalisation: "ISO `YYYY-MM-DD`, `DD/MM/YYYY` or `YYYYMMDD`; a spreadsheet date",
+    normalisation:
+      "ISO `YYYY-MM-DD` (a time after it ignored), `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`, `YYYYMMDD`, `1 May 2025`; a spreadsheet date",
     validation: "a real date (`date-invalid`); present (`date-missing`)",
     required: true,
   },

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type ActivityKind, inputFields, stageActivityFile } from "../activity/index.ts";
 import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../db/index.ts";
@@ -101,11 +102,15 @@ async function stageExtraPatientKeys(
   file: string,
   used: string | undefined,
 ): Promise<string | undefined> {
-  const [magic] = await allOn<{ parquet: boolean }>(
-    connection,
-    `SELECT starts_with(content, 'PAR1') AS parquet FROM read_blob(${quoteLiteral(file)})`,
-  ).catch(() => [{ parquet: false }]);
-  const from = magic?.parquet
+  const fd = openSync(file, "r");
+  const magic = Buffer.alloc(4);
+  try {
+    readSync(fd, magic, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const parquet = magic.toString("latin1") === "PAR1";
+  const from = parquet
     ? `read_parquet(${quoteLiteral(file)})`
     : `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, sample_size = 20480)`;
   const columns = (await allOn<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${from}`)).map(

@@ -85,7 +85,18 @@ const mapped = (field: string) =>
   `coalesce((SELECT m.to_value FROM approval_value_map m WHERE m.field = '${field}' AND m.from_key = lower(trim(r.${field}))), r.${field})`;
 
 const dateOf = (x: string) =>
-  `coalesce(TRY_CAST(left(trim(${x}), 10) AS DATE), try_strptime(trim(${x}), '%d/%m/%Y')::DATE, try_strptime(trim(${x}), '%Y%m%d')::DATE)`;
+  `coalesce(TRY_CAST(left(trim(${x}), 10) AS DATE), ${[
+    "%d/%m/%Y",
+    "%Y%m%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+  ]
+    .map((f) => `try_strptime(trim(${x}), '${f}')::DATE`)
+    .join(", ")})`;
 
 /** The statement that normalises and checks every raw row of `raw` into `table`. */
 export function stageApprovalsSql(raw: string, table: string): string {

@@ -21,6 +21,7 @@ export {
   requiredApproval,
   requirements,
 } from "./approvalPolicy.ts";
+export { approvalsDictionaryMarkdown } from "./approvalsDictionaryMarkdown.ts";
 export { approvalsSchema, ensureApprovalsSchema } from "./approvalsSchema.ts";
 export {
   type AuditTable,

@@ -4,6 +4,7 @@ import { basename } from "node:path";
 import type { Database } from "../db/index.ts";
 import { allOn, runOn } from "../db/index.ts";
 import type { Effects } from "../effects/index.ts";
+import { InputError } from "../errors/index.ts";
 import type { ResolvedRuleSet } from "../rules/index.ts";
 import { fileSha256 } from "../store/index.ts";
 import type { ApprovalMapping } from "./approvalMapping.ts";
@@ -57,6 +58,8 @@ export async function loadApprovals(
       ruleSets: options.ruleSets,
       mapping: options.mapping,
     });
+    if (staged.rows === 0)
+      throw new InputError("EBI_FILE_EMPTY", "the file has a header but no approvals", { file });
     const [replaced] = await allOn<{ n: number }>(
       connection,
       `SELECT count(*) AS n FROM approvals WHERE approval_ref IN (SELECT approval_ref FROM approvals_staged WHERE NOT quarantined)`,

@@ -103,7 +103,8 @@ function mapColumns(file: string, columns: string[], mapping?: ApprovalMapping):
 
 /**
  * Reads an approvals file (CSV or XLSX) into the table `table`: `source_row` (1 = the first row
- * after the header) and one text column per approval field, NULL where the file has none. Mapping
+ * after the header) and one text column per approval field, NULL where the file has none. A header
+ * with no rows is an empty list of approvals, not an error: a check against none is still a check. Mapping
  * constants fill a field the export lacks (a Blueteq export of prior approvals only: type `PA`).
  */
 export async function readApprovalsFile(
@@ -158,8 +159,6 @@ export async function readApprovalsFile(
       `read ${file}`,
     );
     await runOn(connection, `DROP TABLE ${quoteIdentifier(rawName)}`);
-    if (rows.length === 0)
-      throw new InputError("EBI_FILE_EMPTY", "the workbook has a header but no rows", { file });
     return { file, format: "xlsx", rows: rows.length, columns: mapped };
   }
   const csv = `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, sample_size = -1)`;
@@ -205,6 +204,5 @@ export async function readApprovalsFile(
     connection,
     `SELECT count(*) AS rows FROM ${table}`,
   );
-  if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
   return { file, format: "csv", rows, columns: mapped };
 }

@@ -274,3 +274,22 @@ describe("writeMatchesCsv", () => {
     expect(lines).toHaveLength(1 + 20 + 6);
   });
 });
+
+describe("matchApprovalFiles with no approvals", () => {
+  it("gives every restricted spell no_approval when the file has a header and no rows", async () => {
+    const db = await Database.open(":memory:");
+    try {
+      const summary = await db.withConnection((connection) =>
+        matchApprovalFiles(connection, {
+          kind: "apc",
+          activity: fixture("activity.csv"),
+          approvals: fixture("approvals_header_only.csv"),
+          ruleSets,
+        }),
+      );
+      expect(summary.statuses).toEqual({ no_approval: 20 });
+    } finally {
+      db.close();
+    }
+  });
+});

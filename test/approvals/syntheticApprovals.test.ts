@@ -61,12 +61,14 @@ describe("generateSyntheticApprovals on the demo country", () => {
     const sorted = [...providers].sort((a, b) => Number(b.restricted) - Number(a.restricted));
     const poor = sorted[1];
     expect(Number(poor?.compliance)).toBeLessThan(0.65);
-    for (const other of sorted.filter((r) => r !== poor)) expect(Number(other.compliance)).toBeGreaterThan(0.75);
+    for (const other of sorted.filter((r) => r !== poor))
+      expect(Number(other.compliance)).toBeGreaterThan(0.75);
   });
 
   it("has retrospective, expired and other-provider approvals, and approvals never used", () => {
     const statuses = new Set(rows("challenge_list").map((r) => r.status));
-    for (const s of ["approved_after", "expired", "other_provider", "no_approval"]) expect(statuses).toContain(s);
+    for (const s of ["approved_after", "expired", "other_provider", "no_approval"])
+      expect(statuses).toContain(s);
     expect(rows("unused_approvals").length).toBeGreaterThan(20);
   });
 
@@ -74,7 +76,10 @@ describe("generateSyntheticApprovals on the demo country", () => {
     const deciles = rows("declines").filter((r) => r.dimension === "imd_decile" && r.group !== "Not known");
     const share = (from: number, to: number) => {
       const picked = deciles.filter((r) => Number(r.group) >= from && Number(r.group) <= to);
-      return picked.reduce((t, r) => t + Number(r.declined), 0) / picked.reduce((t, r) => t + Number(r.requests), 0);
+      return (
+        picked.reduce((t, r) => t + Number(r.declined), 0) /
+        picked.reduce((t, r) => t + Number(r.requests), 0)
+      );
     };
     expect(share(1, 3)).toBeGreaterThan(share(8, 10));
   });

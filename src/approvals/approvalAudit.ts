@@ -141,14 +141,17 @@ export async function escalationExceptions(
       {
         name: "exceptions",
         title: `Exceptions for the oversight committee (criteria ${options.escalation.version})`,
-        columns: ["criterion", "provider_code", "intervention_id", "months", "detail"],
+        columns: ["criterion", "level", "organisation", "intervention_id", "months", "detail"],
         rows: exceptions as unknown as Record<string, unknown>[],
       },
       {
         ...monthly,
         rows: monthly.rows.filter((r) =>
           exceptions.some(
-            (e) => e.provider_code === r.provider_code && e.intervention_id === r.intervention_id,
+            (e) =>
+              e.level === r.level &&
+              e.organisation === r.organisation &&
+              e.intervention_id === r.intervention_id,
           ),
         ),
       },

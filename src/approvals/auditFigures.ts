@@ -123,20 +123,25 @@ export async function unusedApprovals(connection: DuckDBConnection): Promise<Aud
   return { name: "unused_approvals", title: "Approvals never used", columns, rows, patientLevel: true };
 }
 
-/** Monthly compliance per provider (all interventions, then each) with its XmR chart's signals. */
+/**
+ * Monthly compliance per provider and per commissioner (all interventions, then each), with each
+ * series' XmR chart signals (Making Data Count).
+ */
 export async function monthlyCompliance(connection: DuckDBConnection): Promise<AuditTable> {
+  const byLevel = (level: string, column: string) =>
+    `SELECT '${level}' AS level, coalesce(${column}, '?') AS organisation, coalesce(intervention_id, 'all') AS intervention_id, month, ${countsSql}
+     FROM audit_matches WHERE spell_id IS NOT NULL
+     GROUP BY GROUPING SETS ((${column}, month), (${column}, intervention_id, month))`;
   const counts = await allOn<
-    ComplianceCounts & { provider_code: string; intervention_id: string; month: Date }
+    ComplianceCounts & { level: string; organisation: string; intervention_id: string; month: Date }
   >(
     connection,
-    `SELECT provider_code, coalesce(intervention_id, 'all') AS intervention_id, month, ${countsSql}
-     FROM audit_matches WHERE spell_id IS NOT NULL
-     GROUP BY GROUPING SETS ((provider_code, month), (provider_code, intervention_id, month))
-     ORDER BY provider_code, intervention_id, month`,
+    `SELECT * FROM (${byLevel("provider", "provider_code")} UNION ALL ${byLevel("commissioner", "icb")})
+     ORDER BY level DESC, organisation, intervention_id, month`,
   );
   const series = new Map<string, typeof counts>();
   for (const row of counts) {
-    const key = `${row.provider_code}|${row.intervention_id}`;
+    const key = `${row.level}|${row.organisation}|${row.intervention_id}`;
     series.set(key, [...(series.get(key) ?? []), row]);
   }
   const rows: Record<string, unknown>[] = [];
@@ -151,7 +156,8 @@ export async function monthlyCompliance(connection: DuckDBConnection): Promise<A
     points.forEach((p, i) => {
       const point = chart?.points[i];
       rows.push({
-        provider_code: p.provider_code,
+        level: p.level,
+        organisation: p.organisation,
         intervention_id: p.intervention_id,
         month: values[i]?.date,
         restricted: p.restricted,
@@ -167,9 +173,10 @@ export async function monthlyCompliance(connection: DuckDBConnection): Promise<A
   }
   return {
     name: "monthly",
-    title: "Monthly compliance per provider, with XmR limits (Making Data Count)",
+    title: "Monthly compliance per provider and commissioner, with XmR limits (Making Data Count)",
     columns: [
-      "provider_code",
+      "level",
+      "organisation",
       "intervention_id",
       "month",
       "restricted",

@@ -21,7 +21,7 @@ export const EscalationCriterion = Type.Union([
     {
       id: Type.String({ minLength: 1 }),
       kind: Type.Literal("activity_above_trajectory"),
-      /** Restricted spells a month per provider code (`*` for any other), the agreed trajectory. */
+      /** Restricted spells a month per organisation code (`*` for any other), the agreed trajectory. */
       trajectory: Type.Record(Type.String(), Type.Number({ minimum: 0 })),
       months: Type.Integer({ minimum: 1 }),
     },
@@ -80,9 +80,10 @@ export function readEscalationConfig(path: string): EscalationConfig {
   return data;
 }
 
-/** One month of one provider × intervention series (`monthlyCompliance` rows). */
+/** One month of one organisation × intervention series (`monthlyCompliance` rows). */
 export interface MonthlyPoint {
-  provider_code: string;
+  level: string;
+  organisation: string;
   intervention_id: string;
   month: string;
   restricted: number;
@@ -92,7 +93,8 @@ export interface MonthlyPoint {
 
 export interface EscalationException {
   criterion: string;
-  provider_code: string;
+  level: string;
+  organisation: string;
   intervention_id: string;
   months: string;
   detail: string;
@@ -102,7 +104,7 @@ const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /**
  * The series meeting each criterion over their latest months, nothing else: what goes to the
- * oversight committee. Series are grouped by provider and intervention (`all` = every intervention).
+ * oversight committee. Series are per organisation (provider or commissioner) and intervention (`all` = every one).
  */
 export function evaluateEscalation(
   config: EscalationConfig,
@@ -110,7 +112,7 @@ export function evaluateEscalation(
 ): EscalationException[] {
   const series = new Map<string, MonthlyPoint[]>();
   for (const p of points) {
-    const key = `${p.provider_code}|${p.intervention_id}`;
+    const key = `${p.level}|${p.organisation}|${p.intervention_id}`;
     series.set(key, [...(series.get(key) ?? []), p]);
   }
   const found: EscalationException[] = [];
@@ -123,7 +125,8 @@ export function evaluateEscalation(
       const months = latest.map((p) => p.month.slice(0, 7)).join(", ");
       const base = {
         criterion: criterion.id,
-        provider_code: first.provider_code,
+        level: first.level,
+        organisation: first.organisation,
         intervention_id: first.intervention_id,
         months,
       };
@@ -138,7 +141,7 @@ export function evaluateEscalation(
           detail: `Compliance ${latest.map((p) => percent(p.compliance)).join(", ")}: under ${percent(criterion.threshold)} in each of the latest ${criterion.months} months.`,
         });
       } else if (criterion.kind === "activity_above_trajectory") {
-        const limit = criterion.trajectory[first.provider_code] ?? criterion.trajectory["*"];
+        const limit = criterion.trajectory[first.organisation] ?? criterion.trajectory["*"];
         if (limit !== undefined && latest.every((p) => p.restricted > limit))
           found.push({
             ...base,
@@ -158,7 +161,8 @@ export function evaluateEscalation(
   return found.sort(
     (a, b) =>
       a.criterion.localeCompare(b.criterion) ||
-      a.provider_code.localeCompare(b.provider_code) ||
+      b.level.localeCompare(a.level) ||
+      a.organisation.localeCompare(b.organisation) ||
       a.intervention_id.localeCompare(b.intervention_id),
   );
 }

@@ -105,6 +105,25 @@ describe("approvalAudit", () => {
     ]);
   });
 
+  it("counts each month per provider and commissioner, and charts no series too small to chart", () => {
+    const monthly = table(tables, "monthly").rows;
+    const series = (level: string, organisation: string) =>
+      monthly
+        .filter((r) => r.level === level && r.organisation === organisation && r.intervention_id === "all")
+        .map((r) => `${String(r.month).slice(0, 7)}:${r.approved}/${r.restricted}`);
+    const expected = [
+      "2025-05:1/2",
+      "2025-06:0/3",
+      "2025-07:0/3",
+      "2025-08:4/5",
+      "2025-09:4/5",
+      "2025-10:0/2",
+    ];
+    expect(series("provider", "RX1")).toEqual(expected);
+    expect(series("commissioner", "QX1")).toEqual(expected);
+    expect(monthly.every((r) => r.mean === null && r.special_cause === null)).toBe(true);
+  });
+
   it("writes a pack of CSV files and one workbook whose notes name the method and the patient-level sheets", async () => {
     const dir = join(mkdtempSync(join(tmpdir(), "approvals-pack-")), "2025-26");
     const files = await writeAuditPack(

@@ -8,7 +8,8 @@ const point = (
   compliance: number,
   special: string | null = null,
 ): MonthlyPoint => ({
-  provider_code: provider,
+  level: "provider",
+  organisation: provider,
   intervention_id: "all",
   month,
   restricted,
@@ -46,7 +47,7 @@ describe("evaluateEscalation", () => {
       point("RC3", "2025-03-01", 4, 0.5),
     ];
     const found = evaluateEscalation(config, points);
-    expect(found.map((e) => `${e.criterion}:${e.provider_code}:${e.months}`)).toEqual([
+    expect(found.map((e) => `${e.criterion}:${e.organisation}:${e.months}`)).toEqual([
       "above-trajectory:RA1:2025-01, 2025-02, 2025-03",
       "signal:RB2:2025-03",
       "under-90:RA1:2025-02, 2025-03",

@@ -355,7 +355,9 @@ export function registerApprovals(program: Command): void {
             `Exceptions report ${options.period.label}`,
           );
           for (const e of exceptions)
-            process.stdout.write(`  ${e.criterion}: ${e.provider_code} ${e.intervention_id}: ${e.detail}\n`);
+            process.stdout.write(
+              `  ${e.criterion}: ${e.level} ${e.organisation} ${e.intervention_id}: ${e.detail}\n`,
+            );
           process.stdout.write(`${exceptions.length} exceptions\nwrote ${files.join("\n      ")}\n`);
         } finally {
           db.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { drawCaseNoteSample, estimateCompliance, sampleSize } from "../../src/approvals/index.ts";
+import { join } from "node:path";
+import { drawCaseNoteSample, estimateCompliance, readFindings, sampleSize } from "../../src/approvals/index.ts";
 import { Database } from "../../src/db/index.ts";
 import { EbiError } from "../../src/errors/index.ts";
 
@@ -84,5 +85,23 @@ describe("drawCaseNoteSample", () => {
     ).toBe(true);
     expect((await sampleOf("audit-2025")).spells).toEqual(first.spells);
     expect((await sampleOf("another seed")).spells).not.toEqual(first.spells);
+  });
+});
+
+describe("readFindings", () => {
+  it("counts reviewed and compliant spells per provider, leaving blanks out and reporting unreadable findings", async () => {
+    const db = await Database.open(":memory:");
+    try {
+      const { strata, problems } = await db.withConnection((connection) =>
+        readFindings(connection, join(import.meta.dirname, "../fixtures/approvals/findings.csv")),
+      );
+      expect(strata).toEqual([
+        { stratum: "A", population: 100, reviewed: 3, compliant: 2 },
+        { stratum: "B", population: 300, reviewed: 2, compliant: 1 },
+      ]);
+      expect(problems).toEqual([{ row: 6, field: "finding", value: "perhaps", reason: "finding-unknown" }]);
+    } finally {
+      db.close();
+    }
   });
 });

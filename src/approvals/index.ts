@@ -62,6 +62,7 @@ export {
 } from "./matchApprovalFiles.ts";
 export { type MatchStatus, matchApprovalsSql, matchColumns, matchStatuses } from "./matchSql.ts";
 export { policyJoinSql, writePolicyRules } from "./policySql.ts";
+export { publicCompliance } from "./publicCompliance.ts";
 export { type RawApprovals, readApprovalsFile } from "./readApprovalsFile.ts";
 export { patientKeySql, restrictedSpellsSql, stageRestrictedSpells } from "./restrictedSpells.ts";
 export {

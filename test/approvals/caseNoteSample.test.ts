@@ -1,6 +1,11 @@
-import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { drawCaseNoteSample, estimateCompliance, readFindings, sampleSize } from "../../src/approvals/index.ts";
+import { describe, expect, it } from "vitest";
+import {
+  drawCaseNoteSample,
+  estimateCompliance,
+  readFindings,
+  sampleSize,
+} from "../../src/approvals/index.ts";
 import { Database } from "../../src/db/index.ts";
 import { EbiError } from "../../src/errors/index.ts";
 

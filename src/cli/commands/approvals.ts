@@ -16,6 +16,7 @@ import {
   generateSyntheticApprovals,
   loadApprovals,
   matchApprovalFiles,
+  publicCompliance,
   readApprovalMapping,
   readApprovalPolicy,
   readEscalationConfig,
@@ -218,31 +219,47 @@ export function registerApprovals(program: Command): void {
     approvals,
     "audit",
     "the annual audit per commissioner and provider, challenge list, unused approvals, monthly and by group",
-  ).action(
-    action(async (flags: AuditFlags) => {
-      const { workspace, options, output } = await auditSetup(flags);
-      const effects = terminalEffects();
-      const db = await openStore(workspace.storePath);
-      try {
-        const tables = await approvalAudit(db, options, effects);
-        const files = await writeAuditPack(
-          output,
-          "approvals-audit",
-          tables,
-          auditProvenance(options, effects),
-          `Prior approval and IFR audit ${options.period.label}`,
-        );
-        const providers = tables.find((t) => t.name === "providers");
-        for (const row of providers?.rows ?? [])
-          process.stdout.write(
-            `  ${String(row.organisation).padEnd(8)} ${String(row.restricted).padStart(6)} restricted  ${row.compliance === null ? "" : `${(100 * Number(row.compliance)).toFixed(1)}% compliant`}\n`,
+  )
+    .option(
+      "--public",
+      "also write the aggregate compliance made safe to publish (disclosure control) to <output>/public",
+    )
+    .action(
+      action(async (flags: AuditFlags & { public?: boolean }) => {
+        const { workspace, options, output } = await auditSetup(flags);
+        const effects = terminalEffects();
+        const db = await openStore(workspace.storePath);
+        try {
+          const tables = await approvalAudit(db, options, effects);
+          const files = await writeAuditPack(
+            output,
+            "approvals-audit",
+            tables,
+            auditProvenance(options, effects),
+            `Prior approval and IFR audit ${options.period.label}`,
           );
-        process.stdout.write(`wrote ${files.join("\n      ")}\n`);
-      } finally {
-        db.close();
-      }
-    }),
-  );
+          const providers = tables.find((t) => t.name === "providers");
+          const commissioners = tables.find((t) => t.name === "commissioners");
+          if (flags.public && providers && commissioners)
+            files.push(
+              ...(await writeAuditPack(
+                join(output, "public"),
+                "approvals-public",
+                publicCompliance({ providers, commissioners }),
+                auditProvenance(options, effects),
+                `Prior approval compliance ${options.period.label} (public)`,
+              )),
+            );
+          for (const row of providers?.rows ?? [])
+            process.stdout.write(
+              `  ${String(row.organisation).padEnd(8)} ${String(row.restricted).padStart(6)} restricted  ${row.compliance === null ? "" : `${(100 * Number(row.compliance)).toFixed(1)}% compliant`}\n`,
+            );
+          process.stdout.write(`wrote ${files.join("\n      ")}\n`);
+        } finally {
+          db.close();
+        }
+      }),
+    );
 
   auditCommand(
     approvals,

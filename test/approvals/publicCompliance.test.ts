@@ -67,9 +67,13 @@ describe("publicCompliance", () => {
           index(Number(row[m]), (pub as Record<string, number | null>)[m] ?? null),
         );
         relations.push({ total: cells[0] as number, parts: cells.slice(1) });
-        cells.forEach((c, i) => columns[i]?.push(c));
+        cells.forEach((c, i) => {
+          columns[i]?.push(c);
+        });
       }
-      columns.forEach((parts, i) => relations.push({ total: totals[i] as number, parts }));
+      columns.forEach((parts, i) => {
+        relations.push({ total: totals[i] as number, parts });
+      });
     });
     const recovered = findRecoverableCells(relations, {
       published: shown,

@@ -14,6 +14,7 @@ export const commandLoaders: Record<string, () => Promise<Registration>> = {
   ingest: () => import("./commands/ingest.ts").then((m) => m.registerIngest),
   rules: () => import("./commands/rules.ts").then((m) => m.registerRules),
   classify: () => import("./commands/classify.ts").then((m) => m.registerClassify),
+  approvals: () => import("./commands/approvals.ts").then((m) => m.registerApprovals),
   build: () => import("./commands/build.ts").then((m) => m.registerBuild),
   releases: () => import("./commands/releases.ts").then((m) => m.registerReleases),
   serve: () => import("./commands/serve.ts").then((m) => m.registerServe),

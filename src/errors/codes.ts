@@ -208,6 +208,25 @@ export const errorCodes = {
     title: "Published national measures file cannot be read",
     fix: "Pass the annual measures file as NHS England publishes it (CSV) or the shared Parquet, with its published column names.",
   },
+  // approvals (prior approval and IFR compliance)
+  EBI_APPROVALS_MAPPING: {
+    exit: 65,
+    status: 400,
+    title: "Approvals mapping file is not valid",
+    fix: "Correct the mapping file the message names (see docs/approvals.md for its format).",
+  },
+  EBI_APPROVALS_CONFIG: {
+    exit: 65,
+    status: 400,
+    title: "Approvals policy or escalation configuration is not valid",
+    fix: "Correct the configuration file at the path the message names (see docs/approvals.md).",
+  },
+  EBI_APPROVALS_NONE: {
+    exit: 65,
+    status: 400,
+    title: "No approvals loaded",
+    fix: "Load an approvals file first with `ebi approvals load FILE` (or `ebi approvals demo --load`).",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

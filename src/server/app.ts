@@ -13,12 +13,16 @@ import { errorCodes, isEbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
+import { auditPlugin } from "./plugins/auditPlugin.ts";
+import { identityPlugin } from "./plugins/identityPlugin.ts";
+import { releasePlugin } from "./plugins/releasePlugin.ts";
+import type { RegisteredAccess } from "./registeredAccess.ts";
 
 const require = createRequire(import.meta.url);
 const nhsukDist = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist", "nhsuk");
 const webStatic = fileURLToPath(new URL("../web/static/", import.meta.url));
 
-type PagesRegistrar = (app: FastifyInstance, release: LoadedRelease) => void;
+type PagesRegistrar = (app: FastifyInstance) => void;
 let pagesLoading: Promise<PagesRegistrar> | null = null;
 
 /**
@@ -38,6 +42,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Requests per minute per client address; 0 turns the limit off. */
   rateLimit?: number;
+  /** Sign-in, the registered side and the audit log; without it every request is anonymous and public. */
+  access?: RegisteredAccess;
 }
 
 /** The service: NHS.UK-styled pages and the /api/v1 API over one published release. */
@@ -45,6 +51,7 @@ export async function buildApp({
   release,
   logger = false,
   rateLimit: perMinute = defaultRateLimit,
+  access,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
@@ -162,7 +169,12 @@ export async function buildApp({
       return { status: "ok" as const, release: release.id };
     },
   );
-  registerApiRoutes(app, release);
-  await (await loadPages())(app, release);
+  // One plugin per concern, in order: who is asking, what they may read, and the record of it.
+  await app.register(identityPlugin, { sessions: access?.sessions, cookieName: access?.cookieName });
+  await app.register(releasePlugin, { release, registered: access?.registered ?? null });
+  await app.register(auditPlugin, { log: access?.audit ?? null });
+  if (access) await (await import("./pages/signInPages.ts")).signInPages(app, access);
+  registerApiRoutes(app);
+  await (await loadPages())(app);
   return app;
 }

@@ -18,6 +18,8 @@ export const commandLoaders: Record<string, () => Promise<Registration>> = {
   releases: () => import("./commands/releases.ts").then((m) => m.registerReleases),
   serve: () => import("./commands/serve.ts").then((m) => m.registerServe),
   docs: () => import("./commands/docs.ts").then((m) => m.registerDocs),
+  audit: () => import("./commands/audit.ts").then((m) => m.registerAudit),
+  users: () => import("./commands/users.ts").then((m) => m.registerUsers),
 };
 
 /** The registrations needed for `argv`: the named command's, or every one (for help and unknown commands). */

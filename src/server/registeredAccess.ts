@@ -36,7 +36,10 @@ export interface RegisteredAccess {
   clock: Clock;
   sessions: SessionStore;
   audit: AuditLog;
-  limiter: SignInLimiter;
+  /** Sign-ins started per client address (60 in 5 minutes). */
+  starts: SignInLimiter;
+  /** Failed sign-ins per client address and per username (10 in 5 minutes), checked before a password is. */
+  failures: SignInLimiter;
   secret: string;
   cookieName: string;
   secureCookies: boolean;
@@ -75,7 +78,8 @@ export async function registeredAccess(options: RegisteredAccessOptions): Promis
     clock,
     sessions: new SessionStore(options.state, clock, options.timeouts ?? defaultTimeouts),
     audit: new AuditLog(options.state, clock),
-    limiter: new SignInLimiter(clock),
+    starts: new SignInLimiter(clock, 60),
+    failures: new SignInLimiter(clock, 10),
     secret,
     cookieName: sessionCookieName(https),
     secureCookies: https || url.hostname === "localhost",

@@ -86,7 +86,7 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
     await forms.register(formbody);
 
     forms.get<{ Querystring: { returnTo?: string } }>("/sign-in", async (request, reply) => {
-      if (!access.limiter.allow(clientKey(request)))
+      if (!access.starts.allow(clientKey(request)))
         throw new EbiError(
           "EBI_SIGN_IN_RATE_LIMITED",
           "Too many sign-in attempts from this address; wait a few minutes.",
@@ -228,8 +228,11 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
           const username = String(request.body?.username ?? "")
             .trim()
             .slice(0, 200);
-          if (!access.limiter.allow(clientKey(request), `user|${username.toLowerCase()}`))
-            throw new EbiError("EBI_SIGN_IN_RATE_LIMITED", "Too many sign-in attempts; wait a few minutes.");
+          const keys = [clientKey(request), `user|${username.toLowerCase()}`];
+          if (access.failures.blocked(...keys)) {
+            await access.audit.record({ kind: "sign-in-failed", actor: null, detail: { username, reason: "rate limited", ip: request.ip } });
+            throw new EbiError("EBI_SIGN_IN_RATE_LIMITED", "Too many failed sign-ins; wait a few minutes.");
+          }
           const user = username ? await findUserByUsername(access.state, username) : null;
           const ok =
             user !== null &&
@@ -238,6 +241,7 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
                 user.password_hash !== null &&
                 (await verifyPassword(String(request.body?.password ?? ""), user.password_hash))));
           if (!ok || !user) {
+            access.failures.count(...keys);
             await access.audit.record({
               kind: "sign-in-failed",
               actor: null,

@@ -25,7 +25,8 @@ export class SignInLimiter {
     const now = this.clock.now().getTime();
     for (const key of keys) this.events.set(key, [...this.recent(key, now), now]);
     if (this.events.size > 10_000)
-      for (const [key, times] of this.events) if (times.every((t) => now - t >= this.windowMs)) this.events.delete(key);
+      for (const [key, times] of this.events)
+        if (times.every((t) => now - t >= this.windowMs)) this.events.delete(key);
   }
 
   /** Counts one event and says whether it was within the limit. */

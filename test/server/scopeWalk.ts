@@ -25,7 +25,7 @@ export function outOfScopeDifferences(
     if (Array.isArray(a) && Array.isArray(b)) {
       // Items only one side has are compared with nothing, and attributed to their own organisation.
       if (a.length > b.length) problems.push(`${url} ${path}: ${a.length - b.length} items fewer signed in`);
-      b.forEach((item, i) => visit(a[i], item, `${path}[${i}]`, org, level));
+      for (const [i, item] of b.entries()) visit(a[i], item, `${path}[${i}]`, org, level);
       return;
     }
     if (a && b && typeof a === "object" && typeof b === "object") {

@@ -230,7 +230,11 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
             .slice(0, 200);
           const keys = [clientKey(request), `user|${username.toLowerCase()}`];
           if (access.failures.blocked(...keys)) {
-            await access.audit.record({ kind: "sign-in-failed", actor: null, detail: { username, reason: "rate limited", ip: request.ip } });
+            await access.audit.record({
+              kind: "sign-in-failed",
+              actor: null,
+              detail: { username, reason: "rate limited", ip: request.ip },
+            });
             throw new EbiError("EBI_SIGN_IN_RATE_LIMITED", "Too many failed sign-ins; wait a few minutes.");
           }
           const user = username ? await findUserByUsername(access.state, username) : null;

@@ -12,7 +12,10 @@ export interface ProviderSettings {
 
 /** Starting and finishing the authorization-code flow with PKCE (S256), state and nonce. */
 export interface RelyingParty {
-  start(redirectUri: string): Promise<{ url: string; state: string; codeVerifier: string; nonce: string }>;
+  start(
+    redirectUri: string,
+    extra?: Record<string, string>,
+  ): Promise<{ url: string; state: string; codeVerifier: string; nonce: string }>;
   finish(
     callbackUrl: URL,
     expected: { state: string; codeVerifier: string; nonce: string },
@@ -55,7 +58,7 @@ export function relyingParty(settings: ProviderSettings, fetch?: typeof globalTh
     return configuration;
   };
   return {
-    async start(redirectUri) {
+    async start(redirectUri, extra = {}) {
       const c = await config();
       const codeVerifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
@@ -67,6 +70,7 @@ export function relyingParty(settings: ProviderSettings, fetch?: typeof globalTh
         code_challenge_method: "S256",
         state,
         nonce,
+        ...extra,
       });
       return { url: url.href, state, codeVerifier, nonce };
     },

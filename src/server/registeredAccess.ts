@@ -38,8 +38,10 @@ export interface RegisteredAccess {
   audit: AuditLog;
   /** Sign-ins started per client address (60 in 5 minutes). */
   starts: SignInLimiter;
-  /** Failed sign-ins per client address and per username (10 in 5 minutes), checked before a password is. */
-  failures: SignInLimiter;
+  /** Failed sign-ins per username (10 in 5 minutes), checked before a password is. */
+  userFailures: SignInLimiter;
+  /** Failed sign-ins per client address (50 in 5 minutes: several people may share one). */
+  addressFailures: SignInLimiter;
   secret: string;
   cookieName: string;
   secureCookies: boolean;
@@ -79,7 +81,8 @@ export async function registeredAccess(options: RegisteredAccessOptions): Promis
     sessions: new SessionStore(options.state, clock, options.timeouts ?? defaultTimeouts),
     audit: new AuditLog(options.state, clock),
     starts: new SignInLimiter(clock, 60),
-    failures: new SignInLimiter(clock, 10),
+    userFailures: new SignInLimiter(clock, 10),
+    addressFailures: new SignInLimiter(clock, 50),
     secret,
     cookieName: sessionCookieName(https),
     secureCookies: https || url.hostname === "localhost",

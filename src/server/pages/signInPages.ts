@@ -91,7 +91,11 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
           "EBI_SIGN_IN_RATE_LIMITED",
           "Too many sign-in attempts from this address; wait a few minutes.",
         );
-      const started = await rp().start(`${access.publicUrl}/sign-in/callback`);
+      // The built-in provider asks every time, so signing out and in again can change user.
+      const started = await rp().start(
+        `${access.publicUrl}/sign-in/callback`,
+        access.builtin ? { prompt: "login" } : {},
+      );
       await access.state.query("DELETE FROM sign_in_requests WHERE created_at < $1", [
         new Date(access.clock.now().getTime() - signInTtlMs).toISOString(),
       ]);
@@ -105,6 +109,10 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
           access.clock.now().toISOString(),
         ],
       );
+      // The built-in provider keeps no login of its own between sign-ins: each one asks afresh.
+      if (access.builtin)
+        for (const name of ["_session", "_session.sig", "_session.legacy", "_session.legacy.sig"])
+          if (request.cookies[name] !== undefined) reply.clearCookie(name, { path: "/" });
       return reply
         .setCookie(signInCookie, started.state, { ...cookieOptions, maxAge: signInTtlMs / 1000 })
         .header("cache-control", "no-store")
@@ -228,8 +236,8 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
           const username = String(request.body?.username ?? "")
             .trim()
             .slice(0, 200);
-          const keys = [clientKey(request), `user|${username.toLowerCase()}`];
-          if (access.failures.blocked(...keys)) {
+          const userKey = `user|${username.toLowerCase()}`;
+          if (access.userFailures.blocked(userKey) || access.addressFailures.blocked(clientKey(request))) {
             await access.audit.record({
               kind: "sign-in-failed",
               actor: null,
@@ -245,7 +253,8 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
                 user.password_hash !== null &&
                 (await verifyPassword(String(request.body?.password ?? ""), user.password_hash))));
           if (!ok || !user) {
-            access.failures.count(...keys);
+            access.userFailures.count(userKey);
+            access.addressFailures.count(clientKey(request));
             await access.audit.record({
               kind: "sign-in-failed",
               actor: null,

@@ -47,9 +47,12 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
     const response = await app.inject({
       method: (init?.method ?? "GET") as "GET",
       url: `${url.pathname}${url.search}`,
-      headers: Object.fromEntries(
-        Array.from(new Headers(init?.headers) as unknown as Iterable<[string, string]>),
-      ),
+      // The provider builds its endpoints' URLs from the host and scheme a request was sent to.
+      headers: {
+        ...Object.fromEntries(Array.from(new Headers(init?.headers) as unknown as Iterable<[string, string]>)),
+        host: url.host,
+        "x-forwarded-proto": url.protocol.replace(":", ""),
+      },
       ...(init?.body ? { payload: String(init.body) } : {}),
     });
     const headers = new Headers();

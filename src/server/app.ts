@@ -9,6 +9,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance } from "fastify";
+import { touchGrants } from "../access/grants.ts";
 import { errorCodes, isEbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
@@ -172,7 +173,10 @@ export async function buildApp({
   // One plugin per concern, in order: who is asking, what they may read, and the record of it.
   await app.register(identityPlugin, { sessions: access?.sessions, cookieName: access?.cookieName });
   await app.register(releasePlugin, { release, registered: access?.registered ?? null });
-  await app.register(auditPlugin, { log: access?.audit ?? null });
+  await app.register(auditPlugin, {
+    log: access?.audit ?? null,
+    onGrantsUsed: access ? (ids) => touchGrants(access.state, access.clock, ids) : undefined,
+  });
   if (access) await (await import("./pages/signInPages.ts")).signInPages(app, access);
   registerApiRoutes(app);
   await (await loadPages())(app);

@@ -134,3 +134,69 @@ describe("POST /sign-out", () => {
     expect(await signedIn(jar)).toBe(false);
   });
 });
+
+describe("grants through the pages", () => {
+  const form = (jar: CookieJar) => ({
+    "content-type": "application/x-www-form-urlencoded",
+    cookie: jar.header(),
+    accept: "text/html",
+  });
+  const csrfOf = async (jar: CookieJar, path: string) =>
+    /name="_csrf" value="([^"]+)"/.exec(
+      (await t.app.inject({ method: "GET", url: path, headers: { cookie: jar.header() } })).body,
+    )?.[1] as string;
+  const s2Spells = async (jar: CookieJar) =>
+    (
+      (
+        await t.app.inject({
+          method: "GET",
+          url: "/api/v1/activity?intervention=test-set/grommets&org=S2",
+          headers: { cookie: jar.header() },
+        })
+      ).json().items as { spells: number | null }[]
+    )[0]?.spells;
+
+  it("widens a user's scope once another user with the approver role approves, and not after 180 days", async () => {
+    const { jar: user } = await signIn(t.send, "sub-icb-analyst");
+    expect(await s2Spells(user)).toBeNull();
+    const csrf = await csrfOf(user, "/access");
+    const asked = await t.send(
+      "POST",
+      "/access",
+      form(user),
+      `_csrf=${encodeURIComponent(csrf)}&org=S2&purpose=${encodeURIComponent("cover for a colleague on leave")}`,
+    );
+    expect(asked.status).toBe(302);
+    const viewerAdmin = await t.app.inject({
+      method: "GET",
+      url: "/admin/grants",
+      headers: { cookie: user.header(), accept: "text/html" },
+    });
+    expect(viewerAdmin.statusCode).toBe(403);
+    const { jar: approver } = await signIn(t.send, "icb-approver");
+    const page = await t.app.inject({
+      method: "GET",
+      url: "/admin/grants",
+      headers: { cookie: approver.header() },
+    });
+    const id = /\/admin\/grants\/([^/]+)\/approve/.exec(page.body)?.[1] as string;
+    const approverCsrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] as string;
+    expect((await t.send("POST", `/admin/grants/${id}/approve`, form(approver), "_csrf=forged")).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await t.send(
+          "POST",
+          `/admin/grants/${id}/approve`,
+          form(approver),
+          `_csrf=${encodeURIComponent(approverCsrf)}`,
+        )
+      ).status,
+    ).toBe(302);
+    expect(await s2Spells(user)).toBe(9);
+    t.clock.advanceMinutes(181 * 24 * 60);
+    const { jar: later } = await signIn(t.send, "sub-icb-analyst");
+    expect(await s2Spells(later)).toBeNull();
+  });
+});

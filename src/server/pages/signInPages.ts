@@ -10,6 +10,7 @@ import { safeReturnTo } from "../../identity/returnTo.ts";
 import { findUser, findUserByUsername, principalOf, upsertUser } from "../../identity/users.ts";
 import { createRenderer } from "../../web/renderer.ts";
 import type { RegisteredAccess } from "../registeredAccess.ts";
+import { grantPages } from "./grantPages.ts";
 
 const signInCookie = "ebi_sign_in";
 const signInTtlMs = 10 * 60_000;
@@ -49,7 +50,9 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
       url: `${url.pathname}${url.search}`,
       // The provider builds its endpoints' URLs from the host and scheme a request was sent to.
       headers: {
-        ...Object.fromEntries(Array.from(new Headers(init?.headers) as unknown as Iterable<[string, string]>)),
+        ...Object.fromEntries(
+          Array.from(new Headers(init?.headers) as unknown as Iterable<[string, string]>),
+        ),
         host: url.host,
         "x-forwarded-proto": url.protocol.replace(":", ""),
       },
@@ -285,6 +288,8 @@ export async function signInPages(app: FastifyInstance, access: RegisteredAccess
         .header("cache-control", "no-store")
         .redirect("/");
     });
+
+    grantPages(forms, access, html);
 
     forms.get("/account", async (request, reply) => {
       if (!request.principal) return reply.redirect(`/sign-in?returnTo=${encodeURIComponent("/account")}`);

@@ -22,7 +22,10 @@ declare module "fastify" {
  * not sent.
  */
 export const auditPlugin = fp(
-  async (app: FastifyInstance, options: { log?: AuditLog | null }) => {
+  async (
+    app: FastifyInstance,
+    options: { log?: AuditLog | null; onGrantsUsed?: (ids: readonly string[]) => Promise<void> },
+  ) => {
     const log = options.log ?? null;
     app.decorate("auditLog", log);
     app.decorateRequest("reads", null);
@@ -51,6 +54,7 @@ export const auditPlugin = fp(
           ...(request.scope.grants.length ? { grants: [...request.scope.grants] } : {}),
         },
       });
+      if (request.scope.grants.length) await options.onGrantsUsed?.(request.scope.grants);
       return payload;
     });
   },

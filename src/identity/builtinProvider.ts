@@ -29,6 +29,8 @@ export async function createBuiltinProvider(options: {
   db: StateDb;
   /** Signs the provider's cookies; shared by replicas through the state database. */
   secret: string;
+  /** The provider's signing key (a private JWK); shared by replicas through the state database. */
+  signingKey: Record<string, unknown>;
 }): Promise<BuiltinProvider> {
   const { default: Provider } = await import("oidc-provider");
   const issuer = `${options.publicUrl.replace(/\/$/, "")}/oidc`;
@@ -46,6 +48,7 @@ export async function createBuiltinProvider(options: {
       },
     ],
     pkce: { required: () => true },
+    jwks: { keys: [options.signingKey as never] },
     cookies: { keys: [options.secret], long: { signed: true }, short: { signed: true } },
     claims: {
       openid: ["sub"],

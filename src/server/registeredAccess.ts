@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { AuditLog } from "../audit/auditLog.ts";
 import type { Clock } from "../effects/index.ts";
 import { type BuiltinProvider, builtinClientId, createBuiltinProvider } from "../identity/builtinProvider.ts";
@@ -54,6 +55,17 @@ export interface RegisteredAccess {
 
 const systemClock: Clock = { now: () => new Date() };
 
+/** A new RS256 signing key for the built-in provider, as private JWK text. */
+const newSigningKey = () => {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return JSON.stringify({
+    ...privateKey.export({ format: "jwk" }),
+    alg: "RS256",
+    use: "sig",
+    kid: randomUUID(),
+  });
+};
+
 /** Opens sessions, the audit log and the identity source over the state database; seeds the demo users. */
 export async function registeredAccess(options: RegisteredAccessOptions): Promise<RegisteredAccess> {
   const clock = options.clock ?? systemClock;
@@ -67,6 +79,7 @@ export async function registeredAccess(options: RegisteredAccessOptions): Promis
           publicUrl,
           db: options.state,
           secret: await serverSecret(options.state, "provider"),
+          signingKey: JSON.parse(await serverSecret(options.state, "provider-signing-key", newSigningKey)),
         })
       : null;
   if (options.identity.kind === "builtin" && options.identity.demo)

@@ -29,8 +29,16 @@ const validToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
 /** Sliding the idle deadline is written at most this often, not on every request. */
 const touchEveryMs = 60_000;
 
-/** Sessions in PostgreSQL, so every replica knows every session. */
+/** How long a replica trusts its own recent lookup of a session before asking the database again. */
+const recentMs = 2_000;
+
+/**
+ * Sessions in PostgreSQL, so every replica knows every session. A lookup is kept for two seconds,
+ * so a burst of requests costs one query; a sign-out elsewhere takes effect here within that time.
+ */
 export class SessionStore {
+  private readonly recent = new Map<string, { live: LiveSession; until: number }>();
+
   constructor(
     private readonly db: StateDb,
     private readonly clock: Clock,
@@ -58,6 +66,17 @@ export class SessionStore {
     if (!token || !validToken(token)) return null;
     const idHash = hashOf(token);
     const now = this.clock.now();
+    const kept = this.recent.get(idHash);
+    // Kept only within its two seconds of the clock (a clock moved back or on asks again).
+    if (kept && kept.until > now.getTime() && kept.until - recentMs <= now.getTime()) return kept.live;
+    const live = await this.read(idHash, now);
+    if (this.recent.size > 10_000) this.recent.clear();
+    if (live) this.recent.set(idHash, { live, until: now.getTime() + recentMs });
+    else this.recent.delete(idHash);
+    return live;
+  }
+
+  private async read(idHash: string, now: Date): Promise<LiveSession | null> {
     const [row] = await this.db.query<{
       principal: unknown;
       last_seen_at: unknown;
@@ -95,7 +114,8 @@ export class SessionStore {
 
   /** Ends the session a cookie names (if any). */
   async destroy(token: string | undefined): Promise<void> {
-    if (token && validToken(token))
-      await this.db.query("DELETE FROM sessions WHERE id_hash = $1", [hashOf(token)]);
+    if (!token || !validToken(token)) return;
+    this.recent.delete(hashOf(token));
+    await this.db.query("DELETE FROM sessions WHERE id_hash = $1", [hashOf(token)]);
   }
 }

@@ -21,6 +21,8 @@ export const commandLoaders: Record<string, () => Promise<Registration>> = {
   docs: () => import("./commands/docs.ts").then((m) => m.registerDocs),
   "talking-therapies": () => import("./commands/talkingTherapies.ts").then((m) => m.registerTalkingTherapies),
   tt: () => import("./commands/talkingTherapies.ts").then((m) => m.registerTalkingTherapies),
+  audit: () => import("./commands/audit.ts").then((m) => m.registerAudit),
+  users: () => import("./commands/users.ts").then((m) => m.registerUsers),
 };
 
 /** The registrations needed for `argv`: the named command's, or every one (for help and unknown commands). */

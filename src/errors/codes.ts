@@ -227,6 +227,55 @@ export const errorCodes = {
     title: "No approvals loaded",
     fix: "Load an approvals file first with `ebi approvals load FILE` (or `ebi approvals demo --load`).",
   },
+  // registered access (state, identity, grants, audit)
+  EBI_STATE_UNAVAILABLE: {
+    exit: 69,
+    status: 503,
+    title: "State database unavailable",
+    fix: "Check DATABASE_URL (or the workspace's state folder) and that PostgreSQL is running; see docs/registered-access.md.",
+  },
+  EBI_SIGN_IN_FAILED: {
+    exit: 77,
+    status: 401,
+    title: "Sign-in failed",
+    fix: "Sign in again; if it keeps failing, check the identity provider's settings in docs/registered-access.md.",
+  },
+  EBI_SIGN_IN_RATE_LIMITED: {
+    exit: 75,
+    status: 429,
+    title: "Too many sign-in attempts",
+    fix: "Wait a few minutes before trying to sign in again.",
+  },
+  EBI_CSRF: {
+    exit: 77,
+    status: 403,
+    title: "Form expired or not sent from this site",
+    fix: "Reload the page and submit the form again.",
+  },
+  EBI_FORBIDDEN: {
+    exit: 77,
+    status: 403,
+    title: "Not allowed",
+    fix: "Sign in with an account whose role allows this (see roles in docs/registered-access.md).",
+  },
+  EBI_GRANT_INVALID: {
+    exit: 65,
+    status: 400,
+    title: "Grant cannot be made",
+    fix: "A grant needs a purpose and an approver other than the requester who holds the approver role for that organisation.",
+  },
+  EBI_AUDIT_BROKEN: {
+    exit: 65,
+    status: 500,
+    title: "Audit chain broken",
+    fix: "An audit event was changed or removed: keep the database as it is and report it to the information-governance lead.",
+  },
+  EBI_IDENTITY_CONFIG: {
+    exit: 78,
+    status: 500,
+    title: "Identity provider settings are invalid",
+    fix: "Set the issuer URL, client id and secret (EBI_OIDC_ISSUER, EBI_OIDC_CLIENT_ID, EBI_OIDC_CLIENT_SECRET); see docs/registered-access.md.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -237,11 +237,15 @@ const releaseFiles = [
 ];
 
 /**
- * Reads the published release (or `id`) of `releasesDir`: manifest, interventions and the public
- * tables only (the registered side is never opened). Monthly and equity rows, the large tables, are
+ * Reads the published release (or `id`) of `releasesDir`: manifest, interventions and the tables of
+ * one side, public unless asked (the registered side is opened only for registered access). Monthly and equity rows, the large tables, are
  * kept as typed columns and built into rows per series on demand.
  */
-export async function readRelease(releasesDir: string, id?: string): Promise<LoadedRelease> {
+export async function readRelease(
+  releasesDir: string,
+  id?: string,
+  side: "public" | "registered" = "public",
+): Promise<LoadedRelease> {
   const releaseId = id ?? currentReleaseId(releasesDir);
   if (!releaseId)
     throw new EbiError(
@@ -265,7 +269,7 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
   const interventions = JSON.parse(
     readFileSync(join(dir, "interventions.json"), "utf8"),
   ) as InterventionRow[];
-  const file = (name: string) => `read_parquet(${quoteLiteral(join(dir, "public", `${name}.parquet`))})`;
+  const file = (name: string) => `read_parquet(${quoteLiteral(join(dir, side, `${name}.parquet`))})`;
   const db = await Database.open(":memory:");
   const columns = (sql: string) => db.withConnection(async (c) => readColumns(await c.run(sql)));
   try {

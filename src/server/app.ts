@@ -9,10 +9,14 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { touchGrants } from "../access/grants.ts";
 import { EbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
+import { auditPlugin } from "./plugins/auditPlugin.ts";
+import { identityPlugin } from "./plugins/identityPlugin.ts";
+import { releasePlugin } from "./plugins/releasePlugin.ts";
 import {
   clientErrorHandler,
   nonFiniteParameter,
@@ -20,12 +24,13 @@ import {
   problemFor,
   problemOf,
 } from "./problem.ts";
+import type { RegisteredAccess } from "./registeredAccess.ts";
 
 const require = createRequire(import.meta.url);
 const nhsukDist = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist", "nhsuk");
 const webStatic = fileURLToPath(new URL("../web/static/", import.meta.url));
 
-type PagesRegistrar = (app: FastifyInstance, release: LoadedRelease) => void;
+type PagesRegistrar = (app: FastifyInstance) => void;
 let pagesLoading: Promise<PagesRegistrar> | null = null;
 
 /**
@@ -45,6 +50,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Requests per minute per client address; 0 turns the limit off. */
   rateLimit?: number;
+  /** Sign-in, the registered side and the audit log; without it every request is anonymous and public. */
+  access?: RegisteredAccess;
 }
 
 /** Sends a problem as problem+json to programs and the API, as a short page to browsers. */
@@ -64,6 +71,7 @@ export async function buildApp({
   release,
   logger = false,
   rateLimit: perMinute = defaultRateLimit,
+  access,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
@@ -137,7 +145,15 @@ export async function buildApp({
       return { status: "ok" as const, release: release.id };
     },
   );
-  registerApiRoutes(app, release);
-  await (await loadPages())(app, release);
+  // One plugin per concern, in order: who is asking, what they may read, and the record of it.
+  await app.register(identityPlugin, { sessions: access?.sessions, cookieName: access?.cookieName });
+  await app.register(releasePlugin, { release, registered: access?.registered ?? null });
+  await app.register(auditPlugin, {
+    log: access?.audit ?? null,
+    onGrantsUsed: access ? (ids) => touchGrants(access.state, access.clock, ids) : undefined,
+  });
+  if (access) await (await import("./pages/signInPages.ts")).signInPages(app, access);
+  registerApiRoutes(app);
+  await (await loadPages())(app);
   return app;
 }

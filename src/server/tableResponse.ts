@@ -1,11 +1,14 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { paginate } from "./pagination.ts";
+import { cacheControl, viewTag } from "./plugins/requestSide.ts";
 
 /** The marker a redacted figure carries in CSV and spreadsheets (never 0). */
 export const REDACTED = "[c]";
 export const redactionNote =
   "[c] = hidden: a count of 1 to 5, a count that would let one be worked out, or a figure computed from one (NHS disclosure control).";
+/** What every registered download says of itself: it holds figures the public side hides. */
+export const registeredMarking = "registered: not for publication";
 
 export type TableFormat = "json" | "csv" | "xlsx";
 
@@ -46,16 +49,19 @@ export async function toXlsx(
   columns: readonly string[],
   release: LoadedRelease,
   title: string,
+  marking?: string,
 ): Promise<Buffer> {
   // Loaded on first use: the spreadsheet library is large and most requests never need it.
   const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "EBI Insight";
   const sheet = workbook.addWorksheet("data");
+  if (marking) sheet.addRow([marking]).font = { bold: true, color: { argb: "FFC00000" } };
   sheet.addRow([...columns]).font = { bold: true };
   for (const row of rows) sheet.addRow(columns.map((c) => cell(row as Record<string, unknown>, c)));
-  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  sheet.views = [{ state: "frozen", ySplit: marking ? 2 : 1 }];
   const notes = workbook.addWorksheet("notes");
+  if (marking) notes.addRow(["Classification", marking]);
   notes.addRows([
     ["Table", title],
     ["Release", release.id],
@@ -89,10 +95,11 @@ export function notModified(
   release: LoadedRelease,
   format: TableFormat = "json",
 ): boolean {
-  const etag = `W/"${release.id}-${format}"`;
+  const view = viewTag(request);
+  const etag = `W/"${release.id}${view === "public" ? "" : `-${view}`}-${format}"`;
   reply
     .header("etag", etag)
-    .header("cache-control", "public, max-age=300")
+    .header("cache-control", cacheControl(request))
     .header("vary", "accept")
     .header("ebi-release", release.id);
   return etagMatches(request.headers["if-none-match"], etag);
@@ -119,6 +126,8 @@ export async function sendTable(
 ): Promise<unknown> {
   const format = requestedFormat(request);
   if (notModified(request, reply, release, format)) return reply.code(304).send();
+  const marking = request.side === "registered" ? registeredMarking : undefined;
+  if (marking) reply.header("ebi-classification", marking);
   const { items, page } = input.paging
     ? paginate(input.rows, request, input.paging, format === "json" ? defaultJsonLimit : null)
     : { items: input.rows, page: null };
@@ -127,17 +136,17 @@ export async function sendTable(
       .type("text/csv; charset=utf-8")
       .header("content-disposition", `attachment; filename="${input.name}.csv"`)
       .header("ebi-notes", redactionNote)
-      .send(toCsv(items, input.columns));
+      .send(marking ? `${marking}\r\n${toCsv(items, input.columns)}` : toCsv(items, input.columns));
   }
   if (format === "xlsx") {
     return reply
       .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
       .header("content-disposition", `attachment; filename="${input.name}.xlsx"`)
-      .send(await toXlsx(items, input.columns, release, input.name));
+      .send(await toXlsx(items, input.columns, release, input.name, marking));
   }
   return reply.type("application/json; charset=utf-8").send({
     release: release.id,
-    redaction: redactionNote,
+    redaction: marking ? `${marking}. ${redactionNote}` : redactionNote,
     ...(page ?? {}),
     ...(input.body ?? {}),
     items,

@@ -3,6 +3,8 @@ import { qualitySummary } from "../../activity/index.ts";
 import { generateDemo } from "../../demo/generateDemo.ts";
 import { loadDemo } from "../../demo/loadDemo.ts";
 import { EbiError } from "../../errors/index.ts";
+import { demoUsers } from "../../identity/demoUsers.ts";
+import { readOrganisations } from "../../release/readOrganisations.ts";
 import { openStore, resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 import { terminalEffects } from "../terminalEffects.ts";
@@ -14,7 +16,7 @@ const number = (name: string) => (value: string) => {
   return parsed;
 };
 
-/** `ebi demo generate|load`: the synthetic country. */
+/** `ebi demo generate|load|users`: the synthetic country and its demonstration users. */
 export function registerDemo(program: Command): void {
   const demo = program.command("demo").description("the synthetic demonstration country");
   demo
@@ -89,6 +91,17 @@ export function registerDemo(program: Command): void {
         } finally {
           db.close();
         }
+      }),
+    );
+  demo
+    .command("users")
+    .description(
+      "the built-in provider's demonstration users for the published release, as JSON (sign in with the username, no password)",
+    )
+    .action(
+      action(async () => {
+        const users = demoUsers(await readOrganisations(resolveWorkspace().releasesDir));
+        process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
       }),
     );
 }

@@ -1,6 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { LoadedRelease } from "../../release/readRelease.ts";
 import { tableColumns } from "../../release/tableColumns.ts";
 import { activityBreakdowns, activityRows } from "../queries/activity.ts";
 import {
@@ -44,7 +43,7 @@ const ActivityItem = Type.Object({
 });
 
 /** `/api/v1/activity`: monthly (or financial-year) spells by intervention and organisation. */
-export function activityRoutes(app: FastifyInstance, release: LoadedRelease): void {
+export function activityRoutes(app: FastifyInstance): void {
   tableRoute<Static<typeof ActivityQuery>>(
     app,
     "/api/v1/activity",
@@ -56,6 +55,7 @@ export function activityRoutes(app: FastifyInstance, release: LoadedRelease): vo
       response: envelope(ActivityItem),
     },
     (request, reply) => {
+      const { release } = request;
       const { limit, offset, ...filter } = request.query;
       const rows = activityRows(release, filter);
       return sendTable(request, reply, release, {

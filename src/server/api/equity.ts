@@ -1,6 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { LoadedRelease } from "../../release/readRelease.ts";
 import { tableColumns } from "../../release/tableColumns.ts";
 import { equitySummary } from "../queries/equity.ts";
 import { getIntervention } from "../queries/interventions.ts";
@@ -30,7 +29,7 @@ const EquityQuery = Type.Object({
 const Interval = nullableNumber;
 
 /** `/api/v1/equity`: standardised rates by group with the deprivation gap, SII and RII. */
-export function equityRoutes(app: FastifyInstance, release: LoadedRelease): void {
+export function equityRoutes(app: FastifyInstance): void {
   tableRoute<Static<typeof EquityQuery>>(
     app,
     "/api/v1/equity",
@@ -56,6 +55,7 @@ export function equityRoutes(app: FastifyInstance, release: LoadedRelease): void
       }),
     },
     (request, reply) => {
+      const { release } = request;
       const { intervention, org, level, period, dimension } = request.query;
       getIntervention(release, intervention);
       const o = findOrganisation(release, org ?? "ENG", level);

@@ -1,6 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { LoadedRelease } from "../../release/readRelease.ts";
 import { tableColumns } from "../../release/tableColumns.ts";
 import { baselineRows, goalTrajectory } from "../queries/baselines.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
@@ -33,7 +32,7 @@ const FunnelPoint = Type.Object({
 });
 
 /** Baselines and goals: `/api/v1/baselines`, `/api/v1/goals/trajectory`, `/api/v1/variation`. */
-export function goalRoutes(app: FastifyInstance, release: LoadedRelease): void {
+export function goalRoutes(app: FastifyInstance): void {
   tableRoute<Static<typeof BaselineQuery>>(
     app,
     "/api/v1/baselines",
@@ -44,6 +43,7 @@ export function goalRoutes(app: FastifyInstance, release: LoadedRelease): void {
       response: envelope(rowSchema("baselines")),
     },
     (request, reply) => {
+      const { release } = request;
       const { limit, offset, ...filter } = request.query;
       return sendTable(request, reply, release, {
         name: "baselines",
@@ -65,6 +65,7 @@ export function goalRoutes(app: FastifyInstance, release: LoadedRelease): void {
         response: envelope(rowSchema("trajectory")),
       },
       (request, reply) => {
+        const { release } = request;
         const { intervention, org, level } = request.query;
         return sendTable(request, reply, release, {
           name: "trajectory",
@@ -93,6 +94,7 @@ export function goalRoutes(app: FastifyInstance, release: LoadedRelease): void {
       }),
     },
     (request, reply) => {
+      const { release } = request;
       const { intervention } = request.query;
       if (intervention) getIntervention(release, intervention);
       const funnel = intervention ? commissionerFunnel(release, intervention) : null;

@@ -1,6 +1,5 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { LoadedRelease } from "../../release/readRelease.ts";
 import { getIntervention, listInterventions } from "../queries/interventions.ts";
 import { envelope, InterventionSchema, Problem } from "../schemas.ts";
 import { notModified, sendTable } from "../tableResponse.ts";
@@ -22,7 +21,7 @@ const columns = [
 ];
 
 /** `/api/v1/interventions` and `/api/v1/interventions/:set/:slug`. */
-export function interventionRoutes(app: FastifyInstance, release: LoadedRelease): void {
+export function interventionRoutes(app: FastifyInstance): void {
   tableRoute(
     app,
     "/api/v1/interventions",
@@ -32,10 +31,10 @@ export function interventionRoutes(app: FastifyInstance, release: LoadedRelease)
       response: envelope(InterventionSchema),
     },
     (request, reply) =>
-      sendTable(request, reply, release, {
+      sendTable(request, reply, request.release, {
         name: "interventions",
         columns,
-        rows: listInterventions(release),
+        rows: listInterventions(request.release),
       }),
   );
   // Ids hold a slash (<rule set>/<slug>), so the path has two segments.
@@ -57,6 +56,7 @@ export function interventionRoutes(app: FastifyInstance, release: LoadedRelease)
       },
     },
     async (request, reply) => {
+      const { release } = request;
       const item = getIntervention(release, `${request.params.set}/${request.params.slug}`);
       if (notModified(request, reply, release)) return reply.code(304).send();
       return { release: release.id, item };

@@ -1,6 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { LoadedRelease } from "../../release/readRelease.ts";
 import { tableColumns } from "../../release/tableColumns.ts";
 import { listOrganisations, organisationDetail } from "../queries/organisations.ts";
 import { envelope, Level, OrganisationSchema, OrgCode, Paging, Problem } from "../schemas.ts";
@@ -15,7 +14,7 @@ const OrganisationsQuery = Type.Object({
 });
 
 /** `/api/v1/organisations` (hierarchy, search, pages) and `/api/v1/organisations/:code`. */
-export function organisationRoutes(app: FastifyInstance, release: LoadedRelease): void {
+export function organisationRoutes(app: FastifyInstance): void {
   tableRoute<Static<typeof OrganisationsQuery>>(
     app,
     "/api/v1/organisations",
@@ -27,6 +26,7 @@ export function organisationRoutes(app: FastifyInstance, release: LoadedRelease)
       response: envelope(OrganisationSchema),
     },
     (request, reply) => {
+      const { release } = request;
       const { level, parent, q, limit, offset } = request.query;
       return sendTable(request, reply, release, {
         name: "organisations",
@@ -58,6 +58,7 @@ export function organisationRoutes(app: FastifyInstance, release: LoadedRelease)
       },
     },
     async (request, reply) => {
+      const { release } = request;
       const org = organisationDetail(release, request.params.code, request.query.level);
       if (notModified(request, reply, release)) return reply.code(304).send();
       return { release: release.id, ...org };

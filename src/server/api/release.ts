@@ -1,6 +1,5 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { LoadedRelease } from "../../release/readRelease.ts";
 import { notModified } from "../tableResponse.ts";
 
 const Span = Type.Object({ start: Type.String(), end: Type.String() });
@@ -36,7 +35,7 @@ const ReleaseSummary = Type.Object({
 });
 
 /** `/api/v1/release`: what is being served (id, period, rule sets, disclosure settings). */
-export function releaseRoutes(app: FastifyInstance, release: LoadedRelease): void {
+export function releaseRoutes(app: FastifyInstance): void {
   app.get(
     "/api/v1/release",
     {
@@ -48,6 +47,7 @@ export function releaseRoutes(app: FastifyInstance, release: LoadedRelease): voi
       },
     },
     async (request, reply) => {
+      const { release } = request;
       if (notModified(request, reply, release)) return reply.code(304).send();
       return { ...release.manifest, inputs: release.manifest.inputs.length };
     },

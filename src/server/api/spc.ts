@@ -1,6 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { LoadedRelease } from "../../release/readRelease.ts";
 import { getIntervention } from "../queries/interventions.ts";
 import { findOrganisation } from "../queries/organisations.ts";
 import { spcSeries } from "../queries/spc.ts";
@@ -26,7 +25,7 @@ const SpcPoint = Type.Object({
 });
 
 /** `/api/v1/spc`: the XmR chart of monthly spells (rebased at programme start and pandemic; lower is better). */
-export function spcRoutes(app: FastifyInstance, release: LoadedRelease): void {
+export function spcRoutes(app: FastifyInstance): void {
   tableRoute<Static<typeof SpcQuery>>(
     app,
     "/api/v1/spc",
@@ -42,6 +41,7 @@ export function spcRoutes(app: FastifyInstance, release: LoadedRelease): void {
       }),
     },
     (request, reply) => {
+      const { release } = request;
       const { intervention, org, level } = request.query;
       getIntervention(release, intervention);
       const o = findOrganisation(release, org ?? "ENG", level);

@@ -9,6 +9,7 @@ import { equityChart } from "../../web/charts/equityChart.ts";
 import { funnelChart } from "../../web/charts/funnelChart.ts";
 import { spcChart } from "../../web/charts/spcChart.ts";
 import { createRenderer, nhsukStylesheet, staticDir } from "../../web/renderer.ts";
+import { cacheControl } from "../plugins/requestSide.ts";
 import { type EquityDimension, equityDimensions, equitySummary } from "../queries/equity.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
 import { ancestry, findOrganisation, searchOrganisations } from "../queries/organisations.ts";
@@ -34,8 +35,12 @@ export function acceptsGzip(header: string | undefined): boolean {
   });
 }
 
-/** The dashboard's pages, server-rendered; each rendered page is kept per URL (a release never changes). */
-export function registerPages(app: FastifyInstance, release: LoadedRelease): void {
+/**
+ * The dashboard's pages, server-rendered from the release each request may read; each public page
+ * is kept per URL (a release never changes). Pages with registered figures are rendered per request,
+ * so each read is seen by the audit log, and never kept.
+ */
+export function registerPages(app: FastifyInstance): void {
   const env = createRenderer();
   const cache = new Map<string, { plain: Buffer; gzip: Buffer }>();
   const css = readFileSync(join(staticDir, "ebi.css"), "utf8");
@@ -48,24 +53,40 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
   // Kept as bytes, plain and gzipped: encoding a 150 kB page of charts to UTF-8 on every answer was
   // most of what an organisation page cost under load, and its SVG compresses about tenfold.
   const page = (request: FastifyRequest, reply: FastifyReply, render: () => string) => {
-    let bytes = cache.get(request.url);
+    const cacheable = request.side === "public" && !request.principal;
+    let bytes = cacheable ? cache.get(request.url) : undefined;
     if (bytes === undefined) {
       const plain = Buffer.from(render(), "utf8");
       bytes = { plain, gzip: gzipSync(plain) };
-      if (cache.size < 5000) cache.set(request.url, bytes);
+      if (cacheable && cache.size < 5000) cache.set(request.url, bytes);
     }
     reply
       .type("text/html; charset=utf-8")
-      .header("cache-control", "public, max-age=300")
+      .header("cache-control", cacheControl(request))
       .header("vary", "accept-encoding");
     return acceptsGzip(request.headers["accept-encoding"])
       ? reply.header("content-encoding", "gzip").send(bytes.gzip)
       : reply.send(bytes.plain);
   };
-  const view = (template: string, context: Record<string, unknown>) =>
-    env.render(template, { release, ...context });
-  const served = readProviderCommissioners(release.dir);
-  const crumbsFor = (org: ReturnType<typeof findOrganisation>) =>
+  const view = (request: FastifyRequest, template: string, context: Record<string, unknown>) =>
+    env.render(template, {
+      release: request.release,
+      principal: request.principal,
+      registeredAccess: app.registeredAccess,
+      returnTo: request.url,
+      ...context,
+    });
+  // A release never changes, so the trusts' commissioners are read once per release served.
+  const servedByRelease = new WeakMap<LoadedRelease, ReturnType<typeof readProviderCommissioners>>();
+  const servedOf = (release: LoadedRelease) => {
+    let served = servedByRelease.get(release);
+    if (!served) {
+      served = readProviderCommissioners(release.dir);
+      servedByRelease.set(release, served);
+    }
+    return served;
+  };
+  const crumbsFor = (release: LoadedRelease, org: ReturnType<typeof findOrganisation>) =>
     ancestry(release, org).map((o) => ({
       href: o.level === "england" ? "/" : `/organisations/${o.org_code}`,
       text: o.name,
@@ -80,8 +101,9 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
 
   app.get("/", (request, reply) =>
     page(request, reply, () => {
+      const { release } = request;
       const org = findOrganisation(release, "ENG");
-      return view("overview.njk", {
+      return view(request, "overview.njk", {
         title: "England overview",
         heading: "Evidence-Based Interventions: England",
         active: "overview",
@@ -94,21 +116,22 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
 
   app.get<{ Params: { code: string } }>("/organisations/:code", (request, reply) =>
     page(request, reply, () => {
+      const { release } = request;
       const org = findOrganisation(release, request.params.code);
       const parent =
         org.parent_code && org.level !== "provider" ? findOrganisation(release, org.parent_code) : null;
-      return view("overview.njk", {
+      return view(request, "overview.njk", {
         title: org.name,
         heading: org.name,
         org,
         parent,
         children: release.childrenOf.get(org.org_code)?.filter((c) => c.level !== "provider") ?? [],
-        crumbs: crumbsFor(org).slice(0, -1),
+        crumbs: crumbsFor(release, org).slice(0, -1),
         rows: interventionSummaries(release, org.level, org.org_code),
         served:
           org.level === "provider"
             ? (() => {
-                const entry = served.get(org.org_code);
+                const entry = servedOf(release).get(org.org_code);
                 return entry
                   ? {
                       period: entry.period,
@@ -138,17 +161,18 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
     "/interventions/:set/:slug",
     (request, reply) =>
       page(request, reply, () => {
+        const { release } = request;
         const id = `${request.params.set}/${request.params.slug}`;
         const intervention = release.interventionOf.get(id);
         if (!intervention) throw new EbiError("EBI_NOT_FOUND", `No intervention ${id}.`);
         const org = findOrganisation(release, request.query.org ?? "ENG");
         const spc = spcSeries(release, id, org.level, org.org_code);
         const funnel = commissionerFunnel(release, id);
-        return view("intervention.njk", {
+        return view(request, "intervention.njk", {
           title: intervention.name,
           intervention,
           org,
-          crumbs: [...crumbsFor(org)],
+          crumbs: [...crumbsFor(release, org)],
           baseline: release.baselineOf.get(`${id}|${org.level}|${org.org_code}`) ?? {},
           spc,
           spcSvg: spc.chart
@@ -172,6 +196,7 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
     "/equity",
     (request, reply) =>
       page(request, reply, () => {
+        const { release } = request;
         const measurable = release.interventions.filter((i) => i.measurable);
         const intervention = release.interventionOf.get(request.query.intervention ?? "") ?? measurable[0];
         if (!intervention) throw new EbiError("EBI_NOT_FOUND", "No measurable intervention in this release.");
@@ -188,10 +213,10 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
           period,
           dimension,
         );
-        return view("equity.njk", {
+        return view(request, "equity.njk", {
           title: `Equity: ${intervention.name}`,
           active: "equity",
-          crumbs: crumbsFor(org),
+          crumbs: crumbsFor(release, org),
           intervention,
           interventions: measurable,
           org,
@@ -211,25 +236,34 @@ export function registerPages(app: FastifyInstance, release: LoadedRelease): voi
 
   app.get<{ Querystring: { q?: string } }>("/search", (request, reply) =>
     page(request, reply, () => {
+      const { release } = request;
       const q = (request.query.q ?? "").slice(0, 100);
       const results = searchOrganisations(release, q);
-      return view("search.njk", { title: "Find an organisation", q, results });
+      return view(request, "search.njk", { title: "Find an organisation", q, results });
     }),
   );
 
   app.get("/methods", (request, reply) =>
     page(request, reply, () =>
-      view("page.njk", { title: "Methods", active: "methods", body: methodsPage(release) }),
+      view(request, "page.njk", { title: "Methods", active: "methods", body: methodsPage(request.release) }),
     ),
   );
   app.get("/data-quality", (request, reply) =>
     page(request, reply, () =>
-      view("page.njk", { title: "Data quality", active: "data-quality", body: dataQualityPage(release) }),
+      view(request, "page.njk", {
+        title: "Data quality",
+        active: "data-quality",
+        body: dataQualityPage(request.release),
+      }),
     ),
   );
   app.get("/downloads", (request, reply) =>
     page(request, reply, () =>
-      view("page.njk", { title: "Downloads", active: "downloads", body: downloadsPage(release) }),
+      view(request, "page.njk", {
+        title: "Downloads",
+        active: "downloads",
+        body: downloadsPage(request.release),
+      }),
     ),
   );
 }

@@ -1,0 +1,140 @@
+import type { LoadedRelease, SeriesLookup } from "../release/readRelease.ts";
+import type { Scope } from "./principal.ts";
+import { currentReads } from "./readTracker.ts";
+
+/** The figure columns of each table: the ones that come from the registered side for organisations in scope. */
+const figures = {
+  monthly: ["spells"],
+  trajectory: ["goal_spells"],
+  baselines: [
+    "baseline_spells",
+    "population",
+    "crude_rate",
+    "dsr",
+    "dsr_lower",
+    "dsr_upper",
+    "goal_rate",
+    "goal_spells",
+    "opportunity_spells",
+    "latest_spells",
+    "latest_dsr",
+    "progress",
+    "unit_cost",
+    "baseline_cost",
+    "opportunity_cost",
+  ],
+  equity: ["spells", "population", "crude_rate", "dsr", "lower", "upper"],
+} as const;
+type Table = keyof typeof figures;
+
+type Row = { level: string; org_code: string; suppressed: unknown };
+
+/**
+ * A registered row for an organisation in scope: its figures, each noting its read in the request's
+ * tracker; `suppressed` keeps the public side's marker, so answers say which figures the public sees
+ * hidden, and `public_hidden` (not serialised) says the row has at least one.
+ */
+function registeredRow<T extends Row>(table: Table, registered: T, published: T | undefined): T {
+  const row: Record<string, unknown> = { ...registered, suppressed: published?.suppressed ?? "redacted" };
+  let anyHidden = false;
+  for (const field of figures[table]) {
+    const value = (registered as Record<string, unknown>)[field];
+    const publicValue = published ? (published as Record<string, unknown>)[field] : null;
+    const hidden =
+      value !== null && value !== undefined && (publicValue === null || publicValue === undefined);
+    anyHidden ||= hidden;
+    Object.defineProperty(row, field, {
+      enumerable: true,
+      get() {
+        currentReads.getStore()?.note(registered.org_code, table, hidden);
+        return value;
+      },
+    });
+  }
+  Object.defineProperty(row, "public_hidden", { value: anyHidden, enumerable: false });
+  return row as T;
+}
+
+const orgKey = (seriesKey: string) => {
+  const [, level, org] = seriesKey.split("|");
+  return `${level}|${org}`;
+};
+
+/** Rows of a series in the same order on both sides (months, or groups), paired by position. */
+function mergeSeries<T extends Row>(
+  table: Table,
+  inScope: (key: string) => boolean,
+  pub: SeriesLookup<T>,
+  reg: SeriesLookup<T>,
+  sameRow: (a: T, b: T) => boolean,
+): SeriesLookup<T> & { all(): T[] } {
+  const get = (key: string): T[] | undefined => {
+    const published = pub.get(key);
+    if (!inScope(orgKey(key))) return published;
+    const registered = reg.get(key);
+    if (!registered) return published;
+    return registered.map((r, i) => {
+      const p = published?.[i];
+      return registeredRow(table, r, p && sameRow(p, r) ? p : published?.find((x) => sameRow(x, r)));
+    });
+  };
+  return {
+    get,
+    has: (key) => pub.has(key) || (inScope(orgKey(key)) && reg.has(key)),
+    keys: () => pub.keys(),
+    get size() {
+      return pub.size;
+    },
+    all: () => [...pub.keys()].flatMap((key) => get(key) ?? []),
+  };
+}
+
+/**
+ * The release as one principal may read it: the public side everywhere, with the registered
+ * figures merged in for the organisations in `scope` only. Every read of a registered figure is
+ * noted in the current request's tracker (see `currentReads`), so the audit log records what was
+ * returned. Organisations, interventions and variation are the public side's.
+ */
+export function scopedRelease(pub: LoadedRelease, reg: LoadedRelease, scope: Scope): LoadedRelease {
+  const inScope = (key: string) => scope.keys.has(key);
+  const sameMonth = (a: { month: string }, b: { month: string }) => a.month === b.month;
+  const monthlyOf = mergeSeries("monthly", inScope, pub.monthlyOf, reg.monthlyOf, sameMonth);
+  const trajectoryOf = mergeSeries("trajectory", inScope, pub.trajectoryOf, reg.trajectoryOf, sameMonth);
+  const equityOf = mergeSeries(
+    "equity",
+    inScope,
+    pub.equityOf,
+    reg.equityOf,
+    (a, b) => a.group_code === b.group_code,
+  );
+  const baselines = pub.baselines.map((b) => {
+    if (!inScope(`${b.level}|${b.org_code}`)) return b;
+    const r = reg.baselineOf.get(`${b.intervention_id}|${b.level}|${b.org_code}`);
+    return r ? registeredRow("baselines", r, b) : b;
+  });
+  return {
+    id: pub.id,
+    dir: pub.dir,
+    manifest: pub.manifest,
+    interventions: pub.interventions,
+    organisations: pub.organisations,
+    variation: pub.variation,
+    organisationOf: pub.organisationOf,
+    childrenOf: pub.childrenOf,
+    interventionOf: pub.interventionOf,
+    get monthly() {
+      return monthlyOf.all();
+    },
+    get trajectory() {
+      return trajectoryOf.all();
+    },
+    get equity() {
+      return equityOf.all();
+    },
+    baselines,
+    baselineOf: new Map(baselines.map((b) => [`${b.intervention_id}|${b.level}|${b.org_code}`, b])),
+    monthlyOf,
+    trajectoryOf,
+    equityOf,
+  };
+}

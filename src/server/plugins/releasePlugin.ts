@@ -1,0 +1,71 @@
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import type { Scope } from "../../access/principal.ts";
+import { scopedRelease } from "../../access/scopedRelease.ts";
+import { scopeOf } from "../../access/scopeOf.ts";
+import type { LoadedRelease } from "../../release/readRelease.ts";
+import { cacheControl, type Side } from "./requestSide.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The release as this request may read it. */
+    release: LoadedRelease;
+    side: Side;
+    scope: Scope;
+  }
+  interface FastifyInstance {
+    /** True when the service serves a registered side (pages offer sign-in). */
+    registeredAccess: boolean;
+  }
+}
+
+const publicScope: Scope = { keys: new Set(), key: "public", grants: [] };
+
+/**
+ * Releases: each request reads the release through `request.release`, the public side for
+ * anonymous users and for signed-in users with nothing in scope, else the public side with the
+ * registered figures of the organisations in their scope merged in (one view per scope, kept).
+ */
+export const releasePlugin = fp(
+  async (app: FastifyInstance, options: { release: LoadedRelease; registered?: LoadedRelease | null }) => {
+    const { release, registered } = options;
+    app.decorateRequest("release", null as unknown as LoadedRelease);
+    app.decorateRequest("side", "public");
+    app.decorateRequest("scope", null as unknown as Scope);
+    app.decorate("registeredAccess", Boolean(registered));
+    const views = new Map<string, LoadedRelease>();
+    app.addHook("onRequest", async (request) => {
+      request.release = release;
+      request.scope = publicScope;
+      if (!registered || !request.principal) return;
+      const scope = scopeOf(
+        request.principal,
+        release.organisations,
+        release.childrenOf,
+        request.session?.grants ?? [],
+      );
+      request.scope = scope;
+      if (scope.keys.size === 0) return;
+      let view = views.get(scope.key);
+      if (!view) {
+        view = scopedRelease(release, registered, scope);
+        if (views.size >= 200) views.delete(views.keys().next().value as string);
+        views.set(scope.key, view);
+      }
+      request.release = view;
+      request.side = "registered";
+    });
+    // Whatever a route set, nothing a signed-in user gets is stored in a shared cache, and a cache
+    // must not answer one person's request with another's (or an anonymous) copy.
+    app.addHook("onSend", async (request, reply, payload) => {
+      if (registered) {
+        const vary = reply.getHeader("vary");
+        reply.header("vary", vary ? `${String(vary)}, cookie` : "cookie");
+      }
+      if (request.principal || request.side !== "public")
+        reply.header("cache-control", cacheControl(request));
+      return payload;
+    });
+  },
+  { name: "ebi-release", dependencies: ["ebi-identity"] },
+);

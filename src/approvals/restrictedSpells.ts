@@ -68,11 +68,13 @@ export async function stageRestrictedSpells(
     connection,
     `CREATE OR REPLACE TEMP TABLE input AS SELECT 'input' AS load_id, * EXCLUDE (problems, quarantined) FROM staged WHERE NOT quarantined`,
   );
+  // Every restricted procedure in a spell needs its approval, not only the spell's dominant one, so
+  // the match reads each episode's flags (`restrictedSpellsSql` folds them to spell × intervention).
   const flags = classificationSql(
     options.ruleSets,
     kind === "apc"
-      ? { apcTable: "input", opTable: "op_appointments" }
-      : { apcTable: "apc_episodes", opTable: "input" },
+      ? { apcTable: "input", opTable: "op_appointments", unit: "episode" }
+      : { apcTable: "apc_episodes", opTable: "input", unit: "episode" },
   );
   const extraKeys = await stageExtraPatientKeys(connection, kind, file, staged.columns.hesid);
   await runOn(

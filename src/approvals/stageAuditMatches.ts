@@ -49,7 +49,7 @@ export async function stageAuditMatches(
       });
   await runOn(
     connection,
-    `CREATE OR REPLACE TEMP TABLE approval_flags AS ${classificationSql(ruleSets)}`,
+    `CREATE OR REPLACE TEMP TABLE approval_flags AS ${classificationSql(ruleSets, { unit: "episode" })}`,
     undefined,
     "classify the store's activity",
   );

@@ -24,7 +24,7 @@ export async function generateSyntheticApprovals(
   await writeInterventionKeys(connection, options.ruleSets);
   await runOn(
     connection,
-    `CREATE OR REPLACE TEMP TABLE synthetic_flags AS ${classificationSql(options.ruleSets)}`,
+    `CREATE OR REPLACE TEMP TABLE synthetic_flags AS ${classificationSql(options.ruleSets, { unit: "episode" })}`,
   );
   const part = (kind: "apc" | "op") =>
     restrictedSpellsSql(kind, {

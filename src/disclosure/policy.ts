@@ -17,6 +17,9 @@ export interface DisclosurePolicy {
   source: string;
 }
 
+/** No public side may show a count of 1 to this, whatever the policy (the product's promise). */
+export const minimumPublicThreshold = 5;
+
 /** The NHS England EBI dashboard's rule: counts of 1 to 5 redacted, others shown as they are. */
 export const ebiDashboardPolicy: DisclosurePolicy = {
   id: "ebi-dashboard",

@@ -16,6 +16,7 @@ import type {
   TrajectoryRow,
   VariationRow,
 } from "./tables.ts";
+import { assertReleaseIntact } from "./verifyRelease.ts";
 
 /** A read-only lookup whose rows are built on demand from compact columns. */
 export interface SeriesLookup<T> {
@@ -245,7 +246,8 @@ export async function readRelease(releasesDir: string, id?: string): Promise<Loa
   const dir = join(releasesDir, releaseId);
   if (!existsSync(join(dir, "manifest.json")))
     throw new EbiError("EBI_NOT_FOUND", `No complete release ${releaseId} in ${releasesDir}.`);
-  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ReleaseManifest;
+  // Every public table must be the one the build wrote: a changed file is refused, not served.
+  const manifest = assertReleaseIntact(dir, releaseId);
   const interventions = JSON.parse(
     readFileSync(join(dir, "interventions.json"), "utf8"),
   ) as InterventionRow[];

@@ -9,6 +9,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance } from "fastify";
+import { policyStatement } from "../disclosure/policy.ts";
 import { errorCodes, isEbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
@@ -62,7 +63,7 @@ export async function buildApp({
       info: {
         title: "EBI Insight API",
         version: "1",
-        description: `Evidence-Based Interventions figures from the published release (${release.id}). Public side only: counts of 1 to 5 and figures that would reveal them are redacted.`,
+        description: `Evidence-Based Interventions figures from the published release (${release.id}). Public side only, under the ${release.manifest.disclosure.policy_name ?? "disclosure rule"} recorded in its manifest: ${policyStatement(release.manifest.disclosure)}.`,
       },
     },
   });

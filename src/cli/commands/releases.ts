@@ -8,15 +8,23 @@ export function registerReleases(program: Command): void {
   const releases = program.command("releases").description("list, publish and roll back releases");
   releases
     .command("list")
-    .description("every complete release, newest first; * marks the published one")
+    .description("every release, newest first; * marks the published one, BROKEN one that cannot be served")
     .action(
       action(() => {
         const all = listReleases(resolveWorkspace().releasesDir);
         if (all.length === 0) process.stdout.write("No releases yet: run `ebi build`.\n");
         for (const r of all) {
-          const sets = r.manifest.rule_sets.map((s) => `${s.id}@${s.version}`).join(", ");
+          const mark = r.current ? "*" : " ";
+          if (!r.manifest) {
+            process.stdout.write(`${mark} ${r.id}  BROKEN: ${r.problems.join("; ")}\n`);
+            continue;
+          }
+          const sets = (r.manifest.rule_sets ?? []).map((s) => `${s.id}@${s.version}`).join(", ");
+          const policy = r.manifest.disclosure?.policy ? `  policy ${r.manifest.disclosure.policy}` : "";
+          const only = r.registeredOnly ? "  (registered side only: not publishable)" : "";
+          const broken = r.problems.length > 0 ? `  BROKEN: ${r.problems.join("; ")}` : "";
           process.stdout.write(
-            `${r.current ? "*" : " "} ${r.id}  built ${r.manifest.built_at}  ${sets}${r.manifest.synthetic ? "  (synthetic)" : ""}\n`,
+            `${mark} ${r.id}  built ${r.manifest.built_at}  ${sets}${policy}${r.manifest.synthetic ? "  (synthetic)" : ""}${only}${broken}\n`,
           );
         }
       }),

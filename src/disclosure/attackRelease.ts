@@ -24,6 +24,12 @@ export interface AttackOptions {
   goalPercentile: number;
   /** Registered count tables: which published sums are exact (an attacker is assumed to know). */
   registered?: Pick<ReleaseTables, "monthly" | "baselines" | "equity">;
+  /**
+   * Which hidden counts to bound (`${intervention}|${cellKey}`); all when absent. A judge that knows
+   * the true values need only bound the small ones: any other count's true value lies in its
+   * interval, so that interval can never sit inside 1..threshold.
+   */
+  targets?: (id: string) => boolean;
 }
 
 export interface AttackResult {
@@ -306,9 +312,23 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
       );
     });
 
+    // Percentiles and opportunities over hidden units: say what they give away.
+    if (!variationFromPublished || !goalsFromPublished) {
+      const found = goalChannel(baselines, variation, published.organisations);
+      if (found.hiddenRate !== null)
+        result.notFromPublished.push(
+          `${intervention}: the percentiles solve a hidden sub-ICB DSR exactly (${found.hiddenRate})`,
+        );
+      for (const [icb, baseline] of found.hiddenBaseline)
+        result.notFromPublished.push(
+          `${intervention} ${icb}: opportunities and percentiles give a hidden sub-ICB baseline of ${baseline}`,
+        );
+    }
+
+    const targets = options.targets;
     const { intervals, stats } = await cellIntervals(
       unknowns.problem,
-      unknowns.hidden.map((h) => h.variable),
+      unknowns.hidden.filter((h) => !targets || targets(`${intervention}|${h.key}`)).map((h) => h.variable),
       { integer: true },
     );
     result.stats.components += stats.components;
@@ -317,13 +337,8 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
     result.stats.seconds += stats.seconds;
     result.stats.hidden += unknowns.hidden.length;
     for (const h of unknowns.hidden) {
-      const interval = intervals.get(h.variable) ?? [0, Infinity];
-      result.intervals.set(`${intervention}|${h.key}`, interval);
-    }
-
-    if (!variationFromPublished || !goalsFromPublished) {
-      for (const [key, value] of goalChannel(baselines, variation, published.organisations))
-        result.intervals.set(`${intervention}|${key}`, [value, value]);
+      const interval = intervals.get(h.variable);
+      if (interval) result.intervals.set(`${intervention}|${h.key}`, interval);
     }
   }
   return result;
@@ -334,38 +349,50 @@ function same(a: number | null, b: number | null): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
+/** What the percentile and opportunity channels give away about hidden units. */
+export interface GoalChannelFinding {
+  /** A hidden unit's DSR solved from the percentiles (null when they do not pin one). */
+  hiddenRate: number | null;
+  /** Per ICB: the opportunity its hidden sub-ICB locations hold between them (ICB − published ones). */
+  hiddenOpportunity: Map<string, number>;
+  /** Per ICB: the baseline of the hidden location that carries the solved DSR, opportunity ÷ (1 − goal rate ÷ DSR). */
+  hiddenBaseline: Map<string, number>;
+}
+
 /**
  * Percentiles and opportunities computed over hidden units: with one hidden DSR among the
  * percentiles' inputs (the unit count says how many), each percentile is linear in it given its
- * rank, which solves it; an ICB's opportunity less its published sub-ICB opportunities is the hidden
- * one's, baseline × (1 − goal rate ÷ DSR), which then gives the baseline. Returns the baselines
- * recovered to a whole number.
+ * rank, which solves it; an ICB's opportunity less its published sub-ICB opportunities is what its
+ * hidden ones hold, baseline × (1 − goal rate ÷ DSR), which with the solved DSR gives that baseline.
  */
-function goalChannel(
+export function goalChannel(
   baselines: readonly BaselineRow[],
   variation: ReleaseTables["variation"][number] | undefined,
   organisations: ReleaseTables["organisations"],
-): Map<string, number> {
-  const found = new Map<string, number>();
-  if (!variation) return found;
+): GoalChannelFinding {
+  const finding: GoalChannelFinding = {
+    hiddenRate: null,
+    hiddenOpportunity: new Map(),
+    hiddenBaseline: new Map(),
+  };
+  if (!variation) return finding;
   const rates = baselines
     .filter((b) => b.level === "sub_icb" && b.dsr !== null)
     .map((b) => b.dsr as number)
     .sort((a, b) => a - b);
-  if (variation.units !== rates.length + 1) return found;
-  const hiddenRate = solveOneHiddenValue(rates, [
-    [0.1, variation.p10],
-    [0.25, variation.p25],
-    [0.5, variation.p50],
-    [0.75, variation.p75],
-    [0.9, variation.p90],
-  ]);
+  if (variation.units === rates.length + 1)
+    finding.hiddenRate = solveOneHiddenValue(rates, [
+      [0.1, variation.p10],
+      [0.25, variation.p25],
+      [0.5, variation.p50],
+      [0.75, variation.p75],
+      [0.9, variation.p90],
+    ]);
   const goalRate = Math.max(
     ...baselines
       .filter((b) => b.level === "sub_icb" && b.goal_rate !== null)
       .map((b) => b.goal_rate as number),
   );
-  if (hiddenRate === null || !Number.isFinite(goalRate) || hiddenRate <= goalRate) return found;
   const rowOf = new Map(baselines.map((b) => [`${b.level}|${b.org_code}`, b]));
   for (const icb of organisations.filter((o) => o.level === "icb")) {
     const parent = rowOf.get(`icb|${icb.org_code}`);
@@ -374,16 +401,15 @@ function goalChannel(
       .filter((o) => o.level === "sub_icb" && o.parent_code === icb.org_code)
       .map((o) => rowOf.get(`sub_icb|${o.org_code}`))
       .filter((b): b is BaselineRow => b !== undefined);
-    const hidden = kids.filter((k) => k.opportunity_spells === null);
-    if (hidden.length !== 1) continue;
+    if (!kids.some((k) => k.opportunity_spells === null)) continue;
     const residual = parent.opportunity_spells - kids.reduce((s, k) => s + (k.opportunity_spells ?? 0), 0);
     if (!(residual > 1e-9)) continue;
-    const baseline = residual / (1 - goalRate / hiddenRate);
-    const whole = Math.round(baseline);
-    if (Math.abs(baseline - whole) < 1e-6 && whole >= 0)
-      found.set(cellKey.baseline(hidden[0] as BaselineRow), whole);
+    finding.hiddenOpportunity.set(icb.org_code, residual);
+    const rate = finding.hiddenRate;
+    if (rate !== null && Number.isFinite(goalRate) && rate > goalRate)
+      finding.hiddenBaseline.set(icb.org_code, residual / (1 - goalRate / rate));
   }
-  return found;
+  return finding;
 }
 
 /** The one value x which, added to `known`, gives every type-7 percentile listed; null if none or many. */
@@ -447,8 +473,6 @@ export async function auditRelease(
   goalPercentile: number,
 ): Promise<{ problems: string[]; exposed: Exposure[]; stats: AttackResult["stats"] }> {
   const problems = auditPublicRelease(registered, published, policy.threshold, policy.rounding);
-  const attack = await attackRelease(published, { ...policy, goalPercentile, registered });
-  problems.push(...attack.notFromPublished);
   const truth = new Map<string, number>();
   const note = (id: string, key: string, value: number | null) => {
     if (value !== null) truth.set(`${id}|${key}`, value);
@@ -459,6 +483,16 @@ export async function auditRelease(
     note(r.intervention_id, cellKey.latest(r), r.latest_spells);
   }
   for (const r of registered.equity) note(r.intervention_id, cellKey.equity(r), r.spells);
+  const attack = await attackRelease(published, {
+    ...policy,
+    goalPercentile,
+    registered,
+    targets: (id) => {
+      const value = truth.get(id);
+      return value !== undefined && value >= 1 && value <= policy.threshold;
+    },
+  });
+  problems.push(...attack.notFromPublished);
   const exposed: Exposure[] = [];
   for (const [id, interval] of attack.intervals) {
     const value = truth.get(id);

@@ -178,7 +178,8 @@ export async function cellIntervals(
         };
         const low = bound("minimize");
         const high = bound("maximize");
-        intervals.set(v, [round(low, true), round(high, false)]);
+        // + 0 turns a −0 from rounding into 0.
+        intervals.set(v, [round(low, true) + 0, round(high, false) + 0]);
       }
     } finally {
       model.dispose();

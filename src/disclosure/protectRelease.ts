@@ -91,9 +91,8 @@ export async function protectRelease(
   for (const [intervention, counts] of groupByIntervention(registered)) {
     const own = byIntervention.get(intervention) as ReleaseTables;
     const system = releaseCellSystem(counts, registered.organisations);
-    const states = system.primaryStates(threshold);
-    secondarySuppression(system, states);
-    if (!policy.rounding) report.repairRounds += repairUntilSafe(system, states, intervention);
+    const { states, rounds } = suppressionStates(system, threshold, policy.rounding, intervention);
+    report.repairRounds += rounds;
     let tables: ReleaseTables | null = null;
     for (let round = 0; ; round++) {
       const hidden = new Map<string, Suppression>();
@@ -149,6 +148,23 @@ export async function protectRelease(
     equity: parts.flatMap((p) => p.equity),
   };
   return { tables, report };
+}
+
+/**
+ * The first pass of suppression over one intervention's cells: primary, secondary until no relation
+ * has a lone unknown, then (without rounding) one more cell beside each primary that bounds or
+ * elimination alone can still determine. The attacker audit then decides whether it is enough.
+ */
+export function suppressionStates(
+  system: CellSystem,
+  threshold: number,
+  rounding: number | null,
+  intervention: string,
+): { states: Uint8Array; rounds: number } {
+  const states = system.primaryStates(threshold);
+  secondarySuppression(system, states);
+  const rounds = rounding ? 0 : repairUntilSafe(system, states, intervention);
+  return { states, rounds };
 }
 
 /** The registered tables of each intervention (organisations shared). */

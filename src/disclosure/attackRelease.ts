@@ -30,6 +30,8 @@ export interface AttackOptions {
    * interval, so that interval can never sit inside 1..threshold.
    */
   targets?: (id: string) => boolean;
+  /** With `targets`: each target's true value, so a max far enough above it settles the interval. */
+  truth?: (id: string) => number | undefined;
 }
 
 export interface AttackResult {
@@ -326,10 +328,15 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
     }
 
     const targets = options.targets;
+    const truth = options.truth;
+    const keyOf = new Map(unknowns.hidden.map((h) => [h.variable, `${intervention}|${h.key}`] as const));
     const { intervals, stats } = await cellIntervals(
       unknowns.problem,
       unknowns.hidden.filter((h) => !targets || targets(`${intervention}|${h.key}`)).map((h) => h.variable),
-      { integer: true },
+      {
+        integer: true,
+        enough: truth ? { value: (v) => truth(keyOf.get(v) ?? ""), width: options.threshold + 1 } : undefined,
+      },
     );
     result.stats.components += stats.components;
     result.stats.largestComponent = Math.max(result.stats.largestComponent, stats.largestComponent);
@@ -491,6 +498,7 @@ export async function auditRelease(
       const value = truth.get(id);
       return value !== undefined && value >= 1 && value <= policy.threshold;
     },
+    truth: (id) => truth.get(id),
   });
   problems.push(...attack.notFromPublished);
   const exposed: Exposure[] = [];

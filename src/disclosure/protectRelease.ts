@@ -33,6 +33,8 @@ export interface DisclosureOptions {
   threshold?: number;
   /** The goal percentile the release uses (default 25), for goals computed from published rates. */
   goalPercentile?: number;
+  /** Called after each intervention is protected (done of total). */
+  onProgress?: (done: number, total: number, intervention: string) => void;
 }
 
 export interface DisclosureReport {
@@ -88,7 +90,9 @@ export async function protectRelease(
   };
   const parts: ReleaseTables[] = [];
   const byIntervention = splitByIntervention(registered);
-  for (const [intervention, counts] of groupByIntervention(registered)) {
+  const groups = groupByIntervention(registered);
+  let done = 0;
+  for (const [intervention, counts] of groups) {
     const own = byIntervention.get(intervention) as ReleaseTables;
     const system = releaseCellSystem(counts, registered.organisations);
     const { states, rounds } = suppressionStates(system, threshold, policy.rounding, intervention);
@@ -132,6 +136,7 @@ export async function protectRelease(
       report.repairRounds++;
     }
     parts.push(tables);
+    options.onProgress?.(++done, groups.size, intervention);
     for (let cell = 0; cell < system.size; cell++) {
       if (system.isRemainder(cell)) continue;
       report.cells++;

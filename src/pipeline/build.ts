@@ -272,7 +272,12 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
         ? null
         : await stage(
             "disclosure control",
-            () => protectRelease(registered, { policy, goalPercentile }),
+            () =>
+              protectRelease(registered, {
+                policy,
+                goalPercentile,
+                onProgress: (done, _total, id) => effects.progress.update(done, id),
+              }),
             ({ report }) =>
               `${report.primary.toLocaleString("en-GB")} small counts redacted, ${report.secondary.toLocaleString("en-GB")} more hidden to protect them; audit: ${report.audit.hidden.toLocaleString("en-GB")} hidden counts attacked by ${report.audit.solves.toLocaleString("en-GB")} LP solves in ${report.audit.seconds.toFixed(1)} s`,
           );

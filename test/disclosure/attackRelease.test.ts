@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   attackRelease,
@@ -188,4 +189,52 @@ describe("bounds and elimination together", () => {
     expect(withA.intervals.get(0)).toEqual([0, 13]);
     expect(protects(withA.intervals.get(0) as [number, number], 5)).toBe(true);
   });
+});
+
+describe("protectRelease against the LP attacker", () => {
+  const counts = fc.array(
+    fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 60 })),
+    { minLength: 12, maxLength: 12 },
+  );
+  const country = fc.record({ S01: counts, S02: counts, S03: counts, S04: counts, S05: counts, S06: counts });
+
+  it("leaves every small count at least threshold + 1 wide and never inside 1..threshold, for random releases", async () => {
+    await fc.assert(
+      fc.asyncProperty(country, fc.constantFrom(5, 7), async (sub, threshold) => {
+        const registered = smallCountry(sub);
+        const { tables } = await protectRelease(registered, { threshold });
+        const { intervals, notFromPublished } = await attackRelease(tables, {
+          threshold,
+          rounding: null,
+          goalPercentile: 25,
+          registered,
+        });
+        expect(notFromPublished).toEqual([]);
+        const truth = new Map<string, number>();
+        for (const m of registered.monthly)
+          truth.set(`${ID}|m|${m.level}|${m.org_code}|${m.month}`, m.spells ?? 0);
+        for (const b of registered.baselines) {
+          truth.set(`${ID}|b|${b.level}|${b.org_code}`, b.baseline_spells ?? 0);
+          truth.set(`${ID}|l|${b.level}|${b.org_code}`, b.latest_spells ?? 0);
+        }
+        let small = 0;
+        for (const [key, value] of truth) {
+          if (value < 1 || value > threshold) continue;
+          small++;
+          const interval = intervals.get(key);
+          expect(interval, key).toBeDefined();
+          expect(protects(interval as [number, number], threshold), `${key} = ${value} in ${interval}`).toBe(
+            true,
+          );
+        }
+        // Every small count is hidden: none is published.
+        const shown = tables.monthly.filter(
+          (m) => m.spells !== null && m.spells >= 1 && m.spells <= threshold,
+        );
+        expect(shown).toEqual([]);
+        return small >= 0;
+      }),
+      { numRuns: 25, seed: 13 },
+    );
+  }, 120_000);
 });

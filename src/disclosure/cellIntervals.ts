@@ -21,9 +21,10 @@ export interface IntervalOptions {
   /** The unknowns are whole numbers: LP bounds are rounded inwards (ceil of min, floor of max). */
   integer?: boolean;
   /**
-   * A judge's shortcut: the true value of a target and the width that protects it. When the max
-   * alone is at least `width` above the true value, the interval is that wide whatever the min, so
-   * the min is not solved and is reported as the unknown's own lower bound.
+   * A judge's shortcut: the true value of a target and the width that protects it. When some
+   * feasible point puts a target at least `width` above its true value, its interval is that wide
+   * whatever the exact min and max, so they are not solved: the interval is reported as
+   * [the unknown's own lower bound, that point's value], narrower than or equal to the true one.
    */
   enough?: { value: (target: number) => number | undefined; width: number };
 }
@@ -158,8 +159,36 @@ export async function cellIntervals(
     try {
       // Presolve off: each solve then starts from the last basis, a few pivots away.
       model.options.set({ output_flag: false, presolve: "off" });
+      const all = { kind: "range" as const, from: 0, to: vars.length - 1 };
+      let remaining = goals;
+      const enough = options.enough;
+      if (enough) {
+        // Batch witnesses: maximise the sum of the targets still open; each whose value in that one
+        // solution is already `width` above its true value is protected, whatever its exact max.
+        model.changeObjectiveSense(lib.constants.objectiveSense.maximize);
+        for (let pass = 0; pass < 4 && remaining.length > 0; pass++) {
+          const costs = new Float64Array(vars.length);
+          for (const v of remaining) costs[column.get(v) as number] = 1;
+          model.changeColsCost(all, costs);
+          model.run();
+          stats.solves++;
+          if (model.getModelStatus() !== lib.constants.modelStatus.optimal) break;
+          const values = model.getSolution().colValue;
+          const open: number[] = [];
+          for (const v of remaining) {
+            const known = enough.value(v);
+            const reached = values[column.get(v) as number] ?? 0;
+            if (known !== undefined && reached - known >= enough.width - TOLERANCE)
+              intervals.set(v, [(problem.lower[v] ?? 0) + 0, round(reached, false) + 0]);
+            else open.push(v);
+          }
+          if (open.length === remaining.length) break;
+          remaining = open;
+        }
+        model.changeColsCost(all, new Float64Array(vars.length));
+      }
       let previous: number | null = null;
-      for (const v of goals) {
+      for (const v of remaining) {
         const col = column.get(v) as number;
         if (previous !== null) model.changeColCost(previous, 0);
         model.changeColCost(col, 1);

@@ -1,5 +1,14 @@
+import { join } from "node:path";
 import type { Command } from "commander";
-import { listReleases, publishRelease, rollbackRelease } from "../../release/releaseFiles.ts";
+import { auditRelease } from "../../disclosure/index.ts";
+import { EbiError } from "../../errors/index.ts";
+import { readReleaseSide } from "../../release/readReleaseTables.ts";
+import {
+  currentReleaseId,
+  listReleases,
+  publishRelease,
+  rollbackRelease,
+} from "../../release/releaseFiles.ts";
 import { resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 
@@ -45,6 +54,37 @@ export function registerReleases(program: Command): void {
     .action(
       action(() => {
         process.stdout.write(`Published ${rollbackRelease(resolveWorkspace().releasesDir)} again.\n`);
+      }),
+    );
+  releases
+    .command("audit")
+    .description("attack a release's public side with the LP audit, judged against its registered side")
+    .argument("[id]", "release id (default: the published one)")
+    .action(
+      action(async (id?: string) => {
+        const dir = resolveWorkspace().releasesDir;
+        const releaseId = id ?? currentReleaseId(dir);
+        if (!releaseId) throw new EbiError("EBI_NOT_FOUND", "No release is published: name one.");
+        const started = performance.now();
+        const registered = await readReleaseSide(join(dir, releaseId), "registered");
+        const published = await readReleaseSide(join(dir, releaseId), "public");
+        const d = published.manifest.disclosure;
+        const result = await auditRelease(
+          registered.tables,
+          published.tables,
+          { threshold: d.threshold, rounding: d.rounding },
+          published.manifest.goal.percentile,
+        );
+        const seconds = (performance.now() - started) / 1000;
+        process.stdout.write(
+          `${JSON.stringify({ release: releaseId, policy: d.policy ?? null, threshold: d.threshold, rounding: d.rounding, ...result.stats, exposed: result.exposed.length, problems: result.problems.length, seconds })}\n`,
+        );
+        for (const p of result.problems.slice(0, 20)) process.stdout.write(`  ${p}\n`);
+        if (result.problems.length > 0)
+          throw new EbiError(
+            "EBI_DISCLOSURE_UNSAFE",
+            `Release ${releaseId}: ${result.problems.length} disclosure problems on the public side.`,
+          );
       }),
     );
 }

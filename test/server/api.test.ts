@@ -2,8 +2,9 @@ import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database, quoteLiteral } from "../../src/db/index.ts";
-import { auditPublicRelease } from "../../src/disclosure/index.ts";
+import { auditPublicRelease, auditRelease } from "../../src/disclosure/index.ts";
 import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
+import { readReleaseSide } from "../../src/release/readReleaseTables.ts";
 import { buildApp } from "../../src/server/app.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 import { observedCountFields, walkPublicApi } from "./walkPublicApi.ts";
@@ -206,4 +207,26 @@ describe("disclosure on the public side", () => {
       ).length,
     ).toBeGreaterThan(0);
   }, 60_000);
+
+  it("lets the LP attacker narrow no hidden small count on the written public files", async () => {
+    const registered = await readReleaseSide(release.dir, "registered");
+    const published = await readReleaseSide(release.dir, "public");
+    const { problems, stats } = await auditRelease(
+      registered.tables,
+      published.tables,
+      { threshold: 5, rounding: null },
+      published.manifest.goal.percentile,
+    );
+    expect(stats.hidden).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    // And it can fail: the registered trajectory and spread of rates, published as they are, are caught.
+    const leaky = {
+      ...published.tables,
+      trajectory: registered.tables.trajectory,
+      variation: registered.tables.variation,
+    };
+    expect(
+      (await auditRelease(registered.tables, leaky, { threshold: 5, rounding: null }, 25)).problems.length,
+    ).toBeGreaterThan(0);
+  }, 180_000);
 });

@@ -158,7 +158,9 @@ export async function cellIntervals(
     });
     try {
       // Presolve off: each solve then starts from the last basis, a few pivots away.
-      model.options.set({ output_flag: false, presolve: "off" });
+      // Primal simplex: after an objective change the last basis is still feasible, so it goes on
+      // from there rather than starting over.
+      model.options.set({ output_flag: false, presolve: "off", simplex_strategy: 4 });
       const all = { kind: "range" as const, from: 0, to: vars.length - 1 };
       let remaining = goals;
       const enough = options.enough;
@@ -214,10 +216,14 @@ export async function cellIntervals(
         };
         const high = bound("maximize");
         const known = options.enough?.value(v);
-        const low =
-          known !== undefined && options.enough && high - known >= options.enough.width - TOLERANCE
-            ? (problem.lower[v] ?? 0)
-            : bound("minimize");
+        // The min is not needed when the max alone settles it: far enough above the true value
+        // (protected), or not even `width` above the unknown's own lower bound (exposed).
+        const floor = problem.lower[v] ?? 0;
+        const settled =
+          known !== undefined &&
+          options.enough !== undefined &&
+          (high - known >= options.enough.width - TOLERANCE || high - floor < options.enough.width - TOLERANCE);
+        const low = settled ? floor : bound("minimize");
         // + 0 turns a −0 from rounding into 0.
         intervals.set(v, [round(low, true) + 0, round(high, false) + 0]);
       }

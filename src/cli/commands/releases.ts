@@ -77,7 +77,7 @@ export function registerReleases(program: Command): void {
         );
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(
-          `${JSON.stringify({ release: releaseId, policy: d.policy ?? null, threshold: d.threshold, rounding: d.rounding, ...result.stats, exposed: result.exposed.length, problems: result.problems.length, seconds })}\n`,
+          `${JSON.stringify({ release: releaseId, policy: d.policy ?? null, threshold: d.threshold, rounding: d.rounding, ...result.stats, lpSeconds: result.stats.seconds, exposed: result.exposed.length, problems: result.problems.length, seconds })}\n`,
         );
         for (const p of result.problems.slice(0, 20)) process.stdout.write(`  ${p}\n`);
         if (result.problems.length > 0)

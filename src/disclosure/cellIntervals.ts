@@ -222,7 +222,8 @@ export async function cellIntervals(
         const settled =
           known !== undefined &&
           options.enough !== undefined &&
-          (high - known >= options.enough.width - TOLERANCE || high - floor < options.enough.width - TOLERANCE);
+          (high - known >= options.enough.width - TOLERANCE ||
+            high - floor < options.enough.width - TOLERANCE);
         const low = settled ? floor : bound("minimize");
         // + 0 turns a −0 from rounding into 0.
         intervals.set(v, [round(low, true) + 0, round(high, false) + 0]);

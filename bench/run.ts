@@ -164,18 +164,22 @@ async function benchScale(scale: number): Promise<ScaleResult> {
     throw new Error("not measured: the Parquet ingest failed");
   };
   const referenceStore = await step("reference query over the store", () =>
-    stored && !auditOnly
-      ? medianOf(times, () =>
-          measureScript("./runSql.ts", ["reference-store", join(buildHome, "store.duckdb")]),
-        ).then(inner)
-      : notStored(),
+    auditOnly
+      ? skipped()
+      : stored
+        ? medianOf(times, () =>
+            measureScript("./runSql.ts", ["reference-store", join(buildHome, "store.duckdb")]),
+          ).then(inner)
+        : notStored(),
   );
   const classify = await step("classification step", () =>
-    stored && !auditOnly
-      ? medianOf(times, () => measureScript("./classifyStep.ts", [join(buildHome, "store.duckdb")])).then(
-          inner,
-        )
-      : notStored(),
+    auditOnly
+      ? skipped()
+      : stored
+        ? medianOf(times, () => measureScript("./classifyStep.ts", [join(buildHome, "store.duckdb")])).then(
+            inner,
+          )
+        : notStored(),
   );
   const build = await step("build", () =>
     stored && ok(ingestOp) ? medianOf(times, () => measureEbi(["--home", buildHome, "build"])) : notStored(),

@@ -20,7 +20,7 @@ beforeAll(async () => {
   ({ releasesDir } = await demoRelease());
   release = await readRelease(releasesDir);
   app = await buildApp({ release });
-}, 180_000);
+}, 600_000);
 afterAll(() => app?.close());
 
 const get = (url: string, headers: Record<string, string> = {}) =>

@@ -1,3 +1,4 @@
+import { EbiError } from "../errors/index.ts";
 import type { BaselineRow, EquityRow, OrgLevel } from "../release/tables.ts";
 import { auditPublicRelease } from "./auditPublicRelease.ts";
 import { cellIntervals, type IntervalStats, type LinearProblem, protects } from "./cellIntervals.ts";
@@ -490,16 +491,28 @@ export async function auditRelease(
     note(r.intervention_id, cellKey.latest(r), r.latest_spells);
   }
   for (const r of registered.equity) note(r.intervention_id, cellKey.equity(r), r.spells);
-  const attack = await attackRelease(published, {
-    ...policy,
-    goalPercentile,
-    registered,
-    targets: (id) => {
-      const value = truth.get(id);
-      return value !== undefined && value >= 1 && value <= policy.threshold;
-    },
-    truth: (id) => truth.get(id),
-  });
+  let attack: AttackResult;
+  try {
+    attack = await attackRelease(published, {
+      ...policy,
+      goalPercentile,
+      registered,
+      targets: (id) => {
+        const value = truth.get(id);
+        return value !== undefined && value >= 1 && value <= policy.threshold;
+      },
+      truth: (id) => truth.get(id),
+    });
+  } catch (error) {
+    // A public side the solver finds self-contradictory cannot be shown safe: it is a problem, not a crash.
+    if (!(error instanceof EbiError) || error.code !== "EBI_DISCLOSURE_INCONSISTENT") throw error;
+    problems.push(error.message);
+    return {
+      problems,
+      exposed: [],
+      stats: { components: 0, largestComponent: 0, solves: 0, seconds: 0, interventions: 0, hidden: 0 },
+    };
+  }
   problems.push(...attack.notFromPublished);
   const exposed: Exposure[] = [];
   for (const [id, interval] of attack.intervals) {

@@ -24,6 +24,8 @@ export interface ScaleResult {
   referenceStore: Outcome;
   classify: Outcome;
   build: Outcome;
+  /** `ebi releases audit` on the built release; its stdout carries the audit's own figures. */
+  audit?: Outcome;
 }
 
 export interface ServerResult {
@@ -46,6 +48,23 @@ const ratio = (a: Outcome, b: Outcome, digits = 1) =>
 /** Per-row cost of a step in microseconds, when measured. */
 const perRow = (o: Outcome, rows: number) =>
   measured(o) ? `${((o.seconds / rows) * 1e6).toFixed(1)} µs` : "–";
+
+/** The audit's own figures from the first line `ebi releases audit` prints. */
+function auditFigures(stdout: string): {
+  interventions: number;
+  hidden: number;
+  solves: number;
+  components: number;
+  largestComponent: number;
+  lpSeconds: number;
+  seconds: number;
+} | null {
+  try {
+    return JSON.parse(stdout.trim().split("\n")[0] ?? "");
+  } catch {
+    return null;
+  }
+}
 
 /** The load generator and its version, as the report names it. */
 const generatorName = () =>
@@ -130,6 +149,30 @@ export function benchmarkReport(input: {
         "figure counts admitted episodes and outpatient appointments together.",
       "",
     );
+  }
+  const audits = results.filter((r) => r.audit !== undefined);
+  if (audits.length > 0) {
+    lines.push("## Disclosure audit", "");
+    lines.push(
+      "`ebi releases audit` on the release each build wrote: the LP attacker (HiGHS) over the public side, " +
+        "judged against the registered side. LP time is HiGHS alone; in process adds deriving the relations " +
+        "and reading both sides; the whole command adds process start, with its peak memory.",
+      "",
+    );
+    lines.push(
+      "| scale | interventions | hidden counts | LP solves | components | largest component | LP time | in process | whole command |",
+    );
+    lines.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (const r of audits) {
+      const a = r.audit as Outcome;
+      const f = measured(a) ? auditFigures(a.stdout) : null;
+      lines.push(
+        `| ${r.scale} | ${f ? n(f.interventions) : "–"} | ${f ? n(f.hidden) : "–"} | ${f ? n(f.solves) : "–"} | ` +
+          `${f ? n(f.components) : "–"} | ${f ? n(f.largestComponent) : "–"} | ${f ? s(f.lpSeconds) : "–"} | ` +
+          `${f ? s(f.seconds) : "–"} | ${cell(a)} |`,
+      );
+    }
+    lines.push("");
   }
   lines.push("## Classification against a hand-written query", "");
   lines.push(

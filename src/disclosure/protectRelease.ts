@@ -8,9 +8,11 @@ import type {
   TrajectoryRow,
   VariationRow,
 } from "../release/tables.ts";
-import { auditPublicRelease } from "./auditPublicRelease.ts";
+import { auditRelease } from "./attackRelease.ts";
 import { CellState, type CellSystem } from "./CellSystem.ts";
 import { findRecoverableCells, type PublicView } from "./findRecoverableCells.ts";
+import { type DisclosurePolicy, ebiDashboardPolicy, roundCount, withThreshold } from "./policy.ts";
+import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
 import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
 import { secondarySuppression, smallestPublished } from "./secondarySuppression.ts";
 
@@ -25,72 +27,175 @@ export interface ReleaseTables {
 }
 
 export interface DisclosureOptions {
-  /** Counts from 1 to this are redacted (default 5). */
+  /** The rule the public side follows (default: the EBI dashboard rule, 1–5 redacted). */
+  policy?: DisclosurePolicy;
+  /** Replaces the policy's threshold (`--threshold`). */
   threshold?: number;
+  /** The goal percentile the release uses (default 25), for goals computed from published rates. */
+  goalPercentile?: number;
+  /** Called after each intervention is protected (done of total). */
+  onProgress?: (done: number, total: number, intervention: string) => void;
 }
 
 export interface DisclosureReport {
+  policy: string;
   threshold: number;
+  rounding: number | null;
   method: string;
   cells: number;
   primary: number;
   secondary: number;
-  /** Extra rounds in which the independent check found a recoverable cell and more was hidden. */
+  /** Extra rounds in which a check found a hidden count it could narrow too far and more was hidden. */
   repairRounds: number;
+  /** The attacker audit of the final public side: LP solves, components and seconds. */
+  audit: { hidden: number; solves: number; components: number; largestComponent: number; seconds: number };
 }
 
 export const disclosureMethod =
-  "Counts of 1 to the threshold redacted (primary); further counts hidden (secondary) until no relation " +
-  "published beside them (hierarchy totals, months within a period, groups within a breakdown, IMD quintiles " +
-  "of deciles) has a lone unknown; figures computed from a hidden count hidden with it (derived); then an " +
-  "independent check by bounds and linear algebra that no redacted count can be worked out.";
+  "Counts of 1 to the threshold hidden (primary), other counts rounded when the policy says so; further counts " +
+  "hidden (secondary) until no relation published beside them (hierarchy totals, months within a period, groups " +
+  "within a breakdown, IMD quintiles of deciles) has a lone unknown; percentiles, goals, opportunities, money, " +
+  "progress and trajectories computed from published figures only; then an attacker audit independent of the " +
+  "suppression: for every hidden count, the least and greatest value any linear combination of the public figures " +
+  "allows (linear programming, HiGHS), which must be at least threshold + 1 apart and not inside 1..threshold. " +
+  "More is hidden until the audit passes; if it cannot, nothing is published.";
 
 const MAX_REPAIR_ROUNDS = 25;
 
 /**
- * Writes the public side of a release: copies of the registered tables with small counts redacted,
- * secondary suppression across every published total, and figures derived from hidden counts hidden
- * too. Throws EBI_DISCLOSURE_RECOVERABLE if any redacted count can still be worked out.
+ * Writes the public side of a release: copies of the registered tables with small counts hidden,
+ * other counts rounded if the policy says so, secondary suppression across every published total,
+ * and modelled figures recomputed from published figures. Each intervention's public side is
+ * attacked by `auditRelease`; any hidden count it narrows too far gets a further cell hidden
+ * beside it, until the audit passes. Throws EBI_DISCLOSURE_UNSAFE when it cannot.
  */
-export function protectRelease(
+export async function protectRelease(
   registered: ReleaseTables,
   options: DisclosureOptions = {},
-): { tables: ReleaseTables; report: DisclosureReport } {
-  const threshold = options.threshold ?? 5;
+): Promise<{ tables: ReleaseTables; report: DisclosureReport }> {
+  const base = options.policy ?? ebiDashboardPolicy;
+  const policy = options.threshold === undefined ? base : withThreshold(base, options.threshold);
+  const threshold = policy.threshold;
+  const goalPercentile = options.goalPercentile ?? 25;
   const report: DisclosureReport = {
+    policy: policy.id,
     threshold,
+    rounding: policy.rounding,
     method: disclosureMethod,
     cells: 0,
     primary: 0,
     secondary: 0,
     repairRounds: 0,
+    audit: { hidden: 0, solves: 0, components: 0, largestComponent: 0, seconds: 0 },
   };
-  const hidden = new Map<string, Suppression>(); // `${intervention}|${cellKey}` → why
-  for (const [intervention, counts] of groupByIntervention(registered)) {
+  const parts: ReleaseTables[] = [];
+  const byIntervention = splitByIntervention(registered);
+  const groups = groupByIntervention(registered);
+  let done = 0;
+  for (const [intervention, counts] of groups) {
+    const own = byIntervention.get(intervention) as ReleaseTables;
     const system = releaseCellSystem(counts, registered.organisations);
-    const states = system.primaryStates(threshold);
-    secondarySuppression(system, states);
-    report.repairRounds += repairUntilSafe(system, states, intervention);
+    const { states, rounds } = suppressionStates(system, threshold, policy.rounding, intervention);
+    report.repairRounds += rounds;
+    let tables: ReleaseTables | null = null;
+    for (let round = 0; ; round++) {
+      const hidden = new Map<string, Suppression>();
+      for (let cell = 0; cell < system.size; cell++) {
+        const state = states[cell];
+        if (!system.isRemainder(cell) && (state === CellState.primary || state === CellState.secondary))
+          hidden.set(`${intervention}|${system.keys[cell]}`, "redacted");
+      }
+      const candidate = applySuppression(own, hidden, policy, goalPercentile);
+      const audit = await auditRelease(own, candidate, policy, goalPercentile);
+      if (audit.problems.length === 0) {
+        tables = candidate;
+        report.audit.hidden += audit.stats.hidden;
+        report.audit.solves += audit.stats.solves;
+        report.audit.components += audit.stats.components;
+        report.audit.largestComponent = Math.max(report.audit.largestComponent, audit.stats.largestComponent);
+        report.audit.seconds += audit.stats.seconds;
+        break;
+      }
+      let added = 0;
+      for (const exposure of audit.exposed) {
+        const cell = system.find(exposure.key);
+        if (cell === undefined) continue;
+        const extra = nearestPublished(system, states, cell);
+        if (extra !== undefined) {
+          states[extra] = CellState.secondary;
+          added++;
+        }
+      }
+      if (added === 0 || round >= MAX_REPAIR_ROUNDS)
+        throw new EbiError(
+          "EBI_DISCLOSURE_UNSAFE",
+          `The public side of ${intervention} fails the disclosure audit under the ${policy.name}: ${audit.problems.slice(0, 3).join("; ")}`,
+          { intervention, policy: policy.id, problems: audit.problems.slice(0, 50) },
+        );
+      secondarySuppression(system, states);
+      report.repairRounds++;
+    }
+    parts.push(tables);
+    options.onProgress?.(++done, groups.size, intervention);
     for (let cell = 0; cell < system.size; cell++) {
-      const state = states[cell];
       if (system.isRemainder(cell)) continue;
       report.cells++;
-      if (state === CellState.primary) report.primary++;
-      if (state === CellState.secondary) report.secondary++;
-      if (state === CellState.primary || state === CellState.secondary)
-        hidden.set(`${intervention}|${system.keys[cell]}`, "redacted");
+      if (states[cell] === CellState.primary) report.primary++;
+      if (states[cell] === CellState.secondary) report.secondary++;
     }
   }
-  const tables = applySuppression(registered, hidden);
-  const problems = auditPublicRelease(registered, tables, threshold);
-  if (problems.length > 0) {
-    throw new EbiError(
-      "EBI_DISCLOSURE_RECOVERABLE",
-      `The public release would disclose small counts: ${problems.slice(0, 3).join("; ")}`,
-      { problems: problems.slice(0, 50) },
-    );
-  }
+  const tables: ReleaseTables = {
+    organisations: registered.organisations.map((o) => ({ ...o })),
+    monthly: parts.flatMap((p) => p.monthly),
+    baselines: parts.flatMap((p) => p.baselines),
+    trajectory: parts.flatMap((p) => p.trajectory),
+    variation: parts.flatMap((p) => p.variation),
+    equity: parts.flatMap((p) => p.equity),
+  };
   return { tables, report };
+}
+
+/**
+ * The first pass of suppression over one intervention's cells: primary, secondary until no relation
+ * has a lone unknown, then (without rounding) one more cell beside each primary that bounds or
+ * elimination alone can still determine. The attacker audit then decides whether it is enough.
+ */
+export function suppressionStates(
+  system: CellSystem,
+  threshold: number,
+  rounding: number | null,
+  intervention: string,
+): { states: Uint8Array; rounds: number } {
+  const states = system.primaryStates(threshold);
+  secondarySuppression(system, states);
+  const rounds = rounding ? 0 : repairUntilSafe(system, states, intervention);
+  return { states, rounds };
+}
+
+/** The registered tables of each intervention (organisations shared). */
+function splitByIntervention(registered: ReleaseTables): Map<string, ReleaseTables> {
+  const out = new Map<string, ReleaseTables>();
+  const of = (id: string) => {
+    let t = out.get(id);
+    if (!t) {
+      t = {
+        organisations: registered.organisations,
+        monthly: [],
+        baselines: [],
+        trajectory: [],
+        variation: [],
+        equity: [],
+      };
+      out.set(id, t);
+    }
+    return t;
+  };
+  for (const r of registered.monthly) of(r.intervention_id).monthly.push(r);
+  for (const r of registered.baselines) of(r.intervention_id).baselines.push(r);
+  for (const r of registered.trajectory) of(r.intervention_id).trajectory.push(r);
+  for (const r of registered.variation) of(r.intervention_id).variation.push(r);
+  for (const r of registered.equity) of(r.intervention_id).equity.push(r);
+  return out;
 }
 
 /** Hides one more cell beside each primary the independent check recovers, until none is. */
@@ -175,72 +280,93 @@ export function viewOf(system: CellSystem, states: Uint8Array): PublicView {
   };
 }
 
-/** Copies the tables, nulling every hidden count and every figure computed from one. */
-function applySuppression(registered: ReleaseTables, hidden: Map<string, Suppression>): ReleaseTables {
+/**
+ * Copies one intervention's tables for the public side: hidden counts nulled, other counts rounded
+ * under the policy, rates and intervals kept only where their count is published (under rounding,
+ * crude rates are recomputed from the rounded count and intervals, which depend on the exact count,
+ * are dropped), and every modelled figure recomputed from the published figures alone.
+ */
+export function applySuppression(
+  registered: ReleaseTables,
+  hidden: Map<string, Suppression>,
+  policy: Pick<DisclosurePolicy, "rounding">,
+  goalPercentile: number,
+): ReleaseTables {
+  const rounding = policy.rounding;
   const why = (intervention: string, key: string): Suppression =>
     hidden.get(`${intervention}|${key}`) ?? null;
+  const shown = (value: number | null) => (value === null ? null : roundCount(value, rounding));
+  const rate = (count: number | null, population: number | null, registeredRate: number | null) =>
+    count === null || registeredRate === null
+      ? null
+      : rounding && population
+        ? (count / population) * 100_000
+        : registeredRate;
   const monthly = registered.monthly.map((row) => {
     const reason = why(row.intervention_id, cellKey.monthly(row));
-    return reason ? { ...row, spells: null, suppressed: reason } : { ...row };
+    return reason ? { ...row, spells: null, suppressed: reason } : { ...row, spells: shown(row.spells) };
   });
-  const baselineHidden = new Set<string>();
-  const baselines = registered.baselines.map((row) => {
+  const counted = registered.baselines.map((row): BaselineRow => {
     const base = why(row.intervention_id, cellKey.baseline(row));
     const latest = why(row.intervention_id, cellKey.latest(row));
-    let out: BaselineRow = { ...row };
-    if (base) {
-      baselineHidden.add(`${row.intervention_id}|${row.level}|${row.org_code}`);
-      out = {
-        ...out,
-        baseline_spells: null,
-        crude_rate: null,
-        dsr: null,
-        dsr_lower: null,
-        dsr_upper: null,
-        goal_rate: null,
-        goal_spells: null,
-        opportunity_spells: null,
-        progress: null,
-        baseline_cost: null,
-        opportunity_cost: null,
-      };
-    }
-    if (latest) out = { ...out, latest_spells: null, latest_dsr: null, progress: null };
-    const reason = base ?? latest;
-    return reason ? { ...out, suppressed: reason } : out;
+    const baseline_spells = base ? null : shown(row.baseline_spells);
+    const latest_spells = latest ? null : shown(row.latest_spells);
+    const keepInterval = baseline_spells !== null && !rounding;
+    return {
+      ...row,
+      baseline_spells,
+      latest_spells,
+      crude_rate: rate(baseline_spells, row.population, row.crude_rate),
+      dsr: baseline_spells === null ? null : row.dsr,
+      dsr_lower: keepInterval ? row.dsr_lower : null,
+      dsr_upper: keepInterval ? row.dsr_upper : null,
+      latest_dsr: latest_spells === null ? null : row.latest_dsr,
+      suppressed: base ?? latest ?? null,
+    };
   });
-  // A trajectory month spreads the goal by a seasonal profile, so it can reveal its baseline month.
-  const baselineOf = new Map(
-    registered.baselines.map((b) => [`${b.intervention_id}|${b.level}|${b.org_code}`, b]),
-  );
-  const trajectory = registered.trajectory.map((row) => {
-    const baseline = baselineOf.get(`${row.intervention_id}|${row.level}|${row.org_code}`);
-    const monthOfYear = row.month.slice(5, 7);
-    const baselineMonth = baseline
-      ? [...monthsBetween(baseline.baseline_start, baseline.baseline_end)].find(
-          (m) => m.slice(5, 7) === monthOfYear,
-        )
-      : undefined;
-    const hiddenRow = baselineHidden.has(`${row.intervention_id}|${row.level}|${row.org_code}`);
-    const hiddenMonth =
-      baselineMonth !== undefined &&
-      why(
-        row.intervention_id,
-        cellKey.monthly({ level: row.level, org_code: row.org_code, month: baselineMonth }),
-      ) !== null;
-    return hiddenRow || hiddenMonth
-      ? { ...row, goal_spells: null, suppressed: "derived" as const }
-      : { ...row };
-  });
+  const byIntervention = new Map<string, BaselineRow[]>();
+  for (const row of counted)
+    byIntervention.set(row.intervention_id, [...(byIntervention.get(row.intervention_id) ?? []), row]);
+  const baselines: BaselineRow[] = [];
+  const variation: VariationRow[] = [];
+  const trajectory: TrajectoryRow[] = [];
+  for (const [intervention, rows] of byIntervention) {
+    const goals = publicGoals(rows, registered.organisations, goalPercentile);
+    baselines.push(...goals);
+    if (registered.variation.some((v) => v.intervention_id === intervention))
+      variation.push(publicVariation(intervention, goals));
+    trajectory.push(
+      ...publicTrajectory(
+        registered.trajectory.filter((t) => t.intervention_id === intervention),
+        goals,
+        monthly.filter((m) => m.intervention_id === intervention),
+      ),
+    );
+  }
   const equity = registered.equity.map((row) => {
     const reason = why(row.intervention_id, cellKey.equity(row));
-    return reason
-      ? { ...row, spells: null, crude_rate: null, dsr: null, lower: null, upper: null, suppressed: reason }
-      : { ...row };
+    if (reason)
+      return {
+        ...row,
+        spells: null,
+        crude_rate: null,
+        dsr: null,
+        lower: null,
+        upper: null,
+        suppressed: reason,
+      };
+    const spells = shown(row.spells);
+    return {
+      ...row,
+      spells,
+      crude_rate: rate(spells, row.population, row.crude_rate),
+      lower: rounding ? null : row.lower,
+      upper: rounding ? null : row.upper,
+    };
   });
   return {
     organisations: registered.organisations.map((o) => ({ ...o })),
-    variation: registered.variation.map((v) => ({ ...v })),
+    variation,
     monthly,
     baselines,
     trajectory,

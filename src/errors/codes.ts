@@ -276,6 +276,31 @@ export const errorCodes = {
     title: "Identity provider settings are invalid",
     fix: "Set the issuer URL, client id and secret (EBI_OIDC_ISSUER, EBI_OIDC_CLIENT_ID, EBI_OIDC_CLIENT_SECRET); see docs/registered-access.md.",
   },
+  // disclosure: attacker audit, policies and release integrity
+  EBI_DISCLOSURE_UNSAFE: {
+    exit: 65,
+    status: 500,
+    title: "Public side fails the disclosure audit",
+    fix: "Secondary suppression could not protect every hidden count: nothing was published. Build with a stricter --policy, or --registered-only to write the registered side alone.",
+  },
+  EBI_DISCLOSURE_INCONSISTENT: {
+    exit: 65,
+    status: 500,
+    title: "Published figures contradict their relations",
+    fix: "The disclosure audit found no hidden values consistent with the published totals: report it, the release is not published.",
+  },
+  EBI_RELEASE_INCOMPLETE: {
+    exit: 66,
+    status: 500,
+    title: "Release folder is incomplete",
+    fix: "A table the manifest lists is missing, or the manifest or interventions file does not parse: rebuild the release with `ebi build`.",
+  },
+  EBI_RELEASE_TAMPERED: {
+    exit: 65,
+    status: 500,
+    title: "Release file does not match its manifest",
+    fix: "A table's sha256 differs from the one the manifest records: the file was changed after the build. Rebuild the release, or publish an intact one.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

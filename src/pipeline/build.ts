@@ -3,7 +3,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { dirname, join } from "node:path";
 import type { Database } from "../db/index.ts";
 import { allOn, quoteLiteral, runOn } from "../db/index.ts";
-import { disclosureMethod, protectRelease, type ReleaseTables } from "../disclosure/index.ts";
+import {
+  type DisclosurePolicy,
+  type DisclosureReport,
+  disclosureMethod,
+  ebiDashboardPolicy,
+  minimumPublicThreshold,
+  policyStatement,
+  protectRelease,
+  type ReleaseTables,
+  withThreshold,
+} from "../disclosure/index.ts";
 import type { Effects } from "../effects/index.ts";
 import { EbiError } from "../errors/index.ts";
 import { providerCommissionersFile } from "../release/providerCommissioners.ts";
@@ -45,7 +55,12 @@ export interface BuildOptions {
   baselines?: Record<string, Period>;
   goalPercentile?: number;
   costs?: CostTable;
+  /** The disclosure rule of the public side (default: the EBI dashboard rule). */
+  policy?: DisclosurePolicy;
+  /** Replaces the policy's threshold. */
   threshold?: number;
+  /** Write the registered side only: no public side, and the release cannot be published. */
+  registeredOnly?: boolean;
   publish?: boolean;
   /** Test hook: called after the release folder is written, before it is moved into place. */
   beforeRename?: () => Promise<void> | void;
@@ -94,7 +109,16 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
   const ruleSets = await loadRuleSets(options.ruleSetIds ?? ["ebi-list-1", "ebi-list-2"]);
   const unit = options.unit ?? defaultCountingUnit;
   const goalPercentile = options.goalPercentile ?? 25;
-  const threshold = options.threshold ?? 5;
+  const basePolicy = options.policy ?? ebiDashboardPolicy;
+  const policy = options.threshold === undefined ? basePolicy : withThreshold(basePolicy, options.threshold);
+  const threshold = policy.threshold;
+  const registeredOnly = options.registeredOnly ?? false;
+  if (!registeredOnly && threshold < minimumPublicThreshold)
+    throw new EbiError(
+      "EBI_DISCLOSURE_UNSAFE",
+      `A public side with counts of 1 to ${minimumPublicThreshold} shown cannot be written (threshold ${threshold}): use a threshold of at least ${minimumPublicThreshold}, or --registered-only for a release with no public side.`,
+      { field: "threshold", value: threshold, expected: `≥ ${minimumPublicThreshold}, or --registered-only` },
+    );
   const costs = options.costs ?? defaultCosts;
   const baselines = { ...defaultBaselines, ...(options.baselines ?? {}) };
   const interventions = ruleSets.flatMap((set) => set.interventions.map((i) => ({ set, i })));
@@ -109,11 +133,10 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
   mkdirSync(options.releasesDir, { recursive: true });
   for (const stale of readdirSync(options.releasesDir).filter((n) => n.startsWith(".tmp-")))
     rmSync(join(options.releasesDir, stale), { recursive: true, force: true });
+  // The temporary folder appears only when writing starts, so a build stopped earlier leaves no trace.
   const tmp = join(options.releasesDir, `.tmp-${releaseId}`);
   // Removed in `finally`, or at once if the build is interrupted: the registered side holds episode keys.
   const removeTmp = scratchPath(tmp);
-  mkdirSync(join(tmp, "registered"), { recursive: true });
-  mkdirSync(join(tmp, "public"), { recursive: true });
 
   try {
     const result = await store.withConnection(async (connection) => {
@@ -264,18 +287,27 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
         })),
         ...figures.tables,
       };
-      const published = await stage(
-        "disclosure control",
-        async () => protectRelease(registered, { threshold }),
-        ({ report }) =>
-          `${report.primary.toLocaleString("en-GB")} small counts redacted, ${report.secondary.toLocaleString("en-GB")} more hidden to protect them`,
-      );
+      const published = registeredOnly
+        ? null
+        : await stage(
+            "disclosure control",
+            () =>
+              protectRelease(registered, {
+                policy,
+                goalPercentile,
+                onProgress: (done, _total, id) => effects.progress.update(done, id),
+              }),
+            ({ report }) =>
+              `${report.primary.toLocaleString("en-GB")} small counts redacted, ${report.secondary.toLocaleString("en-GB")} more hidden to protect them; audit: ${report.audit.hidden.toLocaleString("en-GB")} hidden counts attacked by ${report.audit.solves.toLocaleString("en-GB")} LP solves in ${report.audit.seconds.toFixed(1)} s`,
+          );
 
       const tableInfo: ReleaseManifest["tables"] = {};
       await stage("write release", async () => {
+        mkdirSync(join(tmp, "registered"), { recursive: true });
+        if (published) mkdirSync(join(tmp, "public"), { recursive: true });
         for (const [side, tables] of [
           ["registered", registered],
-          ["public", published.tables],
+          ...(published ? [["public", published.tables] as const] : []),
         ] as const) {
           for (const name of Object.keys(tableColumns) as ReleaseTable[]) {
             const path = join(tmp, side, `${name}.parquet`);
@@ -306,11 +338,12 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
           ]),
         ),
         latest,
-        threshold,
+        policy,
+        registeredOnly,
         goalPercentile,
         costs,
         tables: tableInfo,
-        disclosure: published.report,
+        disclosure: published?.report ?? null,
       });
       writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
       const interventionRows: InterventionRow[] = interventions.map(({ set, i }) => ({
@@ -329,7 +362,8 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
         provenance: i.provenance,
       }));
       writeFileSync(join(tmp, "interventions.json"), `${JSON.stringify(interventionRows, null, 2)}\n`);
-      writeFileSync(join(tmp, "disclosure-report.json"), `${JSON.stringify(published.report, null, 2)}\n`);
+      if (published)
+        writeFileSync(join(tmp, "disclosure-report.json"), `${JSON.stringify(published.report, null, 2)}\n`);
       writeFileSync(
         join(tmp, providerCommissionersFile),
         `${JSON.stringify(await providerCommissioners(connection, latest, threshold), null, 2)}\n`,
@@ -352,7 +386,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
     const dir = join(options.releasesDir, releaseId);
     if (existsSync(dir)) throw new EbiError("EBI_INTERNAL", `Release ${releaseId} already exists.`);
     renameSync(tmp, dir);
-    const publish = options.publish ?? true;
+    const publish = (options.publish ?? true) && !registeredOnly;
     if (publish) publishRelease(options.releasesDir, releaseId);
     return { releaseId, dir, published: publish, ...result };
   } finally {
@@ -371,11 +405,12 @@ async function buildManifest(
     dataEnd: string;
     baselines: Record<string, Period>;
     latest: Period;
-    threshold: number;
+    policy: DisclosurePolicy;
+    registeredOnly: boolean;
     goalPercentile: number;
     costs: CostTable;
     tables: ReleaseManifest["tables"];
-    disclosure: { primary: number; secondary: number };
+    disclosure: DisclosureReport | null;
   },
 ): Promise<ReleaseManifest> {
   const loads = await allOn<{
@@ -426,7 +461,17 @@ async function buildManifest(
       latest: input.latest,
     },
     rows: { read: sum("rows_read"), accepted: sum("rows_accepted"), quarantined: sum("rows_quarantined") },
-    disclosure: { threshold: input.threshold, rounding: null, method: disclosureMethod },
+    disclosure: {
+      policy: input.policy.id,
+      policy_name: input.policy.name,
+      source: input.policy.source,
+      threshold: input.policy.threshold,
+      rounding: input.policy.rounding,
+      statement: policyStatement(input.policy),
+      method: disclosureMethod,
+      registered_only: input.registeredOnly,
+      audit: input.disclosure?.audit ?? null,
+    },
     goal: {
       percentile: input.goalPercentile,
       method:

@@ -16,6 +16,7 @@ import type {
   TrajectoryRow,
   VariationRow,
 } from "./tables.ts";
+import { assertReleaseIntact } from "./verifyRelease.ts";
 
 /** A read-only lookup whose rows are built on demand from compact columns. */
 export interface SeriesLookup<T> {
@@ -265,7 +266,8 @@ export async function readRelease(
         { release: releaseId, file: join(dir, name) },
       );
   }
-  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ReleaseManifest;
+  // Every public table must be the one the build wrote: a changed file is refused, not served.
+  const manifest = assertReleaseIntact(dir, releaseId);
   const interventions = JSON.parse(
     readFileSync(join(dir, "interventions.json"), "utf8"),
   ) as InterventionRow[];

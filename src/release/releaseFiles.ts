@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from "node:path";
 import { EbiError } from "../errors/index.ts";
 import type { ReleaseManifest } from "./tables.ts";
+import { assertReleaseIntact, checkRelease } from "./verifyRelease.ts";
 
 /** The pointer file naming the release the server publishes. */
 export const CURRENT = "CURRENT";
@@ -17,10 +18,17 @@ export function currentReleaseId(releasesDir: string): string | null {
   return releaseIdShape.test(id) && existsSync(join(releasesDir, id, "manifest.json")) ? id : null;
 }
 
-/** Complete releases (folders with a manifest), newest first. */
-export function listReleases(
-  releasesDir: string,
-): { id: string; manifest: ReleaseManifest; current: boolean }[] {
+/**
+ * Release folders (those with a manifest file), newest first. A folder whose manifest does not
+ * parse or whose files are missing is listed with its problems rather than skipped or fatal.
+ */
+export function listReleases(releasesDir: string): {
+  id: string;
+  manifest: ReleaseManifest | null;
+  current: boolean;
+  problems: string[];
+  registeredOnly: boolean;
+}[] {
   if (!existsSync(releasesDir)) return [];
   const current = currentReleaseId(releasesDir);
   return readdirSync(releasesDir, { withFileTypes: true })
@@ -28,14 +36,21 @@ export function listReleases(
       (d) =>
         d.isDirectory() && !d.name.startsWith(".") && existsSync(join(releasesDir, d.name, "manifest.json")),
     )
-    .map((d) => ({
-      id: d.name,
-      manifest: JSON.parse(
-        readFileSync(join(releasesDir, d.name, "manifest.json"), "utf8"),
-      ) as ReleaseManifest,
-      current: d.name === current,
-    }))
-    .sort((a, b) => b.manifest.built_at.localeCompare(a.manifest.built_at) || b.id.localeCompare(a.id));
+    .map((d) => {
+      const check = checkRelease(join(releasesDir, d.name));
+      return {
+        id: d.name,
+        manifest: check.manifest,
+        current: d.name === current,
+        problems: check.incomplete,
+        registeredOnly: check.registeredOnly,
+      };
+    })
+    .sort(
+      (a, b) =>
+        String(b.manifest?.built_at ?? "").localeCompare(String(a.manifest?.built_at ?? "")) ||
+        b.id.localeCompare(a.id),
+    );
 }
 
 /** Makes `id` the published release in one atomic step (write a temp file, rename over CURRENT). */
@@ -44,6 +59,8 @@ export function publishRelease(releasesDir: string, id: string): void {
     throw new EbiError("EBI_NOT_FOUND", `No complete release ${JSON.stringify(id)} in ${releasesDir}.`, {
       id,
     });
+  // Only a whole, untouched release may become the one the server publishes.
+  assertReleaseIntact(join(releasesDir, id), id);
   const previous = currentReleaseId(releasesDir);
   const history = readHistory(releasesDir);
   if (previous && previous !== id) history.push(previous);
@@ -61,6 +78,7 @@ export function rollbackRelease(releasesDir: string): string {
   while (history.length > 0) {
     const previous = history.pop() as string;
     if (previous !== current && existsSync(join(releasesDir, previous, "manifest.json"))) {
+      assertReleaseIntact(join(releasesDir, previous), previous);
       const tmp = join(releasesDir, `.${CURRENT}.${process.pid}`);
       writeFileSync(tmp, `${previous}\n`);
       renameSync(tmp, join(releasesDir, CURRENT));

@@ -165,7 +165,27 @@ export interface ReleaseManifest {
     latest: { start: string; end: string };
   };
   rows: { read: number; accepted: number; quarantined: number };
-  disclosure: { threshold: number; rounding: number | null; method: string };
+  disclosure: {
+    threshold: number;
+    rounding: number | null;
+    method: string;
+    /** The disclosure policy's id and name (absent in releases built before policies were recorded). */
+    policy?: string;
+    policy_name?: string;
+    source?: string;
+    /** One sentence pages and downloads show about the rule used. */
+    statement?: string;
+    /** True when the release has no public side (it cannot be published). */
+    registered_only?: boolean;
+    /** The attacker audit of the public side: hidden counts, LP solves, seconds. */
+    audit?: {
+      hidden: number;
+      solves: number;
+      components: number;
+      largestComponent: number;
+      seconds: number;
+    } | null;
+  };
   goal: { percentile: number; method: string };
   costs: { source: string; table: Record<string, number> };
   tables: Record<string, { rows: number; sha256: string }>;

@@ -10,6 +10,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { touchGrants } from "../access/grants.ts";
+import { policyStatement } from "../disclosure/policy.ts";
 import { EbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
@@ -95,7 +96,7 @@ export async function buildApp({
       info: {
         title: "EBI Insight API",
         version: "1",
-        description: `Evidence-Based Interventions figures from the published release (${release.id}). Public side only: counts of 1 to 5 and figures that would reveal them are redacted.`,
+        description: `Evidence-Based Interventions figures from the published release (${release.id}). Public side only, under the ${release.manifest.disclosure.policy_name ?? "disclosure rule"} recorded in its manifest: ${policyStatement(release.manifest.disclosure)}.`,
       },
     },
   });

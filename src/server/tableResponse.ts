@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { policyStatement } from "../disclosure/policy.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { paginate } from "./pagination.ts";
 import { cacheControl, viewTag } from "./plugins/requestSide.ts";
@@ -9,6 +10,13 @@ export const redactionNote =
   "[c] = hidden: a count of 1 to 5, a count that would let one be worked out, or a figure computed from one (NHS disclosure control).";
 /** What every registered download says of itself: it holds figures the public side hides. */
 export const registeredMarking = "registered: not for publication";
+
+/** The redaction note of a release, naming the disclosure policy it was built under. */
+export function redactionNoteOf(manifest: LoadedRelease["manifest"]): string {
+  const d = manifest.disclosure;
+  const name = d.policy_name ? `${d.policy_name}: ` : "";
+  return `[c] = hidden (${name}${policyStatement(d)}; NHS disclosure control).`;
+}
 
 export type TableFormat = "json" | "csv" | "xlsx";
 
@@ -73,7 +81,7 @@ export async function toXlsx(
       "Source",
       "EBI Insight public release: Hospital Episode Statistics spells flagged by the rule sets above.",
     ],
-    ["Redaction", redactionNote],
+    ["Redaction", redactionNoteOf(release.manifest)],
     ...(release.manifest.synthetic
       ? [["Synthetic", "These figures are made from synthetic demonstration data, not real activity."]]
       : []),
@@ -135,7 +143,7 @@ export async function sendTable(
     return reply
       .type("text/csv; charset=utf-8")
       .header("content-disposition", `attachment; filename="${input.name}.csv"`)
-      .header("ebi-notes", redactionNote)
+      .header("ebi-notes", redactionNoteOf(release.manifest))
       .send(marking ? `${marking}\r\n${toCsv(items, input.columns)}` : toCsv(items, input.columns));
   }
   if (format === "xlsx") {
@@ -146,7 +154,9 @@ export async function sendTable(
   }
   return reply.type("application/json; charset=utf-8").send({
     release: release.id,
-    redaction: marking ? `${marking}. ${redactionNote}` : redactionNote,
+    redaction: marking
+      ? `${marking}. ${redactionNoteOf(release.manifest)}`
+      : redactionNoteOf(release.manifest),
     ...(page ?? {}),
     ...(input.body ?? {}),
     items,

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await app.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: chromiumPath });
-}, 180_000);
+}, 600_000);
 afterAll(async () => {
   await browser?.close();
   await app?.close();

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/index.ts";
+import { hesAnalysisGuidePolicy } from "../../src/disclosure/index.ts";
 import { quietEffects } from "../../src/effects/index.ts";
 import { build } from "../../src/pipeline/build.ts";
 import { readRelease } from "../../src/release/readRelease.ts";
@@ -151,5 +152,55 @@ describe("build", () => {
     expect(currentReleaseId(releasesDir)).toBe(before);
     expect(readdirSync(releasesDir).sort()).toEqual(folders);
     expect(existsSync(join(releasesDir, before ?? "", "manifest.json"))).toBe(true);
+  });
+
+  it("refuses a threshold of 0 for a public side and writes nothing", async () => {
+    const folders = readdirSync(releasesDir).sort();
+    await expect(
+      build(
+        db,
+        { ruleSetIds: ["ebi-list-1"], releasesDir, threshold: 0 },
+        quietEffects(new Date("2026-03-01T00:00:00Z")),
+      ),
+    ).rejects.toMatchObject({ code: "EBI_DISCLOSURE_UNSAFE" });
+    expect(readdirSync(releasesDir).sort()).toEqual(folders);
+  });
+
+  it("writes a registered-only release with no public side and does not publish it", async () => {
+    const before = currentReleaseId(releasesDir);
+    const result = await build(
+      db,
+      { ruleSetIds: ["ebi-list-1"], releasesDir, threshold: 0, registeredOnly: true },
+      quietEffects(new Date("2026-03-02T00:00:00Z")),
+    );
+    expect(result.published).toBe(false);
+    expect(existsSync(join(result.dir, "public"))).toBe(false);
+    expect(existsSync(join(result.dir, "registered", "monthly.parquet"))).toBe(true);
+    expect(result.manifest.disclosure.registered_only).toBe(true);
+    expect(currentReleaseId(releasesDir)).toBe(before);
+  });
+
+  it("records the HES Analysis Guide policy and rounds every published count to 5", async () => {
+    const result = await build(
+      db,
+      { ruleSetIds: ["ebi-list-1"], releasesDir, policy: hesAnalysisGuidePolicy, publish: false },
+      quietEffects(new Date("2026-03-03T00:00:00Z")),
+    );
+    expect(result.manifest.disclosure).toMatchObject({
+      policy: "hes-analysis-guide",
+      threshold: 7,
+      rounding: 5,
+    });
+    expect(result.manifest.disclosure.statement).toContain("rounded to the nearest 5");
+    const release = await readRelease(releasesDir, result.releaseId);
+    const counts = [
+      ...release.monthly.map((m) => m.spells),
+      ...release.baselines.flatMap((b) => [b.baseline_spells, b.latest_spells]),
+      ...release.equity.map((e) => e.spells),
+    ].filter((c): c is number => c !== null);
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts.filter((c) => c % 5 !== 0 || (c >= 1 && c <= 7))).toEqual([]);
+    // S1's 20, S2's 40 and S3's 60 are already multiples of 5; the ICB's 120 too.
+    expect(release.baselineOf.get(`${knee}|sub_icb|S2`)?.baseline_spells).toBe(40);
   });
 });

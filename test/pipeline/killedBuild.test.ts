@@ -14,15 +14,25 @@ describe("a build killed part-way", () => {
     const before = currentReleaseId(releasesDir);
     expect(before).not.toBeNull();
     const child = spawn(process.execPath, [cli, "--home", root, "build"], { stdio: "ignore" });
-    // Kill it once it has started writing its release (its temporary folder exists).
-    for (let waited = 0; waited < 60_000; waited += 20) {
-      if (readdirSync(releasesDir).some((name) => name.startsWith(".tmp-"))) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    // Kill it while it is writing its release: its temporary folder, made only when writing
+    // starts, already holds a table file (classification and disclosure control are over).
+    const writing = () =>
+      readdirSync(releasesDir)
+        .filter((name) => name.startsWith(".tmp-"))
+        .some((name) => {
+          const side = join(releasesDir, name, "registered");
+          return existsSync(side) && readdirSync(side).length > 0;
+        });
+    let caught = false;
+    for (let waited = 0; waited < 200_000 && !caught; waited += 10) {
+      caught = writing();
+      if (!caught) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     child.kill("SIGKILL");
+    expect(caught).toBe(true);
     await new Promise((resolve) => child.once("exit", resolve));
     expect(currentReleaseId(releasesDir)).toBe(before);
     expect(listReleases(releasesDir).map((r) => r.id)).toEqual([before]);
     expect(existsSync(join(releasesDir, before ?? "", "public", "monthly.parquet"))).toBe(true);
-  }, 180_000);
+  }, 600_000);
 });

@@ -2,8 +2,9 @@ import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database, quoteLiteral } from "../../src/db/index.ts";
-import { auditPublicRelease } from "../../src/disclosure/index.ts";
+import { auditPublicRelease, auditRelease } from "../../src/disclosure/index.ts";
 import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
+import { readReleaseSide } from "../../src/release/readReleaseTables.ts";
 import { buildApp } from "../../src/server/app.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 import { observedCountFields, walkPublicApi } from "./walkPublicApi.ts";
@@ -11,13 +12,15 @@ import { observedCountFields, walkPublicApi } from "./walkPublicApi.ts";
 let app: FastifyInstance;
 let release: LoadedRelease;
 let releasesDir: string;
+// The intervention with the most activity: its England baseline is never hidden, even in the tiny demo.
+const busiest = "ebi-list-2/appropriate-colonoscopy";
 const knee = "ebi-list-1/knee-arthroscopy-osteoarthritis";
 
 beforeAll(async () => {
   ({ releasesDir } = await demoRelease());
   release = await readRelease(releasesDir);
   app = await buildApp({ release });
-}, 180_000);
+}, 600_000);
 afterAll(() => app?.close());
 
 const get = (url: string, headers: Record<string, string> = {}) =>
@@ -72,7 +75,7 @@ describe("/api/v1", () => {
   });
 
   it("returns baselines, goals, trajectory, SPC, variation and equity", async () => {
-    const baselines = await json(`/api/v1/baselines?intervention=${knee}&level=england`);
+    const baselines = await json(`/api/v1/baselines?intervention=${busiest}&level=england`);
     expect(baselines.items).toHaveLength(1);
     expect(baselines.items[0].baseline_spells).toBeGreaterThan(5);
     const trajectory = await json(`/api/v1/trajectory?intervention=${knee}`);
@@ -105,15 +108,15 @@ describe("/api/v1", () => {
   });
 
   it("serves CSV by suffix or Accept header, and a real spreadsheet by suffix", async () => {
-    const csv = await get(`/api/v1/baselines.csv?intervention=${knee}&level=england`);
+    const csv = await get(`/api/v1/baselines.csv?intervention=${busiest}&level=england`);
     expect(csv.headers["content-type"]).toContain("text/csv");
     const [header, row] = csv.body.trim().split("\r\n");
     expect(header?.split(",")).toContain("baseline_spells");
-    const byAccept = await get(`/api/v1/baselines?intervention=${knee}&level=england`, {
+    const byAccept = await get(`/api/v1/baselines?intervention=${busiest}&level=england`, {
       accept: "text/csv",
     });
     expect(byAccept.body).toBe(csv.body);
-    const xlsx = await get(`/api/v1/baselines.xlsx?intervention=${knee}&level=england`);
+    const xlsx = await get(`/api/v1/baselines.xlsx?intervention=${busiest}&level=england`);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet("data");
@@ -158,9 +161,9 @@ describe("/api/v1", () => {
   });
 
   it("shows on the overview page the same baseline the API gives", async () => {
-    const baselines = await json(`/api/v1/baselines?intervention=${knee}&level=england`);
+    const baselines = await json(`/api/v1/baselines?intervention=${busiest}&level=england`);
     const page = await get("/");
-    const row = page.body.slice(page.body.indexOf(`/interventions/${knee}`)).split("</tr>")[0] ?? "";
+    const row = page.body.slice(page.body.indexOf(`/interventions/${busiest}`)).split("</tr>")[0] ?? "";
     expect(row).toContain(`>${Math.round(baselines.items[0].baseline_spells).toLocaleString("en-GB")}<`);
   });
 });
@@ -206,4 +209,26 @@ describe("disclosure on the public side", () => {
       ).length,
     ).toBeGreaterThan(0);
   }, 60_000);
+
+  it("lets the LP attacker narrow no hidden small count on the written public files", async () => {
+    const registered = await readReleaseSide(release.dir, "registered");
+    const published = await readReleaseSide(release.dir, "public");
+    const { problems, stats } = await auditRelease(
+      registered.tables,
+      published.tables,
+      { threshold: 5, rounding: null },
+      published.manifest.goal.percentile,
+    );
+    expect(stats.hidden).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    // And it can fail: the registered spread of rates (over hidden locations too) is caught.
+    const leaky = {
+      ...published.tables,
+      trajectory: registered.tables.trajectory,
+      variation: registered.tables.variation,
+    };
+    expect(
+      (await auditRelease(registered.tables, leaky, { threshold: 5, rounding: null }, 25)).problems.length,
+    ).toBeGreaterThan(0);
+  }, 180_000);
 });

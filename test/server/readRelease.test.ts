@@ -11,7 +11,7 @@ let dir: string;
 beforeAll(async () => {
   ({ releasesDir, dir } = await writeReleaseFixture());
   // The registered side holds files that cannot be read: reading them would fail the tests.
-  mkdirSync(join(dir, "registered"));
+  mkdirSync(join(dir, "registered"), { recursive: true });
   for (const table of ["organisations", "monthly", "baselines", "trajectory", "variation", "equity"])
     writeFileSync(join(dir, "registered", `${table}.parquet`), "not parquet");
 });

@@ -129,7 +129,7 @@ describe("GET /api/v1/activity", () => {
     expect(workbook.getWorksheet("data")?.getCell("E2").value).toBe("[c]");
     const notes = workbook.getWorksheet("notes");
     expect(notes?.getCell("B2").value).toBe(fixture.id);
-    expect(JSON.stringify(notes?.getSheetValues())).toContain("count of 1 to 5");
+    expect(JSON.stringify(notes?.getSheetValues())).toContain("counts of 1 to 5");
   });
   it("answers bad parameters with problem+json naming each", async () => {
     const cases: [string, string][] = [

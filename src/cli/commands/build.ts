@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { disclosurePolicies, policyById } from "../../disclosure/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import { parseBaselinePeriod } from "../../pipeline/baselinePeriod.ts";
 import { build, type NationalFigure } from "../../pipeline/build.ts";
@@ -40,7 +41,13 @@ export function registerBuild(program: Command): void {
       "25",
     )
     .option("--costs <file>", "cost table JSON ({source, table: {id|slug|list: £}})")
-    .option("--threshold <n>", "public counts from 1 to this are redacted", "5")
+    .option(
+      "--policy <id>",
+      `disclosure rule of the public side: ${disclosurePolicies.map((p) => `${p.id} (${p.name})`).join(", ")}`,
+      "ebi-dashboard",
+    )
+    .option("--threshold <n>", "public counts from 1 to this are redacted (default: the policy's)")
+    .option("--registered-only", "write the registered side only: no public side, not publishable")
     .option("--no-publish", "write the release without publishing it")
     .action(
       action(
@@ -51,7 +58,9 @@ export function registerBuild(program: Command): void {
           baselineList2?: string;
           goalPercentile: string;
           costs?: string;
-          threshold: string;
+          threshold?: string;
+          policy: string;
+          registeredOnly?: boolean;
           publish: boolean;
         }) => {
           const period = (option: string, value?: string) =>
@@ -62,10 +71,11 @@ export function registerBuild(program: Command): void {
           if (b1) baselines["List 1"] = b1;
           if (b2) baselines["List 2"] = b2;
           const percentile = Number(options.goalPercentile);
-          const threshold = Number(options.threshold);
+          const policy = policyById(options.policy);
+          const threshold = options.threshold === undefined ? undefined : Number(options.threshold);
           if (!(percentile > 0 && percentile < 100))
             throw new EbiError("EBI_USAGE", "--goal-percentile must be between 0 and 100.");
-          if (!(Number.isInteger(threshold) && threshold >= 0))
+          if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 0))
             throw new EbiError("EBI_USAGE", "--threshold must be a whole number ≥ 0.");
           const workspace = resolveWorkspace();
           const db = await openStore(workspace.storePath);
@@ -79,13 +89,15 @@ export function registerBuild(program: Command): void {
                 baselines,
                 goalPercentile: percentile,
                 costs: options.costs ? readCostTable(options.costs) : undefined,
+                policy,
                 threshold,
+                registeredOnly: options.registeredOnly,
                 publish: options.publish,
               },
               terminalEffects(),
             );
             process.stdout.write(
-              `${nationalTable(result.national)}\n\nRelease ${result.releaseId} written to ${result.dir}${result.published ? " and published" : ""}.\n`,
+              `${nationalTable(result.national)}\n\nRelease ${result.releaseId} written to ${result.dir}${result.published ? " and published" : ""}${options.registeredOnly ? " (registered side only: no public side)" : ""}.\n`,
             );
           } finally {
             db.close();

@@ -1,5 +1,14 @@
+import { join } from "node:path";
 import type { Command } from "commander";
-import { listReleases, publishRelease, rollbackRelease } from "../../release/releaseFiles.ts";
+import { auditRelease } from "../../disclosure/index.ts";
+import { EbiError } from "../../errors/index.ts";
+import { readReleaseSide } from "../../release/readReleaseTables.ts";
+import {
+  currentReleaseId,
+  listReleases,
+  publishRelease,
+  rollbackRelease,
+} from "../../release/releaseFiles.ts";
 import { resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
 
@@ -8,15 +17,23 @@ export function registerReleases(program: Command): void {
   const releases = program.command("releases").description("list, publish and roll back releases");
   releases
     .command("list")
-    .description("every complete release, newest first; * marks the published one")
+    .description("every release, newest first; * marks the published one, BROKEN one that cannot be served")
     .action(
       action(() => {
         const all = listReleases(resolveWorkspace().releasesDir);
         if (all.length === 0) process.stdout.write("No releases yet: run `ebi build`.\n");
         for (const r of all) {
-          const sets = r.manifest.rule_sets.map((s) => `${s.id}@${s.version}`).join(", ");
+          const mark = r.current ? "*" : " ";
+          if (!r.manifest) {
+            process.stdout.write(`${mark} ${r.id}  BROKEN: ${r.problems.join("; ")}\n`);
+            continue;
+          }
+          const sets = (r.manifest.rule_sets ?? []).map((s) => `${s.id}@${s.version}`).join(", ");
+          const policy = r.manifest.disclosure?.policy ? `  policy ${r.manifest.disclosure.policy}` : "";
+          const only = r.registeredOnly ? "  (registered side only: not publishable)" : "";
+          const broken = r.problems.length > 0 ? `  BROKEN: ${r.problems.join("; ")}` : "";
           process.stdout.write(
-            `${r.current ? "*" : " "} ${r.id}  built ${r.manifest.built_at}  ${sets}${r.manifest.synthetic ? "  (synthetic)" : ""}\n`,
+            `${mark} ${r.id}  built ${r.manifest.built_at}  ${sets}${policy}${r.manifest.synthetic ? "  (synthetic)" : ""}${only}${broken}\n`,
           );
         }
       }),
@@ -37,6 +54,37 @@ export function registerReleases(program: Command): void {
     .action(
       action(() => {
         process.stdout.write(`Published ${rollbackRelease(resolveWorkspace().releasesDir)} again.\n`);
+      }),
+    );
+  releases
+    .command("audit")
+    .description("attack a release's public side with the LP audit, judged against its registered side")
+    .argument("[id]", "release id (default: the published one)")
+    .action(
+      action(async (id?: string) => {
+        const dir = resolveWorkspace().releasesDir;
+        const releaseId = id ?? currentReleaseId(dir);
+        if (!releaseId) throw new EbiError("EBI_NOT_FOUND", "No release is published: name one.");
+        const started = performance.now();
+        const registered = await readReleaseSide(join(dir, releaseId), "registered");
+        const published = await readReleaseSide(join(dir, releaseId), "public");
+        const d = published.manifest.disclosure;
+        const result = await auditRelease(
+          registered.tables,
+          published.tables,
+          { threshold: d.threshold, rounding: d.rounding },
+          published.manifest.goal.percentile,
+        );
+        const seconds = (performance.now() - started) / 1000;
+        process.stdout.write(
+          `${JSON.stringify({ release: releaseId, policy: d.policy ?? null, threshold: d.threshold, rounding: d.rounding, ...result.stats, lpSeconds: result.stats.seconds, exposed: result.exposed.length, problems: result.problems.length, seconds })}\n`,
+        );
+        for (const p of result.problems.slice(0, 20)) process.stdout.write(`  ${p}\n`);
+        if (result.problems.length > 0)
+          throw new EbiError(
+            "EBI_DISCLOSURE_UNSAFE",
+            `Release ${releaseId}: ${result.problems.length} disclosure problems on the public side.`,
+          );
       }),
     );
 }

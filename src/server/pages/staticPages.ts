@@ -1,3 +1,4 @@
+import { policyStatement } from "../../disclosure/policy.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
 
 const esc = (s: unknown) =>
@@ -22,14 +23,14 @@ export function methodsPage(release: LoadedRelease): string {
 <h2>Money</h2><p>${esc(m.costs.source)}</p>
 <h2>Control charts</h2>
 <p>Monthly spells are charted as XmR charts (NHS “Making Data Count”): mean ± 2.66 × mean moving range, recalculated at the programme's start (April 2019), the pandemic (March 2020) and recovery (April 2021); fewer than 13 points give trial limits. Special causes: a point beyond a limit, 7 points rising or falling, 2 of 3 beyond two thirds of the limits, 7 on one side of the mean. Lower activity is improvement. Assurance compares the monthly goal with the limits.</p>
-<h2>Variation and funnels</h2><p>Percentiles of baseline standardised rates use Hyndman and Fan type 7 over every organisation of a level that has a rate; a page's "peers' median" is that percentile for its own level, the same median the intervention page gives for sub-ICB locations. N-fold variation is the 90th ÷ 10th percentile. Funnel limits at 95% and 99.8% use exact Poisson limits on the population.</p>
+<h2>Variation and funnels</h2><p>Percentiles of baseline standardised rates use Hyndman and Fan type 7 over the organisations of a level whose figures are published; a page's "peers' median" is that percentile for its own level, the same median the intervention page gives for sub-ICB locations. N-fold variation is the 90th ÷ 10th percentile. Funnel limits at 95% and 99.8% use exact Poisson limits on the population.</p>
 <h2>Inequality</h2><p>Deprivation comes from the LSOA of residence through the Index of Multiple Deprivation (${esc(
     m.reference
       .filter((r) => r.dataset === "imd")
       .map((r) => r.vintage)
       .join(", ") || "not loaded",
   )}); decile 1 is most deprived. The rate ratio and gap compare the age-sex standardised rates of the most and least deprived groups (the rates shown), with intervals from each rate's 95% limits; the slope index of inequality is the modelled rate of the most deprived minus that of the least deprived over population-weighted ranks (positive when the most deprived have more), and the relative index their ratio.</p>
-<h2>Disclosure control</h2><p>${esc(m.disclosure.method)} Threshold: counts of 1 to ${m.disclosure.threshold} are hidden and shown as [c].</p>`;
+<h2>Disclosure control</h2><p>${esc(m.disclosure.policy_name ?? "Disclosure rule")}: ${esc(policyStatement(m.disclosure))}.${m.disclosure.source ? ` Source: ${esc(m.disclosure.source)}` : ""}</p><p>${esc(m.disclosure.method)}</p><p>On this public side, percentiles, N-fold variation, goals, opportunities, money and the goal trajectory are computed from the published figures only: the spread of rates counts only sub-ICB locations whose figures are published, and an ICB's, region's or England's opportunity sums those of its published sub-ICB locations.</p>`;
 }
 
 /** What went in and what could not be used. */

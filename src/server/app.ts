@@ -139,5 +139,6 @@ export async function buildApp({
   );
   registerApiRoutes(app, release);
   await (await loadPages())(app, release);
+  await app.register((await import("./pages/talkingTherapiesPages.ts")).talkingTherapiesPages);
   return app;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { allOn, Database } from "../../../db/index.ts";
 import type { Effects } from "../../../effects/index.ts";
 import { generateService, serviceNotice } from "../demo/generateService.ts";
@@ -60,8 +60,18 @@ const standards: { measure: string; key: string; standard: number | null; englan
   { measure: "Recovery", key: "recovery_rate", standard: 50, england: "recovery" },
   { measure: "Reliable recovery", key: "reliable_recovery_rate", standard: 48, england: "reliable_recovery" },
   { measure: "Reliable improvement", key: "improvement_rate", standard: 67, england: "improvement" },
-  { measure: "First treatment within 6 weeks of referral", key: "waited_6_rate", standard: 75, england: null },
-  { measure: "First treatment within 18 weeks of referral", key: "waited_18_rate", standard: 95, england: null },
+  {
+    measure: "First treatment within 6 weeks of referral",
+    key: "waited_6_rate",
+    standard: 75,
+    england: null,
+  },
+  {
+    measure: "First treatment within 18 weeks of referral",
+    key: "waited_18_rate",
+    standard: 95,
+    england: null,
+  },
 ];
 
 /**
@@ -69,7 +79,10 @@ const standards: { measure: string; key: string; standard: number | null; englan
  * public review tables (aggregate, protected) with their CSVs. A failed build leaves the folder
  * as it was: everything is written beside it and renamed into place at the end.
  */
-export async function buildPublicReview(options: BuildPublicReviewOptions, effects: Effects): Promise<PublicReview> {
+export async function buildPublicReview(
+  options: BuildPublicReviewOptions,
+  effects: Effects,
+): Promise<PublicReview> {
   const seed = options.seed ?? 20240401;
   const targets = options.targets ?? rmy202425;
   const scratch = mkdtempSync(join(tmpdir(), "tt-public-"));
@@ -117,7 +130,11 @@ export async function buildPublicReview(options: BuildPublicReviewOptions, effec
               standard: s.standard,
               england: e?.value ?? "–",
               meets:
-                typeof service === "number" && s.standard !== null ? (service >= s.standard ? "Yes" : "No") : "–",
+                typeof service === "number" && s.standard !== null
+                  ? service >= s.standard
+                    ? "Yes"
+                    : "No"
+                  : "–",
             };
           }),
         });
@@ -213,4 +230,12 @@ function reconciliationTable(rows: Reconciled): PublicTable {
       };
     }),
   };
+}
+
+/** Where the public review tables live: `EBI_TT_PUBLIC_DIR`, else `<workspace>/talking-therapies/public`. */
+export function publicReviewDir(): string {
+  return (
+    process.env.EBI_TT_PUBLIC_DIR ??
+    join(resolve(process.env.EBI_HOME ?? "workspace"), "talking-therapies", "public")
+  );
 }

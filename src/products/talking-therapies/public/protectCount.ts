@@ -20,7 +20,10 @@ export function protectCount(n: number): number | null {
  * A percentage (in percent, one decimal place) from two already protected counts, so that it
  * reveals nothing the counts do not: null when either is suppressed, "–" when the denominator is 0.
  */
-export function protectedPercent(numerator: number | null, denominator: number | null): number | string | null {
+export function protectedPercent(
+  numerator: number | null,
+  denominator: number | null,
+): number | string | null {
   if (denominator === 0) return "–";
   if (numerator === null || denominator === null) return null;
   return Math.round((1000 * numerator) / denominator) / 10;

@@ -77,7 +77,8 @@ export function protectTable(spec: TableSpec, raw: Record<string, unknown>[]): P
 }
 
 const area = `CASE WHEN grouping(commissioner) = 1 THEN 'Whole service' ELSE 'Sub-ICB ' || commissioner END AS area`;
-const byArea = "GROUP BY GROUPING SETS ((), (commissioner)) ORDER BY grouping(commissioner) DESC, commissioner";
+const byArea =
+  "GROUP BY GROUPING SETS ((), (commissioner)) ORDER BY grouping(commissioner) DESC, commissioner";
 const inPeriod = (d: string) => `${d} BETWEEN period_start AND period_end`;
 const f = (where: string) => `count(*) FILTER (WHERE ${where})`;
 const areaColumn: ColumnSpec = { key: "area", label: "Area", kind: "label" };
@@ -97,7 +98,11 @@ const bandColumns: ColumnSpec[] = dayBands.map((b) => ({ key: b.key, label: b.la
 const referralSourceLabel = `CASE coalesce(referral_source, '') WHEN 'B1' THEN 'Self-referral (B1)'
   WHEN 'A1' THEN 'GP practice (A1)' WHEN '' THEN 'Not recorded' ELSE 'Other source (' || referral_source || ')' END`;
 
-const dnaTable = (id: string, title: string, breakdown: { variableType: string; value: string }): TableSpec => ({
+const dnaTable = (
+  id: string,
+  title: string,
+  breakdown: { variableType: string; value: string },
+): TableSpec => ({
   id,
   page: "treatment",
   title,
@@ -161,18 +166,38 @@ export const reviewTables: TableSpec[] = [
       { key: "referrals", label: "Referrals received", kind: "count" },
       { key: "entered", label: "Entered treatment", kind: "count" },
       { key: "finished", label: "Finished a course", kind: "count" },
-      { key: "recovery_rate", label: "Recovery (%)", kind: "percent", of: ["recovered", "finished_at_caseness"] },
+      {
+        key: "recovery_rate",
+        label: "Recovery (%)",
+        kind: "percent",
+        of: ["recovered", "finished_at_caseness"],
+      },
       {
         key: "reliable_recovery_rate",
         label: "Reliable recovery (%)",
         kind: "percent",
         of: ["reliably_recovered", "finished_at_caseness"],
       },
-      { key: "improvement_rate", label: "Reliable improvement (%)", kind: "percent", of: ["improved", "finished"] },
+      {
+        key: "improvement_rate",
+        label: "Reliable improvement (%)",
+        kind: "percent",
+        of: ["improved", "finished"],
+      },
       { key: "waited_6_rate", label: "Waited ≤ 6 weeks (%)", kind: "percent", of: ["waited_6", "finished"] },
-      { key: "waited_18_rate", label: "Waited ≤ 18 weeks (%)", kind: "percent", of: ["waited_18", "finished"] },
+      {
+        key: "waited_18_rate",
+        label: "Waited ≤ 18 weeks (%)",
+        kind: "percent",
+        of: ["waited_18", "finished"],
+      },
     ],
-    chart: { value: "recovery_rate", label: "Recovery (%)", reference: 50, referenceLabel: "national standard 50%" },
+    chart: {
+      value: "recovery_rate",
+      label: "Recovery (%)",
+      reference: 50,
+      referenceLabel: "national standard 50%",
+    },
   },
   {
     id: "referral-sources",
@@ -206,7 +231,12 @@ export const reviewTables: TableSpec[] = [
       areaColumn,
       { key: "ended", label: "Referrals ended", kind: "count" },
       { key: "never_treated", label: "Never treated", kind: "count" },
-      { key: "never_treated_rate", label: "Never treated (%)", kind: "percent", of: ["never_treated", "ended"] },
+      {
+        key: "never_treated_rate",
+        label: "Never treated (%)",
+        kind: "percent",
+        of: ["never_treated", "ended"],
+      },
       { key: "treated_once", label: "Treated once", kind: "count" },
       { key: "treated_once_rate", label: "Treated once (%)", kind: "percent", of: ["treated_once", "ended"] },
       { key: "open_at_end", label: "Open at the end", kind: "count" },
@@ -259,8 +289,18 @@ export const reviewTables: TableSpec[] = [
     columns: [
       { key: "step", label: "Step", kind: "label" },
       { key: "finished", label: "Finished courses", kind: "count" },
-      { key: "mean_sessions", label: "Mean appointments", kind: "average", of: ["mean_sessions", "finished"] },
-      { key: "median_sessions", label: "Median appointments", kind: "average", of: ["median_sessions", "finished"] },
+      {
+        key: "mean_sessions",
+        label: "Mean appointments",
+        kind: "average",
+        of: ["mean_sessions", "finished"],
+      },
+      {
+        key: "median_sessions",
+        label: "Median appointments",
+        kind: "average",
+        of: ["median_sessions", "finished"],
+      },
       { key: "over_20", label: "Over 20 appointments", kind: "count" },
       { key: "over_20_rate", label: "Over 20 (%)", kind: "percent", of: ["over_20", "finished"] },
     ],
@@ -286,7 +326,12 @@ export const reviewTables: TableSpec[] = [
       areaColumn,
       { key: "finished", label: "Finished courses", kind: "count" },
       { key: "phq_rate", label: "Paired PHQ-9 (%)", kind: "percent", of: ["phq_paired", "finished"] },
-      { key: "anx_rate", label: "Paired anxiety measure (%)", kind: "percent", of: ["anx_paired", "finished"] },
+      {
+        key: "anx_rate",
+        label: "Paired anxiety measure (%)",
+        kind: "percent",
+        of: ["anx_paired", "finished"],
+      },
       {
         key: "appropriate_rate",
         label: "Paired appropriate anxiety measure (%)",
@@ -294,7 +339,12 @@ export const reviewTables: TableSpec[] = [
         of: ["appropriate_paired", "finished"],
       },
       { key: "received", label: "Referrals received", kind: "count" },
-      { key: "other_rate", label: "Descriptor left as other (%)", kind: "percent", of: ["other", "received"] },
+      {
+        key: "other_rate",
+        label: "Descriptor left as other (%)",
+        kind: "percent",
+        of: ["other", "received"],
+      },
       {
         key: "not_recorded_rate",
         label: "Descriptor not recorded (%)",
@@ -305,4 +355,3 @@ export const reviewTables: TableSpec[] = [
     chart: { value: "other_rate", label: "Descriptor left as other (%)" },
   },
 ];
-

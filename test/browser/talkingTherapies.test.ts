@@ -89,6 +89,13 @@ function countCells(r: PublicReview): { where: string; value: unknown }[] {
   );
 }
 
+/** One CSV line's fields (quoted fields may hold commas and doubled quotes). */
+function csvFields(line: string): string[] {
+  return [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)]
+    .slice(0, -1)
+    .map((m) => (m[1]?.startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : (m[1] ?? "")));
+}
+
 describe("the public talking-therapies review", () => {
   it.each(pages)(
     "has no serious or critical accessibility violation on the %s page, and a table per chart",
@@ -117,11 +124,11 @@ describe("the public talking-therapies review", () => {
       const served = await (await fetch(`${base}/talking-therapies/tables/${t.id}.csv`)).text();
       expect(served).toBe(readFileSync(join(outDir, `${t.id}.csv`), "utf8"));
       const [header, ...lines] = served.trim().split("\n");
-      const labels = header?.split(",") ?? [];
+      const labels = csvFields(header ?? "");
       const countAt = t.columns.flatMap((c, i) => (c.kind === "count" ? [i] : []));
       expect(labels).toHaveLength(t.columns.length);
       for (const line of lines) {
-        const fields = line.split(",");
+        const fields = csvFields(line);
         for (const i of countAt) {
           const f = fields[i] ?? "";
           expect(f === "[c]" || isProtectedCount(Number(f)), `${t.id} ${line}`).toBe(true);
@@ -137,9 +144,9 @@ describe("the public talking-therapies review", () => {
       const bad = await page.evaluate(() => {
         const out: string[] = [];
         for (const table of Array.from(document.querySelectorAll("table.nhsuk-table"))) {
-          const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent ?? "");
+          const heads = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent ?? "");
           for (const tr of Array.from(table.querySelectorAll("tbody tr")))
-            [...tr.children].forEach((cell, i) => {
+            Array.from(tr.children).forEach((cell, i) => {
               const text = (cell.textContent ?? "").replaceAll(",", "").trim();
               const head = heads[i] ?? "";
               const isCount =

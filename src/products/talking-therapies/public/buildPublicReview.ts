@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { allOn, Database } from "../../../db/index.ts";
 import type { Effects } from "../../../effects/index.ts";
+import { EbiError } from "../../../errors/index.ts";
 import { generateService, serviceNotice } from "../demo/generateService.ts";
 import { rmy202425, type ServiceTargets } from "../demo/publishedTargets.ts";
 import { methodVersion } from "../measureFolder.ts";
@@ -52,7 +53,10 @@ const csvCell = (v: Cell): string => {
 /** A public table as CSV: one header row of labels, [c] for suppressed figures. */
 export function tableCsv(table: PublicTable): string {
   const lines = [table.columns.map((c) => csvCell(c.label)).join(",")];
-  for (const row of table.rows) lines.push(table.columns.map((c) => csvCell(row[c.key] ?? "")).join(","));
+  for (const row of table.rows)
+    lines.push(
+      table.columns.map((c) => csvCell(row[c.key] === undefined ? "" : (row[c.key] as Cell))).join(","),
+    );
   return `${lines.join("\n")}\n`;
 }
 
@@ -84,6 +88,15 @@ export async function buildPublicReview(
   effects: Effects,
 ): Promise<PublicReview> {
   const seed = options.seed ?? 20240401;
+  // Checked before the minute of generating and measuring that would otherwise come first.
+  if (!existsSync(options.published))
+    throw new EbiError(
+      "EBI_TT_PUBLISHED",
+      `The published measures file ${options.published} does not exist.`,
+      {
+        file: options.published,
+      },
+    );
   const targets = options.targets ?? rmy202425;
   const scratch = mkdtempSync(join(tmpdir(), "tt-public-"));
   const partial = `${options.outDir}.partial`;

@@ -67,11 +67,11 @@ describe("protectTable", () => {
       ],
     };
     const table = protectTable(spec, [
-      { label: "Group", n: 54301n, k: 10287, mean: 3.14159 },
+      { label: "Group", n: 54301n, k: 10287, mean: 3.16 },
       { label: "Small", n: 6, k: 3, mean: 2 },
     ]);
     expect(table.rows).toEqual([
-      { label: "Group", n: 54300, k: 10285, rate: 18.9, mean: 3.1 },
+      { label: "Group", n: 54300, k: 10285, rate: 18.9, mean: 3.2 },
       { label: "Small", n: null, k: null, rate: null, mean: null },
     ]);
     expect(table).not.toHaveProperty("sql");

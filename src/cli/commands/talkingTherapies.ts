@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { quietEffects } from "../../effects/index.ts";
@@ -212,4 +212,23 @@ export function registerTalkingTherapies(program: Command): void {
         process.stdout.write(`wrote ${review.tables.length} public tables to ${outDir}\n`);
       }),
     );
+}
+
+/** The national file the public review reads, as shipped beside the repository. */
+const defaultPublished = "../shared/data/talking-therapies/measures_annual.parquet";
+
+/** For `ebi start`: builds the public talking-therapies review once, when it is missing and the national file is at hand. */
+export async function buildTalkingTherapiesReview(
+  effects: ReturnType<typeof terminalEffects>,
+): Promise<void> {
+  const outDir = publicReviewDir();
+  if (existsSync(join(outDir, "review.json"))) return;
+  if (!existsSync(defaultPublished)) {
+    effects.logger.info(
+      `Talking-therapies review not built: ${defaultPublished} is missing (ebi tt public-review --published FILE).`,
+    );
+    return;
+  }
+  effects.logger.info(`Building the public talking-therapies review into ${outDir}`);
+  await buildPublicReview({ outDir, published: defaultPublished }, effects);
 }

@@ -91,6 +91,7 @@ export async function talkingTherapiesPages(app: FastifyInstance): Promise<void>
       }
       return reply.type("text/html; charset=utf-8").header("cache-control", "public, max-age=300").send(html);
     });
+  app.get("/talking-therapies/", (_request, reply) => reply.redirect("/talking-therapies", 301));
   app.get<{ Params: { file: string } }>("/talking-therapies/tables/:file", (request, reply) => {
     const match = /^([a-z0-9-]+)\.csv$/.exec(request.params.file);
     if (!match?.[1])

@@ -24,6 +24,7 @@ export function reviewBarChart(table: PublicTable, title: string): string {
   const top = Math.max(chart.reference ?? 0, ...shown.map((d) => d.value ?? 0));
   return renderPlot(
     {
+      width: 760,
       height: 50 + data.length * 24,
       marginLeft: 300,
       x: { label: `${chart.label} →`, grid: true, domain: [0, top > 0 ? Math.min(100, top * 1.1) : 1] },

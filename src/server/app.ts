@@ -156,5 +156,6 @@ export async function buildApp({
   if (access) await (await import("./pages/signInPages.ts")).signInPages(app, access);
   registerApiRoutes(app);
   await (await loadPages())(app);
+  await app.register((await import("./pages/talkingTherapiesPages.ts")).talkingTherapiesPages);
   return app;
 }

@@ -11,6 +11,7 @@ import { action } from "../action.ts";
 import { terminalEffects } from "../terminalEffects.ts";
 import { nationalTable } from "./build.ts";
 import { serveRelease } from "./serve.ts";
+import { buildTalkingTherapiesReview } from "./talkingTherapies.ts";
 
 /**
  * `ebi start`, the main job: generate the demo country if there is none, load it if nothing is
@@ -47,6 +48,7 @@ export function registerStart(program: Command): void {
             db.close();
           }
         }
+        await buildTalkingTherapiesReview(effects);
         await serveRelease({ port: Number(options.port), host: options.host });
       }),
     );

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { quietEffects } from "../../effects/index.ts";
@@ -6,6 +6,10 @@ import { EbiError } from "../../errors/index.ts";
 import { builtInFindings, generateService } from "../../products/talking-therapies/demo/generateService.ts";
 import { ingestFolder } from "../../products/talking-therapies/ingestFolder.ts";
 import { measureFolder, measureOnConnection } from "../../products/talking-therapies/measureFolder.ts";
+import {
+  buildPublicReview,
+  publicReviewDir,
+} from "../../products/talking-therapies/public/buildPublicReview.ts";
 import { reconciledCsv } from "../../products/talking-therapies/reconcile.ts";
 import { reconcileFolder, reconcileOnConnection } from "../../products/talking-therapies/reconcileService.ts";
 import { loadThresholds } from "../../products/talking-therapies/thresholds.ts";
@@ -183,4 +187,48 @@ export function registerTalkingTherapies(program: Command): void {
         for (const finding of builtInFindings) process.stdout.write(`  - ${finding}\n`);
       }),
     );
+
+  tt.command("public-review")
+    .description(
+      "build the public service-review tables (aggregate; counts below 8 suppressed, others rounded to 5) from the demo service, for the /talking-therapies pages",
+    )
+    .option(
+      "--out <dir>",
+      "folder to write to (default: EBI_TT_PUBLIC_DIR, else <workspace>/talking-therapies/public)",
+    )
+    .option("--seed <n>", "seed of the demo service", "20240401")
+    .option(
+      "--published <file>",
+      "national annual measures (Parquet or NHS England's CSV)",
+      "../shared/data/talking-therapies/measures_annual.parquet",
+    )
+    .action(
+      action(async (options: { out?: string; seed: string; published: string }) => {
+        const outDir = options.out ?? publicReviewDir();
+        const review = await buildPublicReview(
+          { outDir, seed: Number(options.seed), published: options.published },
+          terminalEffects(),
+        );
+        process.stdout.write(`wrote ${review.tables.length} public tables to ${outDir}\n`);
+      }),
+    );
+}
+
+/** The national file the public review reads, as shipped beside the repository. */
+const defaultPublished = "../shared/data/talking-therapies/measures_annual.parquet";
+
+/** For `ebi start`: builds the public talking-therapies review once, when it is missing and the national file is at hand. */
+export async function buildTalkingTherapiesReview(
+  effects: ReturnType<typeof terminalEffects>,
+): Promise<void> {
+  const outDir = publicReviewDir();
+  if (existsSync(join(outDir, "review.json"))) return;
+  if (!existsSync(defaultPublished)) {
+    effects.logger.info(
+      `Talking-therapies review not built: ${defaultPublished} is missing (ebi tt public-review --published FILE).`,
+    );
+    return;
+  }
+  effects.logger.info(`Building the public talking-therapies review into ${outDir}`);
+  await buildPublicReview({ outDir, published: defaultPublished }, effects);
 }

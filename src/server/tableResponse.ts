@@ -6,8 +6,6 @@ import { cacheControl, viewTag } from "./plugins/requestSide.ts";
 
 /** The marker a redacted figure carries in CSV and spreadsheets (never 0). */
 export const REDACTED = "[c]";
-export const redactionNote =
-  "[c] = hidden: a count of 1 to 5, a count that would let one be worked out, or a figure computed from one (NHS disclosure control).";
 /** What every registered download says of itself: it holds figures the public side hides. */
 export const registeredMarking = "registered: not for publication";
 

@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
 import { type Static, Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
-import { EbiError } from "../errors/index.ts";
+import { readConfigFile } from "./readConfigFile.ts";
 
 /** What an intervention needs before it is done: an IFR, a prior approval, a criteria attestation, or nothing. */
 export const requirements = ["IFR", "PA", "attestation", "none"] as const;
@@ -46,24 +44,7 @@ export const defaultApprovalPolicy: ApprovalPolicy = {
 
 /** Reads and checks a policy file (JSON), naming the path of each problem. */
 export function readApprovalPolicy(path: string): ApprovalPolicy {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new EbiError("EBI_APPROVALS_CONFIG", `${path} is not readable JSON: ${(error as Error).message}`, {
-      file: path,
-    });
-  }
-  if (!Value.Check(ApprovalPolicy, data)) {
-    const problems = [...Value.Errors(ApprovalPolicy, data)]
-      .slice(0, 5)
-      .map((e) => `${e.path}: ${e.message}`);
-    throw new EbiError("EBI_APPROVALS_CONFIG", `${path} is not an approval policy: ${problems.join("; ")}`, {
-      file: path,
-      problems,
-    });
-  }
-  return data;
+  return readConfigFile(path, ApprovalPolicy, "an approval policy");
 }
 
 /** An intervention as a policy rule may name it. */

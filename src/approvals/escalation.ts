@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
 import { type Static, Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
-import { EbiError } from "../errors/index.ts";
+import { readConfigFile } from "./readConfigFile.ts";
 
 export const EscalationCriterion = Type.Union([
   Type.Object(
@@ -56,28 +54,7 @@ export const defaultEscalation: EscalationConfig = {
 
 /** Reads and checks an escalation file (JSON). */
 export function readEscalationConfig(path: string): EscalationConfig {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new EbiError("EBI_APPROVALS_CONFIG", `${path} is not readable JSON: ${(error as Error).message}`, {
-      file: path,
-    });
-  }
-  if (!Value.Check(EscalationConfig, data)) {
-    const problems = [...Value.Errors(EscalationConfig, data)]
-      .slice(0, 5)
-      .map((e) => `${e.path}: ${e.message}`);
-    throw new EbiError(
-      "EBI_APPROVALS_CONFIG",
-      `${path} is not an escalation configuration: ${problems.join("; ")}`,
-      {
-        file: path,
-        problems,
-      },
-    );
-  }
-  return data;
+  return readConfigFile(path, EscalationConfig, "an escalation configuration");
 }
 
 /** One month of one organisation × intervention series (`monthlyCompliance` rows). */

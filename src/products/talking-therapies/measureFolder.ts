@@ -134,7 +134,13 @@ export async function measureOnConnection(
       [total, appointmentTypeBreakdown, modeBreakdown, groupBreakdown],
       "in_period",
     ),
-    longFormatSql("tt_review_contacts", qualificationMeasures, levels, [qualificationBreakdown], "in_period"),
+    longFormatSql(
+      "tt_review_contact_quals",
+      qualificationMeasures,
+      levels,
+      [qualificationBreakdown],
+      "in_period",
+    ),
   ];
   await copyCsv(
     connection,

@@ -54,8 +54,10 @@ export function pathwayPieces(set: ThresholdSet): Record<string, string> {
         AttendOrDNACode IN (${list(attendedCodes)}) AS attended,
         AppType IN (${list(treatmentAppTypes)}) AS treatment
       FROM tt_IDS201CareContact`,
+    // Only the dates are kept, so sorting the dates themselves gives the same list as ordering the
+    // contacts, without an ordered aggregate.
     treatment: `SELECT PathwayID, count(*) AS treatment_count,
-        list(CareContDate ORDER BY CareContDate, CareContactId) AS treatment_dates
+        list_sort(list(CareContDate)) AS treatment_dates
       FROM contacts WHERE attended AND treatment GROUP BY PathwayID`,
     attended_any: `SELECT PathwayID, max(CareContDate) AS last_attended_date FROM contacts WHERE attended GROUP BY PathwayID`,
     steps: `SELECT c.PathwayID,
@@ -78,10 +80,13 @@ export function pathwayPieces(set: ThresholdSet): Record<string, string> {
       WHERE coalesce(s.AssToolCompDate, c.CareContDate) IS NULL OR r.ServDischDate IS NULL
          OR coalesce(s.AssToolCompDate, c.CareContDate) <= r.ServDischDate`,
     // First score: the earliest; last score: the latest, only when there are two or more (paired).
-    tool_scores: `SELECT PathwayID, tool, count(*) AS n,
-        list(score ORDER BY score_date NULLS LAST, contact_date NULLS LAST, CareActId)[1] AS first_score,
-        CASE WHEN count(*) >= 2 THEN list(score ORDER BY score_date NULLS LAST, contact_date NULLS LAST, CareActId)[-1] END AS last_score
-      FROM scores WHERE PathwayID IS NOT NULL GROUP BY PathwayID, tool`,
+    // The order key sorts undated scores last, as NULLS LAST would, so arg_min/arg_max pick the
+    // same first and last scores as sorting every score would.
+    tool_scores: `SELECT PathwayID, tool, count(*) AS n, arg_min(score, score_order) AS first_score,
+        CASE WHEN count(*) >= 2 THEN arg_max(score, score_order) END AS last_score
+      FROM (SELECT *, {'d': coalesce(score_date, DATE '9999-12-31'), 'c': coalesce(contact_date, DATE '9999-12-31'),
+                       'n': CareActId IS NULL, 'a': coalesce(CareActId, '')} AS score_order FROM scores)
+      WHERE PathwayID IS NOT NULL GROUP BY PathwayID, tool`,
     people: `SELECT LocalPatientId, PersonBirthDate, Gender, EthnicCategory, LSOA2011, IndicesOfDeprivationDecile
       FROM tt_IDS001MPI`,
     base: `SELECT r.PathwayID, r.LocalPatientId, r.OrgID_Provider AS provider,

@@ -246,11 +246,11 @@ export const pathwayReviewMeasures: MeasureDefinition[] = [
   ),
 ];
 
-const distinct = (where: string) => `count(DISTINCT contact_key) FILTER (WHERE ${where})`;
+const contacts = (where: string) => `count(*) FILTER (WHERE ${where})`;
 
-// A contact with several practitioners appears once per qualification: count contacts, not rows.
+// `tt_review_contacts` holds one row per contact, so plain counts count contacts.
 export const contactReviewMeasures: MeasureDefinition[] = [
-  { ...c("appointments", "M082", "Appointments in the period.", "in_period"), value: distinct("in_period") },
+  { ...c("appointments", "M082", "Appointments in the period.", "in_period"), value: contacts("in_period") },
   {
     ...c(
       "appointments_dna",
@@ -258,7 +258,7 @@ export const contactReviewMeasures: MeasureDefinition[] = [
       "Appointments in the period not attended (code 3).",
       "in_period AND dna",
     ),
-    value: distinct("in_period AND dna"),
+    value: contacts("in_period AND dna"),
   },
   {
     ...c(
@@ -268,10 +268,12 @@ export const contactReviewMeasures: MeasureDefinition[] = [
       "in_period AND dna",
     ),
     statistic: "percentage",
-    value: `CASE WHEN ${distinct("in_period")} > 0 THEN 100.0 * ${distinct("in_period AND dna")} / ${distinct("in_period")} END`,
+    value: `CASE WHEN ${contacts("in_period")} > 0 THEN 100.0 * ${contacts("in_period AND dna")} / ${contacts("in_period")} END`,
   },
 ];
 
+// `tt_review_contact_quals` holds one row per contact and qualification: a contact with two
+// practitioners of different qualifications counts once under each.
 export const qualificationMeasures: MeasureDefinition[] = [
   {
     name: "attended_treatment_appointments",
@@ -279,7 +281,6 @@ export const qualificationMeasures: MeasureDefinition[] = [
     id: "",
     description: "Attended treatment appointments in the period, by the practitioner's qualification.",
     numerator: "in_period AND attended AND treatment",
-    value: "count(DISTINCT contact_key) FILTER (WHERE in_period AND attended AND treatment)",
   },
 ];
 
@@ -303,7 +304,11 @@ export const qualificationBreakdown: Breakdown = {
   value: "qualification",
 };
 
-/** Builds `tt_review` (pathway waits, gaps, idle days) and `tt_review_contacts` from `tt_period`. */
+/**
+ * Builds `tt_review` (pathway waits, gaps, idle days) from `tt_period`; `tt_review_contacts` (one
+ * row per contact dated in the period); `tt_review_contact_practitioners` (contact × practitioner
+ * with the practitioner's qualification) and `tt_review_contact_quals` (contact × qualification).
+ */
 export async function buildReview(connection: DuckDBConnection): Promise<void> {
   await runOn(
     connection,
@@ -326,29 +331,43 @@ export async function buildReview(connection: DuckDBConnection): Promise<void> {
   await runOn(
     connection,
     `CREATE OR REPLACE TABLE tt_review_contacts AS
-     WITH quals AS (
-       SELECT OrgID_Provider, CarePersLocalId, QualCode FROM tt_IDS902CarePersQual
-       QUALIFY row_number() OVER (PARTITION BY OrgID_Provider, CarePersLocalId ORDER BY QualDate DESC NULLS LAST, source_row DESC) = 1),
-     practitioners AS (
-       SELECT a.CareContactId, a.CarePersLocalId, p.provider,
-         CASE WHEN a.CarePersLocalId IS NULL THEN 'No practitioner recorded'
-              ELSE coalesce(q.QualCode, q2.QualCode, 'No qualification recorded') END AS qualification
-       FROM tt_IDS202CareActivity a
-       JOIN tt_IDS201CareContact k ON k.CareContactId = a.CareContactId
-       JOIN tt_period p ON p.PathwayID = k.PathwayID
-       LEFT JOIN quals q ON q.OrgID_Provider = p.provider AND q.CarePersLocalId = a.CarePersLocalId
-       LEFT JOIN quals q2 ON q2.OrgID_Provider IS NULL AND q2.CarePersLocalId = a.CarePersLocalId)
-     SELECT k.PathwayID || '/' || k.CareContactId AS contact_key, p.provider, p.commissioner,
+     SELECT k.PathwayID || '/' || k.CareContactId AS contact_key, k.PathwayID, k.CareContactId, k.CareContDate,
+       p.provider, p.commissioner,
        k.CareContDate BETWEEN p.period_start AND p.period_end AS in_period,
        k.AttendOrDNACode = '3' AS dna, k.AttendOrDNACode IN ('5', '6') AS attended,
        k.AppType IN ('02', '03', '05') AS treatment, k.AppType AS app_type, k.ConsMechanism AS mode,
-       k.CareContPatientTherMode AS therapy_mode,
-       coalesce(pr.qualification, 'No practitioner recorded') AS qualification,
-       false AS received, false AS finished
+       k.CareContPatientTherMode AS therapy_mode, false AS received, false AS finished
      FROM tt_IDS201CareContact k
      JOIN tt_period p ON p.PathwayID = k.PathwayID
-     LEFT JOIN (SELECT DISTINCT CareContactId, qualification FROM practitioners) pr ON pr.CareContactId = k.CareContactId`,
+     -- Every contact measure is of contacts dated in the period; the rest are not kept.
+     WHERE k.CareContDate BETWEEN p.period_start AND p.period_end`,
     undefined,
     "review contacts",
+  );
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TABLE tt_review_contact_practitioners AS
+     WITH quals AS (
+       SELECT OrgID_Provider, CarePersLocalId, QualCode FROM tt_IDS902CarePersQual
+       QUALIFY row_number() OVER (PARTITION BY OrgID_Provider, CarePersLocalId ORDER BY QualDate DESC NULLS LAST, source_row DESC) = 1)
+     SELECT DISTINCT k.contact_key, a.CarePersLocalId AS practitioner,
+       CASE WHEN a.CarePersLocalId IS NULL THEN 'No practitioner recorded'
+            ELSE coalesce(q.QualCode, q2.QualCode, 'No qualification recorded') END AS qualification
+     FROM tt_IDS202CareActivity a
+     JOIN tt_review_contacts k ON k.CareContactId = a.CareContactId
+     LEFT JOIN quals q ON q.OrgID_Provider = k.provider AND q.CarePersLocalId = a.CarePersLocalId
+     LEFT JOIN quals q2 ON q2.OrgID_Provider IS NULL AND q2.CarePersLocalId = a.CarePersLocalId`,
+    undefined,
+    "review practitioners",
+  );
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TABLE tt_review_contact_quals AS
+     SELECT k.provider, k.commissioner, k.in_period, k.attended, k.treatment, k.received, k.finished,
+       coalesce(q.qualification, 'No practitioner recorded') AS qualification
+     FROM tt_review_contacts k
+     LEFT JOIN (SELECT DISTINCT contact_key, qualification FROM tt_review_contact_practitioners) q USING (contact_key)`,
+    undefined,
+    "review qualifications",
   );
 }

@@ -26,9 +26,8 @@ export const cleanTable = (table: string): string => `tt_${table}`;
 export const quarantineTable = "tt_quarantine";
 
 const macros = [
-  `tt_date(x) AS coalesce(TRY_CAST(left(trim(x), 10) AS DATE), try_strptime(trim(x), '%d/%m/%Y')::DATE,
-     try_strptime(trim(x), '%Y%m%d')::DATE)`,
-  `tt_blank(x) AS x IS NULL OR trim(x) IN ('', 'NULL', 'null')`,
+  `tt_date(x) AS coalesce(TRY_CAST(left(x, 10) AS DATE), try_strptime(x, '%d/%m/%Y')::DATE,
+     try_strptime(x, '%Y%m%d')::DATE)`,
   `tt_problem(cond, field, value, reason) AS CASE WHEN cond THEN {'field': field, 'value': value, 'reason': reason} END`,
 ];
 
@@ -76,25 +75,31 @@ function isParquet(file: string): boolean {
   }
 }
 
-/** The normalised value of a field, as SQL over the raw text column `c`. */
-function normalised(field: TableField, c: string): string {
-  const text = `CASE WHEN tt_blank(${c}) THEN NULL ELSE trim(${c}) END`;
+/** The field's text with blanks ("", "NULL") as NULL, as SQL over the raw text column `c`. */
+function trimmed(c: string): string {
+  return `nullif(nullif(nullif(trim(${c}), ''), 'NULL'), 'null')`;
+}
+
+/** The normalised value of a field, as SQL over its trimmed text `t` (see `trimmed`). */
+function normalised(field: TableField, t: string): string {
   switch (field.kind) {
     case "date":
-      return `tt_date(${text})`;
+      return `tt_date(${t})`;
     case "score":
-      return `TRY_CAST(${text} AS DOUBLE)`;
+      return `TRY_CAST(${t} AS DOUBLE)`;
     case "code": {
       // Spreadsheet exports turn codes into numbers ("5.0"); a trailing ".0" is the same code.
-      const code = `upper(regexp_replace(${text}, '\\.0$', ''))`;
+      const code = `upper(CASE WHEN suffix(${t}, '.0') THEN left(${t}, length(${t}) - 2) ELSE ${t} END)`;
+      // Short numeric codes are padded ("2" → "02"); longer ones are left as they are, to fail the check.
       if (field.pad)
-        return `CASE WHEN regexp_full_match(${code}, '[0-9]+') THEN lpad(${code}, ${field.pad}, '0') ELSE ${code} END`;
+        return `CASE WHEN length(${code}) < ${field.pad} AND regexp_full_match(${code}, '[0-9]+') THEN lpad(${code}, ${field.pad}, '0') ELSE ${code} END`;
       if (field.allowed)
-        return `CASE WHEN regexp_full_match(${code}, '[0-9]+') THEN CAST(TRY_CAST(${code} AS INTEGER) AS VARCHAR) ELSE ${code} END`;
+        return `CASE WHEN ${code} IN (${field.allowed.map(quoteLiteral).join(", ")}) THEN ${code}
+          WHEN regexp_full_match(${code}, '[0-9]+') THEN CAST(TRY_CAST(${code} AS INTEGER) AS VARCHAR) ELSE ${code} END`;
       return code;
     }
     default:
-      return text;
+      return t;
   }
 }
 
@@ -105,15 +110,15 @@ interface Check {
   reason: string;
 }
 
-/** Problems with one field of a row: SQL conditions over raw text `c` and normalised `value`. */
-function problems(field: TableField, c: string, value: string): Check[] {
+/** Problems with one field of a row: SQL over raw text `c`, trimmed text `t` and normalised `value`. */
+function problems(field: TableField, c: string, t: string, value: string): Check[] {
   const at = (cond: string, reason: string): Check => ({ cond, field: field.name, value: c, reason });
   const out: Check[] = [];
-  if (field.required) out.push(at(`${value} IS NULL AND tt_blank(${c})`, "missing"));
+  if (field.required) out.push(at(`${t} IS NULL`, "missing"));
   if (field.kind === "date")
-    out.push(at(`NOT tt_blank(${c}) AND ${value} IS NULL`, "not a date (expected YYYY-MM-DD)"));
+    out.push(at(`${t} IS NOT NULL AND ${value} IS NULL`, "not a date (expected YYYY-MM-DD)"));
   if (field.kind === "score") {
-    out.push(at(`NOT tt_blank(${c}) AND ${value} IS NULL`, "not a number"));
+    out.push(at(`${t} IS NOT NULL AND ${value} IS NULL`, "not a number"));
     out.push(at(`${value} < 0`, "negative"));
   }
   if (field.allowed)
@@ -152,7 +157,35 @@ function latestFirst(present: Set<string>): string {
   return [...order, "source_row DESC"].join(", ");
 }
 
-/** Reads one table file into `tt_stage_<table>` (every row, normalised, with its problems). */
+/** Reads a table file's first row to learn its columns, as a typed error when it cannot be read. */
+async function fileColumns(connection: DuckDBConnection, from: string, file: string): Promise<string[]> {
+  try {
+    return (await allOn<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${from}`)).map(
+      (c) => c.column_name,
+    );
+  } catch (error) {
+    throw unreadable(error, file);
+  }
+}
+
+function unreadable(error: unknown, file: string): InputError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unicode|utf-?8|encoding/i.test(message))
+    return new InputError("EBI_FILE_ENCODING", "the file is not UTF-8 text", {
+      file,
+      expected: "a UTF-8 CSV file",
+    });
+  return new InputError("EBI_FILE_UNREADABLE", `the file cannot be read: ${message.split("\n")[0]}`, {
+    file,
+    expected: "a CSV file with a header row, or a Parquet file",
+  });
+}
+
+/**
+ * Reads one table file in a single pass into `tt_stage_<table>` (every row, normalised, with its
+ * problems), then keeps its valid, latest records as `tt_<table>`. The file is read once, straight
+ * from CSV or Parquet; the clean table is the stage itself when no row is bad or superseded.
+ */
 async function stageOne(
   connection: DuckDBConnection,
   layout: TableLayout,
@@ -163,53 +196,42 @@ async function stageOne(
   const from = parquet
     ? `read_parquet(${quoteLiteral(file)}, file_row_number = true)`
     : `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true)`;
-  const raw = quoteIdentifier(`tt_raw_${layout.name}`);
-  try {
-    // CSV rows have no number of their own; a table keeps file order, so rowid numbers them.
-    await connection.run(
-      parquet
-        ? `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS tt_source_row FROM ${from}`
-        : `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT * FROM ${from}`,
-    );
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/unicode|utf-?8|encoding/i.test(message))
-      throw new InputError("EBI_FILE_ENCODING", "the file is not UTF-8 text", {
-        file,
-        expected: "a UTF-8 CSV file",
-      });
-    throw new InputError("EBI_FILE_UNREADABLE", `the file cannot be read: ${message.split("\n")[0]}`, {
-      file,
-      expected: "a CSV file with a header row, or a Parquet file",
-    });
-  }
-  const columns = (await allOn<{ column_name: string }>(connection, `DESCRIBE ${raw}`))
-    .map((c) => c.column_name)
-    .filter((c) => c !== "tt_source_row");
+  const columns = (await fileColumns(connection, from, file)).filter((c) => c !== "file_row_number");
   const mapped = mapColumns(layout, columns, file);
   const present = new Set(Object.keys(mapped));
   const fields = layout.fields.filter((f) => present.has(f.name));
-  const text = (f: TableField) => `CAST(${quoteIdentifier(mapped[f.name] as string)} AS VARCHAR)`;
-  const values = fields.map((f) => `${normalised(f, text(f))} AS ${quoteIdentifier(f.name)}`);
+  const id = (prefix: string, f: TableField) => quoteIdentifier(`${prefix}${f.name}`);
+  // CSV rows have no number of their own; the scan keeps file order, so row_number() numbers them.
+  const rowNumber = parquet ? "file_row_number + 1" : "row_number() OVER ()";
+  const read = `SELECT ${rowNumber} AS source_row,
+      ${fields
+        .map((f) => {
+          const raw = `CAST(${quoteIdentifier(mapped[f.name] as string)} AS VARCHAR)`;
+          return `${raw} AS ${id("r_", f)}, ${trimmed(raw)} AS ${id("t_", f)}`;
+        })
+        .join(", ")}
+    FROM ${from}`;
+  const values = fields.map((f) => `${normalised(f, id("t_", f))} AS ${quoteIdentifier(f.name)}`);
   const absent = layout.fields
     .filter((f) => !present.has(f.name))
     .map((f) => `CAST(NULL AS ${sqlType(f)}) AS ${quoteIdentifier(f.name)}`);
+  const normalisedRows = `SELECT *, ${[...values, ...absent].join(", ")} FROM (${read})`;
+  const checks = fields.flatMap((f) => problems(f, id("r_", f), id("t_", f), quoteIdentifier(f.name)));
   const stage = quoteIdentifier(`tt_stage_${layout.name}`);
-  const rowNumber = parquet ? "tt_source_row" : "rowid + 1";
-  // Problems are checked against the normalised values, so they are computed over an inner select.
-  const inner = `SELECT ${rowNumber} AS source_row, ${[...values, ...absent].join(", ")},
-      ${fields.map((f) => `${text(f)} AS ${quoteIdentifier(`raw_${f.name}`)}`).join(", ")} FROM ${raw}`;
-  const rawRef = (f: TableField) => quoteIdentifier(`raw_${f.name}`);
-  const checksOnInner = fields.flatMap((f) => problems(f, rawRef(f), quoteIdentifier(f.name)));
-  await runOn(
-    connection,
-    `CREATE OR REPLACE TEMP TABLE ${stage} AS
-     SELECT source_row, ${layout.fields.map((f) => quoteIdentifier(f.name)).join(", ")},
-            ${problemsSql(checksOnInner)} AS problems
-     FROM (${inner})`,
-    undefined,
-    `stage ${layout.name}`,
-  );
+  const clean = quoteIdentifier(cleanTable(layout.name));
+  try {
+    await runOn(
+      connection,
+      `CREATE OR REPLACE TABLE ${stage} AS
+       SELECT source_row, ${layout.fields.map((f) => quoteIdentifier(f.name)).join(", ")},
+              ${problemsSql(checks)} AS problems
+       FROM (${normalisedRows})`,
+      undefined,
+      `stage ${layout.name}`,
+    );
+  } catch (error) {
+    throw unreadable(error, file);
+  }
   await runOn(
     connection,
     `INSERT INTO ${quarantineTable}
@@ -218,25 +240,37 @@ async function stageOne(
     { table: layout.name, file },
     `quarantine ${layout.name}`,
   );
-  const clean = quoteIdentifier(cleanTable(layout.name));
-  const key = layout.key.map((k) => quoteIdentifier(k)).join(", ");
-  await runOn(
+  const keyTuple = layout.key.map((k) => quoteIdentifier(k)).join(", ");
+  const [counts] = await allOn<{ rows: number; bad: number; distinct_keys: number }>(
     connection,
-    `CREATE OR REPLACE TABLE ${clean} AS
-     SELECT * EXCLUDE (problems) FROM ${stage} WHERE len(problems) = 0
-     QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${latestFirst(present)}) = 1`,
+    `SELECT count(*) AS rows, count(*) FILTER (WHERE len(problems) > 0) AS bad,
+            count(DISTINCT (${keyTuple})) FILTER (WHERE len(problems) = 0) AS distinct_keys FROM ${stage}`,
     undefined,
-    `latest ${layout.name}`,
+    `count ${layout.name}`,
   );
-  const [counts] = await allOn<{ rows: number; bad: number; kept: number }>(
-    connection,
-    `SELECT (SELECT count(*) FROM ${stage}) AS rows, (SELECT count(*) FROM ${stage} WHERE len(problems) > 0) AS bad,
-            (SELECT count(*) FROM ${clean}) AS kept`,
-  );
-  await connection.run(`DROP TABLE ${raw}; DROP TABLE ${stage}`);
   const rows = counts?.rows ?? 0;
   const bad = counts?.bad ?? 0;
-  const kept = counts?.kept ?? 0;
+  const kept = counts?.distinct_keys ?? 0;
+  await runOn(connection, `DROP TABLE IF EXISTS ${clean}`, undefined, `replace ${layout.name}`);
+  if (bad === 0 && kept === rows) {
+    // Nothing to drop: the stage becomes the clean table without another copy.
+    await runOn(
+      connection,
+      `ALTER TABLE ${stage} DROP COLUMN problems; ALTER TABLE ${stage} RENAME TO ${clean}`,
+      undefined,
+      `keep ${layout.name}`,
+    );
+  } else {
+    await runOn(
+      connection,
+      `CREATE TABLE ${clean} AS
+       SELECT * EXCLUDE (problems) FROM ${stage} WHERE len(problems) = 0
+       QUALIFY row_number() OVER (PARTITION BY ${keyTuple} ORDER BY ${latestFirst(present)}) = 1;
+       DROP TABLE ${stage}`,
+      undefined,
+      `latest ${layout.name}`,
+    );
+  }
   return {
     table: layout.name,
     file,
@@ -322,6 +356,14 @@ export async function stageTables(connection: DuckDBConnection, dir: string): Pr
   for (const rule of orphanRules) {
     const table = quoteIdentifier(cleanTable(rule.table));
     const file = staged.find((s) => s.table === rule.table)?.file ?? null;
+    const [found] = await allOn<{ n: number }>(
+      connection,
+      `SELECT count(*) AS n FROM ${table} t WHERE ${rule.where}`,
+      undefined,
+      `orphans of ${rule.table}`,
+    );
+    const orphans = found?.n ?? 0;
+    if (orphans === 0) continue;
     await runOn(
       connection,
       `INSERT INTO ${quarantineTable}
@@ -337,8 +379,6 @@ export async function stageTables(connection: DuckDBConnection, dir: string): Pr
     );
     const entry = staged.find((s) => s.table === rule.table);
     if (entry) {
-      const [left] = await allOn<{ n: number }>(connection, `SELECT count(*) AS n FROM ${table}`);
-      const orphans = entry.accepted - (left?.n ?? 0);
       entry.accepted -= orphans;
       entry.quarantined += orphans;
     }

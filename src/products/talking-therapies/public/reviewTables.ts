@@ -107,8 +107,8 @@ const dnaTable = (
   page: "treatment",
   title,
   method: `Appointments dated in the period by ${breakdown.variableType.toLowerCase()} (IDS201CareContact), each counted once however many practitioners it had; DNA rate = appointments with attendance code 3 (did not attend) ÷ all appointments, from the rounded counts.`,
-  sql: `SELECT ${breakdown.value} AS label, count(DISTINCT contact_key) AS appointments,
-          count(DISTINCT contact_key) FILTER (WHERE dna) AS dna
+  sql: `SELECT ${breakdown.value} AS label, count(*) AS appointments,
+          count(*) FILTER (WHERE dna) AS dna
         FROM tt_review_contacts WHERE in_period GROUP BY 1 ORDER BY 1`,
   columns: [
     { key: "label", label: breakdown.variableType, kind: "label" },

@@ -313,6 +313,17 @@ if (built && !auditOnly) {
   }
 }
 report(true);
+// The talking-therapies national year: its own script, writing its own section of the report.
+try {
+  execFileSync(
+    process.execPath,
+    ["--import", "tsx", "bench/talkingTherapies.ts", "--copies", quick ? "1" : "28", "--out", out ?? ""],
+    { stdio: "inherit" },
+  );
+} catch {
+  log("  talking therapies: FAILED (see above)");
+  process.exitCode = 1;
+}
 if (
   results.some((r) =>
     Object.values(r).some(

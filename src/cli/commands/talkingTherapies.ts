@@ -39,6 +39,7 @@ export function registerTalkingTherapies(program: Command): void {
     .requiredOption("--to <date>", "last day of the period, YYYY-MM-DD")
     .requiredOption("--output <file>", "CSV to write in the national long format")
     .option("--thresholds <file>", "thresholds file (JSON) in place of the shipped set")
+    .option("--imd <file>", "IMD File 7 CSV for each LSOA's decile (default: the store's reference IMD)")
     .option("--quiet", "print nothing but errors")
     .action(
       action(
@@ -49,6 +50,7 @@ export function registerTalkingTherapies(program: Command): void {
           to: string;
           output: string;
           thresholds?: string;
+          imd?: string;
           quiet?: boolean;
         }) => {
           const thresholds = options.thresholds ? loadThresholds(options.thresholds) : undefined;
@@ -77,6 +79,7 @@ export function registerTalkingTherapies(program: Command): void {
               to: options.to,
               output: options.output,
               thresholds,
+              imd: options.imd,
             },
             terminalEffects({ quiet: options.quiet }),
           );

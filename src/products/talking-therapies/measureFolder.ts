@@ -7,6 +7,7 @@ import { EbiError } from "../../errors/index.ts";
 import { fileSha256 } from "../../store/index.ts";
 import { annualMeasures, orgLevels } from "./annualMeasures.ts";
 import { breakdowns } from "./breakdowns.ts";
+import { type ImdSource, prepareImd } from "./deprivation.ts";
 import { longFormatSql } from "./longFormatSql.ts";
 import { buildPathways, buildPeriod } from "./pathwayFlags.ts";
 import {
@@ -35,6 +36,8 @@ export interface MeasureOptions {
   output: string;
   thresholds?: ThresholdSet;
   memoryLimit?: string;
+  /** IMD File 7 CSV giving each LSOA's decile; else the store's reference IMD, else the extract's. */
+  imd?: string;
 }
 
 export interface MeasureSummary {
@@ -46,6 +49,7 @@ export interface MeasureSummary {
   tables: StagedTable[];
   quarantinedRows: number;
   pathways: number;
+  imd: ImdSource;
 }
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
@@ -104,6 +108,7 @@ export async function measureOnConnection(
     effects.progress.finish(tables.map((t) => `${t.table} ${t.accepted}/${t.rows}`).join(", "));
   }
   effects.progress.start("derive flags");
+  const imd = await prepareImd(connection, options.imd);
   await buildPathways(connection, set);
   await buildPeriod(connection, from, to);
   effects.progress.finish();
@@ -168,6 +173,7 @@ export async function measureOnConnection(
     tables,
     quarantinedRows: counts?.q ?? 0,
     pathways: counts?.p ?? 0,
+    imd,
   };
 }
 
@@ -208,6 +214,9 @@ export async function measureFolder(options: MeasureOptions, effects: Effects): 
           method: methodVersion,
           period: { from: options.from, to: options.to },
           thresholds: { id: set.id, version: set.version, source: set.source },
+          imd: summary.imd.file
+            ? { ...summary.imd, sha256: await fileSha256(summary.imd.file) }
+            : summary.imd,
           createdAt: effects.clock.now().toISOString(),
           inputs,
         },

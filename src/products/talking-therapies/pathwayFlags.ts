@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { quoteLiteral, runOn } from "../../db/index.ts";
+import { ensureImdTable, imdTable } from "./deprivation.ts";
 import { anxietyToolSql, descriptorGroupSql } from "./problemDescriptors.ts";
 import { type ThresholdSet, toolThreshold, usableInOutcomes } from "./thresholds.ts";
 
@@ -99,13 +100,17 @@ export function pathwayPieces(set: ThresholdSet): Record<string, string> {
         d.descriptor_code, ${descriptorGroupSql("d.descriptor_code")} AS descriptor_group,
         CASE WHEN st.high THEN 'High intensity' WHEN st.low THEN 'Low intensity' ELSE 'Not recorded' END AS step,
         p.PersonBirthDate AS birth_date, p.Gender AS gender, p.EthnicCategory AS ethnic_category,
-        p.LSOA2011 AS lsoa, CAST(p.IndicesOfDeprivationDecile AS INTEGER) AS imd_decile
+        p.LSOA2011 AS lsoa,
+        -- The decile of the LSOA from the IMD lookup, as the publication derives it; the extract's
+        -- own decile only where the lookup has no such LSOA.
+        coalesce(imd.imd_decile, CAST(p.IndicesOfDeprivationDecile AS INTEGER)) AS imd_decile
       FROM tt_IDS101Referral r
       LEFT JOIN treatment t USING (PathwayID)
       LEFT JOIN attended_any x USING (PathwayID)
       LEFT JOIN steps st USING (PathwayID)
       LEFT JOIN descriptor d USING (PathwayID)
-      LEFT JOIN people p ON p.LocalPatientId = r.LocalPatientId`,
+      LEFT JOIN people p ON p.LocalPatientId = r.LocalPatientId
+      LEFT JOIN ${imdTable} imd ON imd.lsoa = p.LSOA2011`,
     // The anxiety measure: the one recommended for the descriptor when its thresholds are confirmed
     // and it has paired scores; otherwise GAD-7.
     chosen: `SELECT b.*, ${anxietyToolSql("b.descriptor_group")} AS recommended_tool,
@@ -162,6 +167,7 @@ export function outcomePieces(set: ThresholdSet): Record<string, string> {
 
 /** Builds `tt_pathway`: one row per pathway with appointments, descriptor, scores and outcome flags. */
 export async function buildPathways(connection: DuckDBConnection, set: ThresholdSet): Promise<void> {
+  await ensureImdTable(connection);
   const pieces = { ...pathwayPieces(set), ...outcomePieces(set) };
   const ctes = Object.entries(pieces)
     .map(([name, sql]) => `${name} AS (${sql})`)

@@ -208,6 +208,12 @@ export const errorCodes = {
     title: "Published national measures file cannot be read",
     fix: "Pass the annual measures file as NHS England publishes it (CSV) or the shared Parquet, with its published column names.",
   },
+  EBI_TT_SIGN_IN_REQUIRED: {
+    exit: 77,
+    status: 401,
+    title: "Sign in to see practitioner-level figures",
+    fix: "Sign in with an account of the service's provider (or a national account); practitioner dashboards and pathway lists are never public.",
+  },
   // approvals (prior approval and IFR compliance)
   EBI_APPROVALS_MAPPING: {
     exit: 65,

@@ -8,8 +8,10 @@ import {
   tableCsv,
 } from "../../products/talking-therapies/public/buildPublicReview.ts";
 import type { ReviewPage } from "../../products/talking-therapies/public/reviewTables.ts";
+import { tableXlsx } from "../../products/talking-therapies/public/tableXlsx.ts";
 import { reviewBarChart } from "../../web/charts/reviewBarChart.ts";
 import { createRenderer } from "../../web/renderer.ts";
+import { talkingTherapiesRegisteredPages } from "./talkingTherapiesRegisteredPages.ts";
 
 const pages: { id: ReviewPage; href: string; title: string; intro: string }[] = [
   {
@@ -92,11 +94,26 @@ export async function talkingTherapiesPages(app: FastifyInstance): Promise<void>
       return reply.type("text/html; charset=utf-8").header("cache-control", "public, max-age=300").send(html);
     });
   app.get("/talking-therapies/", (_request, reply) => reply.redirect("/talking-therapies", 301));
-  app.get<{ Params: { file: string } }>("/talking-therapies/tables/:file", (request, reply) => {
-    const match = /^([a-z0-9-]+)\.csv$/.exec(request.params.file);
+  app.get<{ Params: { file: string } }>("/talking-therapies/tables/:file", async (request, reply) => {
+    const match = /^([a-z0-9-]+)\.(csv|xlsx)$/.exec(request.params.file);
     if (!match?.[1])
       throw new EbiError("EBI_NOT_FOUND", `No talking-therapies download ${request.params.file}.`);
     const table = findTable(match[1]);
+    if (match[2] === "xlsx")
+      return reply
+        .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .header("content-disposition", `attachment; filename="talking-therapies-${table.id}.xlsx"`)
+        .send(
+          await tableXlsx(table.rows as Record<string, unknown>[], table.columns, [
+            ["Table", table.title],
+            ["Provider", review?.provider ?? ""],
+            ["Period", `${review?.period.from} to ${review?.period.to}`],
+            ["Method", table.method],
+            ["Disclosure", review?.disclosure ?? ""],
+            ["Built", `${review?.createdAt} by ${review?.version} (${review?.method})`],
+            ...(review?.synthetic ? ([["Synthetic", review.notice]] as [string, string][]) : []),
+          ]),
+        );
     return reply
       .type("text/csv; charset=utf-8")
       .header("content-disposition", `attachment; filename="talking-therapies-${table.id}.csv"`)
@@ -106,4 +123,5 @@ export async function talkingTherapiesPages(app: FastifyInstance): Promise<void>
     const table = findTable(request.params.id);
     return { provider: review?.provider, period: review?.period, disclosure: review?.disclosure, table };
   });
+  await talkingTherapiesRegisteredPages(app);
 }

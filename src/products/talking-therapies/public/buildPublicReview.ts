@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { allOn, Database } from "../../../db/index.ts";
 import type { Effects } from "../../../effects/index.ts";
 import { EbiError } from "../../../errors/index.ts";
@@ -9,6 +9,13 @@ import { rmy202425, type ServiceTargets } from "../demo/publishedTargets.ts";
 import { methodVersion } from "../measureFolder.ts";
 import { readPublished } from "../publishedMeasures.ts";
 import { reconcileOnConnection } from "../reconcileService.ts";
+import {
+  atRiskRows,
+  longGapDays,
+  peerMinimum,
+  practitionerRows,
+  type RegisteredReview,
+} from "../registered/practitionerDashboards.ts";
 import { defaultThresholds } from "../thresholds.ts";
 import { protectCount, protectedPercent } from "./protectCount.ts";
 import { type Cell, type PublicTable, protectTable, reviewTables } from "./reviewTables.ts";
@@ -37,6 +44,8 @@ export interface BuildPublicReviewOptions {
   targets?: ServiceTargets;
   /** The national annual measures (Parquet or NHS England's CSV), for England and the provider. */
   published: string;
+  /** Folder for the registered (practitioner-level) review; default `registered` beside `outDir`. */
+  registeredDir?: string;
 }
 
 export const disclosureRule =
@@ -105,6 +114,7 @@ export async function buildPublicReview(
     await generateService({ outDir: service, seed, targets }, effects);
     const db = await Database.open(":memory:", { memoryLimit: process.env.EBI_MEMORY_LIMIT });
     let tables: PublicTable[];
+    let registered: RegisteredReview | undefined;
     try {
       tables = await db.withConnection(async (c) => {
         const period = { from: targets.from, to: targets.to };
@@ -152,6 +162,16 @@ export async function buildPublicReview(
           }),
         });
         out.push(reconciliationTable(reconciled));
+        registered = {
+          provider: targets.provider,
+          period,
+          attribution: "most-treatment",
+          peerMinimum,
+          longGapDays,
+          createdAt: effects.clock.now().toISOString(),
+          practitioners: await practitionerRows(c, targets.provider),
+          atRisk: await atRiskRows(c, targets.provider),
+        };
         effects.progress.finish();
         return out;
       });
@@ -177,6 +197,15 @@ export async function buildPublicReview(
     for (const t of tables) writeFileSync(join(partial, `${t.id}.csv`), tableCsv(t));
     rmSync(options.outDir, { recursive: true, force: true });
     renameSync(partial, options.outDir);
+    // Practitioner- and pathway-level: written apart from the public folder, read only through
+    // the scope-checked, audited registered routes.
+    if (registered) {
+      const registeredDir = options.registeredDir ?? registeredReviewDir(options.outDir);
+      mkdirSync(registeredDir, { recursive: true });
+      const file = join(registeredDir, "practitioners.json");
+      writeFileSync(`${file}.partial`, `${JSON.stringify(registered)}\n`);
+      renameSync(`${file}.partial`, file);
+    }
     return review;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -251,4 +280,9 @@ export function publicReviewDir(): string {
     process.env.EBI_TT_PUBLIC_DIR ??
     join(resolve(process.env.EBI_HOME ?? "workspace"), "talking-therapies", "public")
   );
+}
+
+/** Where the registered review lives: `EBI_TT_REGISTERED_DIR`, else `registered` beside the public folder. */
+export function registeredReviewDir(publicDir = publicReviewDir()): string {
+  return process.env.EBI_TT_REGISTERED_DIR ?? join(dirname(resolve(publicDir)), "registered");
 }

@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, Database, quoteLiteral, runOn } from "../../db/index.ts";
 import type { Effects } from "../../effects/index.ts";
@@ -184,8 +185,12 @@ export async function measureOnConnection(
  * and a provenance file naming inputs (with hashes), thresholds version and method.
  */
 export async function measureFolder(options: MeasureOptions, effects: Effects): Promise<MeasureSummary> {
+  // In memory (a file costs more than it saves below national scale), spilling to a scratch
+  // folder of its own when a national year's tables outgrow the memory limit.
+  const scratch = mkdtempSync(join(tmpdir(), "ebi-tt-measures-"));
   const db = await Database.open(":memory:", {
     memoryLimit: options.memoryLimit ?? process.env.EBI_MEMORY_LIMIT,
+    tempDirectory: scratch,
   });
   try {
     const summary = await db.withConnection((connection) =>
@@ -227,5 +232,6 @@ export async function measureFolder(options: MeasureOptions, effects: Effects): 
     return { ...summary, provenance };
   } finally {
     db.close();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }

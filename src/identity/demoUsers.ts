@@ -86,6 +86,14 @@ export function demoUsers(organisations: readonly OrganisationRow[]): DemoUser[]
           role: "viewer",
         }
       : null,
+    // The demo talking-therapies service's provider (see src/products/talking-therapies/demo).
+    {
+      username: "tt-service-lead",
+      name: "Service lead, NHS Talking Therapies (Norfolk and Suffolk NHS Foundation Trust)",
+      org_code: "RMY",
+      org_type: "provider",
+      role: "viewer",
+    },
     {
       username: "national-analyst",
       name: "Analyst, national team",

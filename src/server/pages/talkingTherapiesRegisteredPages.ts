@@ -10,7 +10,7 @@ import type {
   RegisteredReview,
 } from "../../products/talking-therapies/registered/practitionerDashboards.ts";
 import { createRenderer } from "../../web/renderer.ts";
-import { registeredMarking, toCsv } from "../tableResponse.ts";
+import { registeredMarking, requestedFormat, toCsv } from "../tableResponse.ts";
 
 /** Who may read a service's practitioner-level figures: its own provider's staff, and national users. */
 export function mayReadService(principal: Principal | null, provider: string): boolean {
@@ -166,7 +166,7 @@ export async function talkingTherapiesRegisteredPages(app: FastifyInstance): Pro
         organisations: [`provider|${review.provider}`],
         tables: [`talking-therapies/${table}`],
         unredacted: true,
-        format: html ? "html" : path.endsWith(".csv") ? "csv" : path.endsWith(".xlsx") ? "xlsx" : "json",
+        format: html ? "html" : requestedFormat(request),
       },
     });
     reply.header("cache-control", "private, no-store").header("ebi-classification", registeredMarking);
@@ -179,7 +179,9 @@ export async function talkingTherapiesRegisteredPages(app: FastifyInstance): Pro
     ["Period", `${review.period.from} to ${review.period.to}`],
     [
       "Attribution",
-      `${review.attribution}: each pathway belongs to the practitioner with the most attended treatment contacts in the period (ties: the one seen last)`,
+      review.attribution === "most-treatment"
+        ? "each pathway belongs to the practitioner with the most attended treatment contacts in the period (ties: the one seen last)"
+        : "each pathway belongs to the practitioner who gave its last attended treatment contact in the period",
     ],
     ["Built", review.createdAt],
     ["Method", "docs/talking-therapies.md, Practitioner dashboards"],
@@ -253,7 +255,9 @@ export async function talkingTherapiesRegisteredPages(app: FastifyInstance): Pro
   app.get<{ Params: { file: string } }>(
     "/api/v1/talking-therapies/registered/:file",
     async (request, reply) => {
-      const match = /^(practitioners|at-risk)(\.csv|\.xlsx)?$/.exec(request.params.file);
+      // The server strips a .csv or .xlsx suffix from API paths; the format is read from the original URL.
+      const match = /^(practitioners|at-risk)$/.exec(request.params.file);
+      const format = requestedFormat(request);
       if (!match?.[1])
         throw new EbiError("EBI_NOT_FOUND", `No registered talking-therapies table ${request.params.file}.`);
       const table = match[1] as "practitioners" | "at-risk";
@@ -265,7 +269,7 @@ export async function talkingTherapiesRegisteredPages(app: FastifyInstance): Pro
       >[];
       const columns = table === "practitioners" ? practitionerColumns : atRiskColumns;
       const title = table === "practitioners" ? "Practitioner dashboards" : "Recovery at risk";
-      if (match[2] === ".csv")
+      if (format === "csv")
         return reply
           .type("text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="talking-therapies-${table}.csv"`)
@@ -275,7 +279,7 @@ export async function talkingTherapiesRegisteredPages(app: FastifyInstance): Pro
               columns.map((c) => c.key),
             )}`,
           );
-      if (match[2] === ".xlsx")
+      if (format === "xlsx")
         return reply
           .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
           .header("content-disposition", `attachment; filename="talking-therapies-${table}.xlsx"`)

@@ -1,54 +1,19 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listEvents } from "../../src/audit/auditLog.ts";
-import { Database } from "../../src/db/index.ts";
-import { quietEffects } from "../../src/effects/index.ts";
-import { measureOnConnection } from "../../src/products/talking-therapies/measureFolder.ts";
-import {
-  atRiskRows,
-  practitionerRows,
-  type RegisteredReview,
-} from "../../src/products/talking-therapies/registered/practitionerDashboards.ts";
 import { readRelease } from "../../src/release/readRelease.ts";
 import { buildApp } from "../../src/server/app.ts";
 import { writeRegisteredFixture } from "../fixtures/release/registeredFixture.ts";
+import { writeRegisteredReview } from "../fixtures/talking-therapies/registeredReview.ts";
 import { type RegisteredTestApp, registeredTestApp } from "./registeredApp.ts";
 import { type CookieJar, signIn } from "./signInFlow.ts";
 
 let t: RegisteredTestApp;
 let publicApp: FastifyInstance;
-
-/** The registered review of the hand-worked fixture's RMY service, written where the server reads it. */
-async function writeRegisteredReview(dir: string): Promise<void> {
-  const db = await Database.open(":memory:");
-  try {
-    const review = await db.withConnection(async (c): Promise<RegisteredReview> => {
-      const period = { from: "2024-04-01", to: "2025-03-31" };
-      await measureOnConnection(
-        c,
-        { input: "test/fixtures/talking-therapies/traps", ...period, output: join(dir, "m.csv") },
-        quietEffects(),
-      );
-      return {
-        provider: "RMY",
-        period,
-        attribution: "most-treatment",
-        peerMinimum: 10,
-        longGapDays: 28,
-        createdAt: "2025-04-01T00:00:00.000Z",
-        practitioners: await practitionerRows(c, "RMY"),
-        atRisk: await atRiskRows(c, "RMY"),
-      };
-    });
-    writeFileSync(join(dir, "practitioners.json"), JSON.stringify(review));
-  } finally {
-    db.close();
-  }
-}
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "tt-registered-"));

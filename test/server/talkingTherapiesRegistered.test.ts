@@ -118,6 +118,17 @@ describe("registered talking-therapies pages", () => {
     expect(sheet?.getRow(3).getCell(2).value).toBe("PWP");
   });
 
+  it("describes the talking-therapies JSON routes in the OpenAPI document", async () => {
+    const doc = (await get("/api/docs/json")).json() as {
+      paths: Record<string, { get?: { tags?: string[] } }>;
+    };
+    for (const path of [
+      "/api/v1/talking-therapies/tables/{id}",
+      "/api/v1/talking-therapies/registered/{file}",
+    ])
+      expect(doc.paths[path]?.get?.tags, path).toEqual(["talking-therapies"]);
+  });
+
   it("is not served at all without registered access", async () => {
     const page = await publicApp.inject({ method: "GET", url: "/talking-therapies/practitioners" });
     expect(page.statusCode).toBe(404);

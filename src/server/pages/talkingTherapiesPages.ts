@@ -11,6 +11,7 @@ import type { ReviewPage } from "../../products/talking-therapies/public/reviewT
 import { tableXlsx } from "../../products/talking-therapies/public/tableXlsx.ts";
 import { reviewBarChart } from "../../web/charts/reviewBarChart.ts";
 import { createRenderer } from "../../web/renderer.ts";
+import { ttTableSchema } from "../api/talkingTherapiesSchemas.ts";
 import { talkingTherapiesRegisteredPages } from "./talkingTherapiesRegisteredPages.ts";
 
 const pages: { id: ReviewPage; href: string; title: string; intro: string }[] = [
@@ -119,9 +120,13 @@ export async function talkingTherapiesPages(app: FastifyInstance): Promise<void>
       .header("content-disposition", `attachment; filename="talking-therapies-${table.id}.csv"`)
       .send(tableCsv(table));
   });
-  app.get<{ Params: { id: string } }>("/api/v1/talking-therapies/tables/:id", (request) => {
-    const table = findTable(request.params.id);
-    return { provider: review?.provider, period: review?.period, disclosure: review?.disclosure, table };
-  });
+  app.get<{ Params: { id: string } }>(
+    "/api/v1/talking-therapies/tables/:id",
+    { schema: ttTableSchema },
+    (request) => {
+      const table = findTable(request.params.id);
+      return { provider: review?.provider, period: review?.period, disclosure: review?.disclosure, table };
+    },
+  );
   await talkingTherapiesRegisteredPages(app);
 }

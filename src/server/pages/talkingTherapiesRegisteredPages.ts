@@ -10,6 +10,7 @@ import type {
   RegisteredReview,
 } from "../../products/talking-therapies/registered/practitionerDashboards.ts";
 import { createRenderer } from "../../web/renderer.ts";
+import { ttRegisteredSchema } from "../api/talkingTherapiesSchemas.ts";
 import { registeredMarking, requestedFormat, toCsv } from "../tableResponse.ts";
 
 /** Who may read a service's practitioner-level figures: its own provider's staff, and national users. */
@@ -254,6 +255,7 @@ export async function talkingTherapiesRegisteredPages(app: FastifyInstance): Pro
 
   app.get<{ Params: { file: string } }>(
     "/api/v1/talking-therapies/registered/:file",
+    { schema: ttRegisteredSchema },
     async (request, reply) => {
       // The server strips a .csv or .xlsx suffix from API paths; the format is read from the original URL.
       const match = /^(practitioners|at-risk)$/.exec(request.params.file);

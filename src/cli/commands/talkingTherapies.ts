@@ -9,6 +9,7 @@ import { measureFolder, measureOnConnection } from "../../products/talking-thera
 import {
   buildPublicReview,
   publicReviewDir,
+  registeredReviewDir,
 } from "../../products/talking-therapies/public/buildPublicReview.ts";
 import { reconciledCsv } from "../../products/talking-therapies/reconcile.ts";
 import { reconcileFolder, reconcileOnConnection } from "../../products/talking-therapies/reconcileService.ts";
@@ -220,12 +221,17 @@ export function registerTalkingTherapies(program: Command): void {
 /** The national file the public review reads, as shipped beside the repository. */
 const defaultPublished = "../shared/data/talking-therapies/measures_annual.parquet";
 
-/** For `ebi start`: builds the public talking-therapies review once, when it is missing and the national file is at hand. */
+/** For `ebi start`: builds the talking-therapies review (public and registered) once, when either is missing and the national file is at hand. */
 export async function buildTalkingTherapiesReview(
   effects: ReturnType<typeof terminalEffects>,
 ): Promise<void> {
   const outDir = publicReviewDir();
-  if (existsSync(join(outDir, "review.json"))) return;
+  // A review built before the registered side existed has no practitioners.json: build both again.
+  if (
+    existsSync(join(outDir, "review.json")) &&
+    existsSync(join(registeredReviewDir(outDir), "practitioners.json"))
+  )
+    return;
   if (!existsSync(defaultPublished)) {
     effects.logger.info(
       `Talking-therapies review not built: ${defaultPublished} is missing (ebi tt public-review --published FILE).`,

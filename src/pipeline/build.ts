@@ -11,15 +11,19 @@ import {
   minimumPublicThreshold,
   policyStatement,
   protectRelease,
-  type ReleaseTables,
   withThreshold,
 } from "../disclosure/index.ts";
 import type { Effects } from "../effects/index.ts";
 import { EbiError } from "../errors/index.ts";
 import { providerCommissionersFile } from "../release/providerCommissioners.ts";
 import { publishRelease } from "../release/releaseFiles.ts";
-import { tableColumns } from "../release/tableColumns.ts";
-import type { InterventionRow, ReleaseManifest, ReleaseTable } from "../release/tables.ts";
+import {
+  type InterventionRow,
+  type ReleaseManifest,
+  type ReleaseTables,
+  releaseTables,
+  tableColumns,
+} from "../release/tables.ts";
 import { writeRowsToParquet } from "../release/writeTable.ts";
 import {
   type CountingUnit,
@@ -309,9 +313,9 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
           ["registered", registered],
           ...(published ? [["public", published.tables] as const] : []),
         ] as const) {
-          for (const name of Object.keys(tableColumns) as ReleaseTable[]) {
+          for (const name of releaseTables) {
             const path = join(tmp, side, `${name}.parquet`);
-            await writeRowsToParquet(connection, tables[name], tableColumns[name], path);
+            await writeRowsToParquet(connection, tables[name], tableColumns(name), path);
             if (side === "public")
               tableInfo[name] = { rows: tables[name].length, sha256: await fileSha256(path) };
           }

@@ -4,17 +4,18 @@ import { type DuckDBMaterializedResult, DuckDBTypeId } from "@duckdb/node-api";
 import { Database, quoteLiteral } from "../db/index.ts";
 import { EbiError } from "../errors/index.ts";
 import { currentReleaseId } from "./releaseFiles.ts";
-import type {
-  BaselineRow,
-  EquityRow,
-  InterventionRow,
-  MonthlyRow,
-  OrganisationRow,
-  OrgLevel,
-  ReleaseManifest,
-  Suppression,
-  TrajectoryRow,
-  VariationRow,
+import {
+  type BaselineRow,
+  type EquityRow,
+  type InterventionRow,
+  type MonthlyRow,
+  type OrganisationRow,
+  type OrgLevel,
+  type ReleaseManifest,
+  releaseTables,
+  type Suppression,
+  type TrajectoryRow,
+  type VariationRow,
 } from "./tables.ts";
 import { assertReleaseIntact } from "./verifyRelease.ts";
 
@@ -230,12 +231,7 @@ async function monthSeries<T>(
 }
 
 /** The files of a release the service reads; every one must be there. */
-const releaseFiles = [
-  "interventions.json",
-  ...["organisations", "baselines", "variation", "monthly", "trajectory", "equity"].map((t) =>
-    join("public", `${t}.parquet`),
-  ),
-];
+const releaseFiles = ["interventions.json", ...releaseTables.map((t) => join("public", `${t}.parquet`))];
 
 /**
  * Reads the published release (or `id`) of `releasesDir`: manifest, interventions and the tables of

@@ -1,7 +1,6 @@
-import { approvalsDictionaryMarkdown } from "../approvals/approvalsDictionaryMarkdown.ts";
 import { inputFields, problemReasons } from "./fields.ts";
 
-/** docs/data-dictionary.md: every input field, alias, normalisation and validation rule, and every reason code; then the approvals layout. */
+/** docs/data-dictionary.md: every input field, alias, normalisation and validation rule, and every reason code (docs/data-dictionary.md adds the approvals layout after it). */
 export function dataDictionaryMarkdown(): string {
   const cell = (text: string) => text.replaceAll("|", "\\|");
   const lines = [
@@ -39,5 +38,5 @@ export function dataDictionaryMarkdown(): string {
   );
   for (const [reason, info] of Object.entries(problemReasons))
     lines.push(`| \`${reason}\` | ${info.severity} | ${cell(info.meaning)} |`);
-  return `${lines.join("\n")}\n\n${approvalsDictionaryMarkdown()}`;
+  return lines.join("\n");
 }

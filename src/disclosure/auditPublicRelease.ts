@@ -1,9 +1,14 @@
+import { cellKeyOf } from "../release/declareTable.ts";
+import { releaseTableDeclarations } from "../release/tables.ts";
 import { findRecoverableCells } from "./findRecoverableCells.ts";
 import { roundCount } from "./policy.ts";
 import type { ReleaseTables } from "./protectRelease.ts";
-import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
+import { groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
 
 type CountTables = Pick<ReleaseTables, "organisations" | "monthly" | "baselines" | "equity">;
+
+/** The declared tables that hold counts: the ones a public side must protect. */
+const countTables = releaseTableDeclarations.filter((t) => t.counts.length > 0);
 
 /**
  * Checks a public release against its registered source, reading only what was written: no
@@ -28,31 +33,20 @@ export function auditPublicRelease(
       problems.push(`${id} ${key}: the public side tells small counts from protecting ones`);
     publicValue.set(`${id}|${key}`, value);
   };
-  for (const row of published.monthly)
-    note(row.intervention_id, cellKey.monthly(row), row.spells, row.suppressed);
-  for (const row of published.baselines) {
-    note(row.intervention_id, cellKey.baseline(row), row.baseline_spells, row.suppressed);
-    note(row.intervention_id, cellKey.latest(row), row.latest_spells, row.suppressed);
-    const derivedShown = [
-      row.dsr,
-      row.crude_rate,
-      row.goal_spells,
-      row.opportunity_spells,
-      row.baseline_cost,
-    ];
-    if (row.baseline_spells === null && derivedShown.some((v) => v !== null))
-      problems.push(
-        `${row.intervention_id} ${cellKey.baseline(row)}: a figure derived from a redacted baseline is shown`,
-      );
-    if (row.latest_spells === null && (row.latest_dsr !== null || row.progress !== null))
-      problems.push(
-        `${row.intervention_id} ${cellKey.latest(row)}: a figure derived from a redacted count is shown`,
-      );
-  }
-  for (const row of published.equity) {
-    note(row.intervention_id, cellKey.equity(row), row.spells, row.suppressed);
-    if (row.spells === null && [row.crude_rate, row.dsr, row.lower, row.upper].some((v) => v !== null))
-      problems.push(`${row.intervention_id} ${cellKey.equity(row)}: a rate of a redacted count is shown`);
+  for (const table of countTables) {
+    for (const row of published[table.name as keyof CountTables] as unknown as Record<string, unknown>[]) {
+      const id = String(row[table.unit ?? ""]);
+      for (const count of table.counts) {
+        const key = cellKeyOf(count, row);
+        const value = row[count.column] as number | null;
+        note(id, key, value, row.suppressed as string | null);
+        const derived = Object.entries(table.derivedFrom)
+          .filter(([, from]) => from?.includes(count.column))
+          .map(([column]) => row[column]);
+        if (value === null && derived.some((v) => v !== null && v !== undefined))
+          problems.push(`${id} ${key}: a figure derived from a redacted count is shown`);
+      }
+    }
   }
 
   for (const [intervention, counts] of groupByIntervention(registered)) {

@@ -1,12 +1,11 @@
 import { EbiError } from "../errors/index.ts";
-import type {
-  BaselineRow,
-  EquityRow,
-  MonthlyRow,
-  OrganisationRow,
-  Suppression,
-  TrajectoryRow,
-  VariationRow,
+import {
+  type BaselineRow,
+  type ReleaseTables,
+  releaseTableDeclarations,
+  type Suppression,
+  type TrajectoryRow,
+  type VariationRow,
 } from "../release/tables.ts";
 import { auditRelease } from "./attackRelease.ts";
 import { CellState, type CellSystem } from "./CellSystem.ts";
@@ -16,15 +15,7 @@ import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.
 import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
 import { secondarySuppression, smallestPublished } from "./secondarySuppression.ts";
 
-/** The tables of a release, registered (full) or public (protected): rows as in src/release/tables.ts. */
-export interface ReleaseTables {
-  organisations: OrganisationRow[];
-  monthly: MonthlyRow[];
-  baselines: BaselineRow[];
-  trajectory: TrajectoryRow[];
-  variation: VariationRow[];
-  equity: EquityRow[];
-}
+export type { ReleaseTables };
 
 export interface DisclosureOptions {
   /** The rule the public side follows (default: the EBI dashboard rule, 1–5 redacted). */
@@ -144,15 +135,13 @@ export async function protectRelease(
       if (states[cell] === CellState.secondary) report.secondary++;
     }
   }
-  const tables: ReleaseTables = {
-    organisations: registered.organisations.map((o) => ({ ...o })),
-    monthly: parts.flatMap((p) => p.monthly),
-    baselines: parts.flatMap((p) => p.baselines),
-    trajectory: parts.flatMap((p) => p.trajectory),
-    variation: parts.flatMap((p) => p.variation),
-    equity: parts.flatMap((p) => p.equity),
-  };
-  return { tables, report };
+  // Tables split by intervention are joined back in order; the others are copied whole.
+  const joined: Record<string, object[]> = {};
+  for (const table of releaseTableDeclarations)
+    joined[table.name] = table.unit
+      ? parts.flatMap((p) => p[table.name] as object[])
+      : (registered[table.name] as object[]).map((row) => ({ ...row }));
+  return { tables: joined as unknown as ReleaseTables, report };
 }
 
 /**
@@ -172,30 +161,26 @@ export function suppressionStates(
   return { states, rounds };
 }
 
-/** The registered tables of each intervention (organisations shared). */
+/** The registered tables of each intervention: tables split by intervention per row, others shared. */
 function splitByIntervention(registered: ReleaseTables): Map<string, ReleaseTables> {
-  const out = new Map<string, ReleaseTables>();
+  const out = new Map<string, Record<string, unknown[]>>();
   const of = (id: string) => {
     let t = out.get(id);
     if (!t) {
-      t = {
-        organisations: registered.organisations,
-        monthly: [],
-        baselines: [],
-        trajectory: [],
-        variation: [],
-        equity: [],
-      };
+      t = Object.fromEntries(
+        releaseTableDeclarations.map((table) => [table.name, table.unit ? [] : registered[table.name]]),
+      ) as Record<string, unknown[]>;
       out.set(id, t);
     }
     return t;
   };
-  for (const r of registered.monthly) of(r.intervention_id).monthly.push(r);
-  for (const r of registered.baselines) of(r.intervention_id).baselines.push(r);
-  for (const r of registered.trajectory) of(r.intervention_id).trajectory.push(r);
-  for (const r of registered.variation) of(r.intervention_id).variation.push(r);
-  for (const r of registered.equity) of(r.intervention_id).equity.push(r);
-  return out;
+  for (const table of releaseTableDeclarations) {
+    const unit = table.unit;
+    if (!unit) continue;
+    for (const row of registered[table.name] as unknown as Record<string, unknown>[])
+      of(String(row[unit]))[table.name]?.push(row);
+  }
+  return out as unknown as Map<string, ReleaseTables>;
 }
 
 /** Hides one more cell beside each primary the independent check recovers, until none is. */

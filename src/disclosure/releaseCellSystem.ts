@@ -1,4 +1,15 @@
-import type { BaselineRow, EquityRow, MonthlyRow, OrganisationRow, OrgLevel } from "../release/tables.ts";
+import { type CountDeclaration, cellKeyOf, type Relation } from "../release/declareTable.ts";
+import {
+  type BaselineRow,
+  baselinesTable,
+  type EquityRow,
+  equityTable,
+  type MonthlyRow,
+  monthlyTable,
+  type OrganisationRow,
+  type OrgLevel,
+  releaseTableDeclarations,
+} from "../release/tables.ts";
 import { CellSystem } from "./CellSystem.ts";
 
 /** The count-bearing rows of one intervention, as the build registers them. */
@@ -8,14 +19,28 @@ export interface InterventionCounts {
   equity: readonly EquityRow[];
 }
 
-/** Keys of the counts a release publishes; shared by protection and the audit. */
+/** The declared count of `table` held in `column`. */
+function countOf(table: { counts: readonly CountDeclaration[] }, column: string): CountDeclaration {
+  const count = table.counts.find((c) => c.column === column);
+  if (!count) throw new Error(`No count ${column} is declared.`);
+  return count;
+}
+const monthlyCount = countOf(monthlyTable, "spells");
+const baselineCount = countOf(baselinesTable, "baseline_spells");
+const latestCount = countOf(baselinesTable, "latest_spells");
+const equityCount = countOf(equityTable, "spells");
+
+/** True when `count` declares a relation of this kind. */
+const declares = (count: CountDeclaration, kind: Relation["kind"]) =>
+  count.relations.some((r) => r.kind === kind);
+
+/** Keys of the counts a release publishes, from the tables' declared counts; shared by protection and the audit. */
 export const cellKey = {
-  monthly: (row: Pick<MonthlyRow, "level" | "org_code" | "month">) =>
-    `m|${row.level}|${row.org_code}|${row.month}`,
-  baseline: (row: Pick<BaselineRow, "level" | "org_code">) => `b|${row.level}|${row.org_code}`,
-  latest: (row: Pick<BaselineRow, "level" | "org_code">) => `l|${row.level}|${row.org_code}`,
+  monthly: (row: Pick<MonthlyRow, "level" | "org_code" | "month">) => cellKeyOf(monthlyCount, row),
+  baseline: (row: Pick<BaselineRow, "level" | "org_code">) => cellKeyOf(baselineCount, row),
+  latest: (row: Pick<BaselineRow, "level" | "org_code">) => cellKeyOf(latestCount, row),
   equity: (row: Pick<EquityRow, "period" | "dimension" | "group_code" | "level" | "org_code">) =>
-    `e|${row.period}|${row.dimension}|${row.group_code}|${row.level}|${row.org_code}`,
+    cellKeyOf(equityCount, row),
 };
 
 const childLevel: Partial<Record<OrgLevel, OrgLevel>> = { england: "region", region: "icb", icb: "sub_icb" };
@@ -35,17 +60,18 @@ export function releaseCellSystem(
   const children = childrenByParent(organisations);
   const providers = organisations.filter((o) => o.level === "provider").map((o) => o.org_code);
 
+  // Every declared count of every row, in declaration order (cell numbers follow it).
+  for (const table of releaseTableDeclarations) {
+    const rows = (counts as unknown as Record<string, readonly Record<string, unknown>[]>)[table.name];
+    if (!rows || table.counts.length === 0) continue;
+    for (const row of rows)
+      for (const count of table.counts) {
+        const value = row[count.column];
+        if (typeof value === "number") system.cell(cellKeyOf(count, row), value);
+      }
+  }
   const months = new Set<string>();
-  for (const row of counts.monthly) {
-    if (row.spells === null) continue;
-    system.cell(cellKey.monthly(row), row.spells);
-    months.add(row.month);
-  }
-  for (const row of counts.baselines) {
-    if (row.baseline_spells !== null) system.cell(cellKey.baseline(row), row.baseline_spells);
-    if (row.latest_spells !== null) system.cell(cellKey.latest(row), row.latest_spells);
-  }
-  for (const row of counts.equity) if (row.spells !== null) system.cell(cellKey.equity(row), row.spells);
+  for (const row of counts.monthly) if (row.spells !== null) months.add(row.month);
 
   const relateByKey = (totalKey: string, partKeys: string[]) => {
     const total = system.find(totalKey);
@@ -58,13 +84,17 @@ export function releaseCellSystem(
     const [level, org] = parentKey.split("|") as [OrgLevel, string];
     const kidLevel = childLevel[level];
     if (!kidLevel) continue;
-    for (const month of months) {
+    for (const month of declares(monthlyCount, "hierarchy") ? months : []) {
       relateByKey(
         cellKey.monthly({ level, org_code: org, month }),
         kids.map((k) => cellKey.monthly({ level: kidLevel, org_code: k, month })),
       );
     }
-    for (const key of [cellKey.baseline, cellKey.latest]) {
+    for (const [count, key] of [
+      [baselineCount, cellKey.baseline],
+      [latestCount, cellKey.latest],
+    ] as const) {
+      if (!declares(count, "hierarchy")) continue;
       relateByKey(
         key({ level, org_code: org }),
         kids.map((k) => key({ level: kidLevel, org_code: k })),
@@ -73,7 +103,7 @@ export function releaseCellSystem(
   }
   const equityGroups = new Map<string, EquityRow>();
   for (const row of counts.equity) if (row.level === "england") equityGroups.set(cellKey.equity(row), row);
-  for (const [parentKey, kids] of children) {
+  for (const [parentKey, kids] of declares(equityCount, "hierarchy") ? children : []) {
     const [level, org] = parentKey.split("|") as [OrgLevel, string];
     const kidLevel = childLevel[level];
     if (!kidLevel) continue;
@@ -86,7 +116,7 @@ export function releaseCellSystem(
   }
 
   // England = Σ providers, month by month.
-  for (const month of months) {
+  for (const month of declares(monthlyCount, "providers") ? months : []) {
     relateByKey(
       cellKey.monthly({ level: "england", org_code: "ENG", month }),
       providers.map((p) => cellKey.monthly({ level: "provider", org_code: p, month })),
@@ -97,8 +127,10 @@ export function releaseCellSystem(
   for (const row of counts.baselines) {
     const inPeriod = (start: string, end: string) =>
       [...months].filter((m) => m >= start && m <= end).map((m) => cellKey.monthly({ ...row, month: m }));
-    relateByKey(cellKey.baseline(row), inPeriod(row.baseline_start, row.baseline_end));
-    relateByKey(cellKey.latest(row), inPeriod(row.latest_start, row.latest_end));
+    if (declares(baselineCount, "period"))
+      relateByKey(cellKey.baseline(row), inPeriod(row.baseline_start, row.baseline_end));
+    if (declares(latestCount, "period"))
+      relateByKey(cellKey.latest(row), inPeriod(row.latest_start, row.latest_end));
   }
 
   // Equity: groups of a breakdown = the period total; an IMD quintile = its two deciles.
@@ -107,7 +139,7 @@ export function releaseCellSystem(
     const key = `${row.period}|${row.dimension}|${row.level}|${row.org_code}`;
     breakdowns.set(key, [...(breakdowns.get(key) ?? []), row]);
   }
-  for (const rows of breakdowns.values()) {
+  for (const rows of declares(equityCount, "breakdown") ? breakdowns.values() : []) {
     const first = rows[0];
     if (!first) continue;
     const totalKey = first.period === "baseline" ? cellKey.baseline(first) : cellKey.latest(first);
@@ -115,7 +147,7 @@ export function releaseCellSystem(
       totalKey,
       rows.map((r) => cellKey.equity(r)),
     );
-    if (first.dimension !== "imd_quintile") continue;
+    if (first.dimension !== "imd_quintile" || !declares(equityCount, "halves")) continue;
     for (const quintile of rows) {
       const q = Number(quintile.group_code);
       if (!Number.isInteger(q)) continue;

@@ -1,5 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { type Dialect, duckdbDialect } from "../db/Dialect.ts";
 import { allOn, runOn } from "../db/index.ts";
+import { duckdbEngine, type SqlEngine } from "../db/SqlEngine.ts";
 import type { OrganisationRow } from "../release/tables.ts";
 
 /**
@@ -7,15 +9,24 @@ import type { OrganisationRow } from "../release/tables.ts";
  * the build fails. Inputs: the store's tables and the temp table `episode_flags`.
  */
 
+/** The columns of a spell taken from its first matching episode (by start date, then record key). */
+const firstFields = {
+  start_date: "start_date",
+  age: "age",
+  sex: "sex",
+  ethnos: "ethnos",
+  imd_decile: "imd_decile",
+  procode: "procode",
+  sub_icb: "sub_icb",
+};
+
 /**
- * Spells: one row per counted unit × intervention (`count_key`: the spell, or the episode when the
- * build counts episodes), described by its first matching episode.
+ * The spells step's query: one row per counted unit × intervention (`count_key`: the spell, or the
+ * episode when the build counts episodes), described by its first matching episode.
  */
-export async function createSpells(connection: DuckDBConnection): Promise<number> {
-  await runOn(
-    connection,
-    `CREATE OR REPLACE TEMP TABLE spells AS
-     WITH matched AS (
+export function spellsSql(dialect: Dialect = duckdbDialect): string {
+  const first = (field: keyof typeof firstFields) => dialect.fieldOf("first", field);
+  return `WITH matched AS (
        SELECT f.intervention_id, f.setting, f.count_key AS spell_id,
               coalesce(e.admidate, e.epistart) AS start_date, f.record_key,
               e.age, e.sex, e.ethnos, e.imd_decile, e.procode, e.sub_icb
@@ -28,33 +39,53 @@ export async function createSpells(connection: DuckDBConnection): Promise<number
        WHERE f.setting = 'op'
      ), firsts AS (
        SELECT intervention_id, setting, spell_id,
-              min_by({'start_date': start_date, 'age': age, 'sex': sex, 'ethnos': ethnos, 'imd_decile': imd_decile,
-                      'procode': procode, 'sub_icb': sub_icb}, (start_date, record_key)) AS first
-       FROM matched GROUP BY ALL
+              ${dialect.firstBy(firstFields, ["start_date", "record_key"], "first")}
+       FROM matched ${dialect.groupBy(["intervention_id", "setting", "spell_id"])}
      )
      SELECT intervention_id, setting, spell_id,
-            date_trunc('month', first.start_date)::DATE AS month,
-            CASE WHEN first.age IS NULL THEN NULL ELSE least(first.age // 5 * 5, 90) END AS age_band,
-            first.sex AS sex, first.ethnos AS ethnos, first.imd_decile AS imd_decile,
-            first.procode AS provider, first.sub_icb AS sub_icb
-     FROM firsts`,
-    undefined,
-    "de-duplicate to spells",
-  );
-  const [row] = await allOn<{ n: number }>(connection, "SELECT count(*) AS n FROM spells");
-  return row?.n ?? 0;
+            date_trunc('month', ${first("start_date")})::DATE AS month,
+            CASE WHEN ${first("age")} IS NULL THEN NULL ELSE least(${dialect.intDiv(first("age"), "5")} * 5, 90) END AS age_band,
+            ${first("sex")} AS sex, ${first("ethnos")} AS ethnos, ${first("imd_decile")} AS imd_decile,
+            ${first("procode")} AS provider, ${first("sub_icb")} AS sub_icb
+     FROM firsts`;
 }
 
-/** The cube: spells by month × intervention × provider × sub-ICB × setting × age band × sex × IMD decile × ethnic group. */
-export async function createCube(connection: DuckDBConnection): Promise<void> {
-  await runOn(
-    connection,
-    `CREATE OR REPLACE TEMP TABLE cube AS
-     SELECT intervention_id, month, provider, sub_icb, setting, age_band, sex, imd_decile, ethnos, count(*) AS spells
-     FROM spells GROUP BY ALL`,
-    undefined,
-    "aggregate the cube",
-  );
+/** Creates the `spells` table (see `spellsSql`); returns its rows. */
+export async function createSpells(connection: DuckDBConnection | SqlEngine): Promise<number> {
+  const engine = engineOf(connection);
+  for (const statement of engine.dialect.createTempTable("spells", spellsSql(engine.dialect)))
+    await engine.run(statement, undefined, "de-duplicate to spells");
+  const [row] = await engine.read<{ n: number }>("SELECT count(*) AS n FROM spells");
+  return Number(row?.n ?? 0);
+}
+
+/** The cube step's query: spells by month × intervention × provider × sub-ICB × setting × age band × sex × IMD decile × ethnic group. */
+export function cubeSql(dialect: Dialect = duckdbDialect): string {
+  const keys = [
+    "intervention_id",
+    "month",
+    "provider",
+    "sub_icb",
+    "setting",
+    "age_band",
+    "sex",
+    "imd_decile",
+    "ethnos",
+  ];
+  return `SELECT ${keys.join(", ")}, count(*) AS spells
+     FROM spells ${dialect.groupBy(keys)}`;
+}
+
+/** Creates the `cube` table from `spells` (see `cubeSql`). */
+export async function createCube(connection: DuckDBConnection | SqlEngine): Promise<void> {
+  const engine = engineOf(connection);
+  for (const statement of engine.dialect.createTempTable("cube", cubeSql(engine.dialect)))
+    await engine.run(statement, undefined, "aggregate the cube");
+}
+
+/** An engine for a DuckDB connection, or the engine given. */
+function engineOf(connection: DuckDBConnection | SqlEngine): SqlEngine {
+  return "dialect" in connection ? connection : duckdbEngine(connection);
 }
 
 /** Organisations of every level: England, regions, ICBs, sub-ICB locations, and providers seen or listed. */
@@ -120,9 +151,12 @@ export async function monthlyRows(
   await runOn(connection, "CREATE OR REPLACE TEMP TABLE build_months (month DATE)");
   for (const month of months)
     await runOn(connection, "INSERT INTO build_months VALUES ($m::DATE)", { m: month });
-  return allOn(
-    connection,
-    `WITH counts AS (
+  return allOn(connection, monthlySql());
+}
+
+/** The monthly step's query over `cube`, `build_interventions` and `build_months`. */
+export function monthlySql(): string {
+  return `WITH counts AS (
        ${rollUpSql("cube", ["intervention_id", "month"], "spells")}
        UNION ALL
        SELECT 'provider', provider, intervention_id, month, sum(spells) FROM cube WHERE provider IS NOT NULL GROUP BY ALL
@@ -135,8 +169,7 @@ export async function monthlyRows(
      FROM build_interventions i CROSS JOIN orgs o CROSS JOIN build_months m
      LEFT JOIN counts c ON c.intervention_id = i.intervention_id AND c.level = o.level AND c.org_code = o.org_code
                        AND c.month = m.month
-     ORDER BY 1, 2, 3, 4`,
-  );
+     ORDER BY 1, 2, 3, 4`;
 }
 
 export interface StratumCount {
@@ -156,13 +189,14 @@ export function periodStrata(
   start: string,
   end: string,
 ): Promise<StratumCount[]> {
-  return allOn<StratumCount>(
-    connection,
-    `WITH period AS (SELECT * FROM cube WHERE month BETWEEN $start::DATE AND $end::DATE)
+  return allOn<StratumCount>(connection, periodStrataSql(), { start, end });
+}
+
+/** The strata step's query over `cube`, between the bound `$start` and `$end` months. */
+export function periodStrataSql(): string {
+  return `WITH period AS (SELECT * FROM cube WHERE month BETWEEN $start::DATE AND $end::DATE)
      SELECT level, org_code, intervention_id, imd_decile, age_band, sex, ethnos, value::BIGINT AS spells
-     FROM (${rollUpSql("period", ["intervention_id", "imd_decile", "age_band", "sex", "ethnos"], "spells")})`,
-    { start, end },
-  );
+     FROM (${rollUpSql("period", ["intervention_id", "imd_decile", "age_band", "sex", "ethnos"], "spells")})`;
 }
 
 export interface PopulationCount {

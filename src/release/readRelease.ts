@@ -1,20 +1,21 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type DuckDBMaterializedResult, DuckDBTypeId } from "@duckdb/node-api";
 import { Database, quoteLiteral } from "../db/index.ts";
+import { type Columns, readColumns } from "../db/readColumns.ts";
 import { EbiError } from "../errors/index.ts";
 import { currentReleaseId } from "./releaseFiles.ts";
-import type {
-  BaselineRow,
-  EquityRow,
-  InterventionRow,
-  MonthlyRow,
-  OrganisationRow,
-  OrgLevel,
-  ReleaseManifest,
-  Suppression,
-  TrajectoryRow,
-  VariationRow,
+import {
+  type BaselineRow,
+  type EquityRow,
+  type InterventionRow,
+  type MonthlyRow,
+  type OrganisationRow,
+  type OrgLevel,
+  type ReleaseManifest,
+  releaseTables,
+  type Suppression,
+  type TrajectoryRow,
+  type VariationRow,
 } from "./tables.ts";
 import { assertReleaseIntact } from "./verifyRelease.ts";
 
@@ -86,8 +87,6 @@ class CompactSeries<T> implements SeriesLookup<T> {
   }
 }
 
-type Columns = Record<string, unknown[]>;
-
 function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const row of rows) {
@@ -136,59 +135,6 @@ const floats = (values: unknown[]) =>
     ? values
     : Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v)));
 
-/** Typed buffers a numeric column is copied into whole; NULLs must have been coalesced away in SQL. */
-const typedColumns = new Map<DuckDBTypeId, Float64ArrayConstructor | Int32ArrayConstructor>([
-  [DuckDBTypeId.DOUBLE, Float64Array],
-  [DuckDBTypeId.INTEGER, Int32Array],
-]);
-
-/**
- * Reads a result column by column straight from DuckDB's vectors. DOUBLE columns (NULL as NaN, see
- * `nan()`) and INTEGER columns (never NULL here) are copied as whole buffers into typed arrays;
- * each chunk is fetched once, since fetching one costs as much as reading a small column.
- */
-function readColumns(result: DuckDBMaterializedResult): Columns {
-  const names = result.columnNames();
-  const total = result.rowCount;
-  const chunks = Array.from({ length: result.chunkCount }, (_, k) => result.getChunk(k));
-  const out: Columns = {};
-  names.forEach((name, c) => {
-    const Typed = typedColumns.get(result.columnTypeId(c));
-    const target: unknown[] = Typed ? (new Typed(total) as unknown as unknown[]) : new Array(total);
-    let row = 0;
-    for (const chunk of chunks) {
-      const vector = chunk.getColumnVector(c);
-      const items = (vector as unknown as { items?: unknown }).items;
-      if (Typed && items instanceof Typed && items.length >= vector.itemCount) {
-        (target as unknown as Float64Array | Int32Array).set(items.subarray(0, vector.itemCount), row);
-        // A NULL's slot in the buffer holds whatever was there: mark it, or refuse for INTEGER.
-        const validity = (vector as unknown as { validity: { data: unknown; itemValid(i: number): boolean } })
-          .validity;
-        if (validity.data)
-          for (let i = 0; i < vector.itemCount; i++) {
-            if (validity.itemValid(i)) continue;
-            if (Typed !== Float64Array)
-              throw new Error(`Column ${name} has NULLs: coalesce it in the query.`);
-            (target as unknown as Float64Array)[row + i] = Number.NaN;
-          }
-        row += vector.itemCount;
-        continue;
-      }
-      for (let i = 0; i < vector.itemCount; i++, row++) {
-        const value = vector.getItem(i);
-        target[row] =
-          Typed === Float64Array && value === null
-            ? Number.NaN
-            : typeof value === "bigint"
-              ? Number(value)
-              : value;
-      }
-    }
-    out[name] = target;
-  });
-  return out;
-}
-
 type SeriesKey = { intervention_id: string; level: OrgLevel; org_code: string };
 /** The columns naming a series of monthly rows; equity series add `period` and `dimension`. */
 const seriesKey = ["intervention_id", "level", "org_code"] as const;
@@ -230,12 +176,7 @@ async function monthSeries<T>(
 }
 
 /** The files of a release the service reads; every one must be there. */
-const releaseFiles = [
-  "interventions.json",
-  ...["organisations", "baselines", "variation", "monthly", "trajectory", "equity"].map((t) =>
-    join("public", `${t}.parquet`),
-  ),
-];
+const releaseFiles = ["interventions.json", ...releaseTables.map((t) => join("public", `${t}.parquet`))];
 
 /**
  * Reads the published release (or `id`) of `releasesDir`: manifest, interventions and the tables of

@@ -2,25 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Database, quoteLiteral } from "../db/index.ts";
 import { EbiError } from "../errors/index.ts";
-import type {
-  BaselineRow,
-  EquityRow,
-  MonthlyRow,
-  OrganisationRow,
-  ReleaseManifest,
-  TrajectoryRow,
-  VariationRow,
-} from "./tables.ts";
+import { type ReleaseManifest, type ReleaseTables, releaseTables } from "./tables.ts";
 
 /** Every table of one side of a release folder, as plain rows. */
-export interface ReleaseSide {
-  organisations: OrganisationRow[];
-  monthly: MonthlyRow[];
-  baselines: BaselineRow[];
-  trajectory: TrajectoryRow[];
-  variation: VariationRow[];
-  equity: EquityRow[];
-}
+export type ReleaseSide = ReleaseTables;
 
 /**
  * Reads one side (`registered` or `public`) of a release folder whole, for the operator's audit
@@ -39,18 +24,9 @@ export async function readReleaseSide(
   };
   const db = await Database.open(":memory:");
   try {
-    const all = <T>(name: string) => db.all<T>(`SELECT * FROM ${file(name)}`);
-    return {
-      manifest,
-      tables: {
-        organisations: await all<OrganisationRow>("organisations"),
-        monthly: await all<MonthlyRow>("monthly"),
-        baselines: await all<BaselineRow>("baselines"),
-        trajectory: await all<TrajectoryRow>("trajectory"),
-        variation: await all<VariationRow>("variation"),
-        equity: await all<EquityRow>("equity"),
-      },
-    };
+    const tables: Record<string, unknown[]> = {};
+    for (const name of releaseTables) tables[name] = await db.all(`SELECT * FROM ${file(name)}`);
+    return { manifest, tables: tables as unknown as ReleaseSide };
   } finally {
     db.close();
   }

@@ -16,6 +16,15 @@
  * Rates are per 100,000 population; DSRs are age-sex standardised to the European Standard Population 2013.
  */
 
+import {
+  type ColumnType,
+  column,
+  declareTable,
+  parquetColumns,
+  type RowOf,
+  type TableDeclaration,
+} from "./declareTable.ts";
+
 export type OrgLevel = "england" | "region" | "icb" | "sub_icb" | "provider";
 /**
  * Why a cell is empty. The public side says only "redacted" (a count of 1..threshold, or a count
@@ -42,103 +51,241 @@ export interface InterventionRow {
   provenance: string;
 }
 
-/** organisations.parquet */
-export interface OrganisationRow {
-  level: OrgLevel;
-  org_code: string;
-  name: string;
-  parent_code: string | null; // icb → region, sub_icb → icb
-}
+/** organisations.parquet: every organisation of the hierarchy and every provider. */
+export const organisationsTable = declareTable({
+  name: "organisations",
+  description: "every organisation of the commissioner hierarchy and every provider",
+  columns: {
+    level: column.text<OrgLevel>(),
+    org_code: column.text(),
+    name: column.text(),
+    parent_code: column.optionalText(), // icb → region, sub_icb → icb
+  },
+  key: ["level", "org_code"],
+  counts: [],
+  derivedFrom: {},
+  order: ["level", "org_code"],
+});
+
+/** The columns naming one organisation's series of one intervention. */
+const seriesKey = ["intervention_id", "level", "org_code"] as const;
 
 /** monthly.parquet: spells per month for every intervention × organisation (zero-filled). */
-export interface MonthlyRow {
-  intervention_id: string;
-  level: OrgLevel;
-  org_code: string;
-  month: string;
-  spells: number | null;
-  suppressed: Suppression;
-}
+export const monthlyTable = declareTable({
+  name: "monthly",
+  description: "spells per month for every intervention and organisation, zero-filled",
+  columns: {
+    intervention_id: column.text(),
+    level: column.text<OrgLevel>(),
+    org_code: column.text(),
+    month: column.text(),
+    spells: column.count(),
+    suppressed: column.optionalText<NonNullable<Suppression>>(),
+  },
+  key: [...seriesKey, "month"],
+  unit: "intervention_id",
+  counts: [
+    {
+      column: "spells",
+      tag: "m",
+      key: ["level", "org_code", "month"],
+      relations: [{ kind: "hierarchy" }, { kind: "providers", over: "month" }],
+    },
+  ],
+  derivedFrom: {},
+  order: [...seriesKey, "month"],
+});
 
 /** baselines.parquet: baseline, goal, latest 12 months and money per intervention × commissioner level. */
-export interface BaselineRow {
-  intervention_id: string;
-  level: OrgLevel; // england | region | icb | sub_icb
-  org_code: string;
-  baseline_start: string;
-  baseline_end: string;
-  baseline_spells: number | null;
-  population: number | null;
-  crude_rate: number | null;
-  dsr: number | null;
-  dsr_lower: number | null; // 95%
-  dsr_upper: number | null;
-  goal_rate: number | null; // the percentile DSR the commissioner is expected to come down to
-  goal_spells: number | null;
-  opportunity_spells: number | null; // baseline − goal (≥ 0)
-  latest_start: string;
-  latest_end: string;
-  latest_spells: number | null; // the latest 12 months
-  latest_dsr: number | null;
-  progress: number | null; // (baseline − latest) ÷ opportunity, bounded to 0–1; 1 = goal reached; null when under half a spell is asked
-  unit_cost: number | null; // £ per spell
-  baseline_cost: number | null;
-  opportunity_cost: number | null;
-  suppressed: Suppression;
-}
+export const baselinesTable = declareTable({
+  name: "baselines",
+  description: "baseline, goal, latest 12 months and money per intervention and commissioner",
+  columns: {
+    intervention_id: column.text(),
+    level: column.text<OrgLevel>(), // england | region | icb | sub_icb
+    org_code: column.text(),
+    baseline_start: column.text(),
+    baseline_end: column.text(),
+    baseline_spells: column.count(),
+    population: column.real(),
+    crude_rate: column.real(),
+    dsr: column.real(),
+    dsr_lower: column.real(), // 95%
+    dsr_upper: column.real(),
+    goal_rate: column.real(), // the percentile DSR the commissioner is expected to come down to
+    goal_spells: column.real(),
+    opportunity_spells: column.real(), // baseline − goal (≥ 0)
+    latest_start: column.text(),
+    latest_end: column.text(),
+    latest_spells: column.count(), // the latest 12 months
+    latest_dsr: column.real(),
+    progress: column.real(), // (baseline − latest) ÷ opportunity, bounded to 0–1; 1 = goal reached; null when under half a spell is asked
+    unit_cost: column.real(), // £ per spell
+    baseline_cost: column.real(),
+    opportunity_cost: column.real(),
+    suppressed: column.optionalText<NonNullable<Suppression>>(),
+  },
+  key: seriesKey,
+  unit: "intervention_id",
+  counts: [
+    {
+      column: "baseline_spells",
+      tag: "b",
+      key: ["level", "org_code"],
+      relations: [
+        { kind: "hierarchy" },
+        { kind: "period", start: "baseline_start", end: "baseline_end", months: "monthly" },
+      ],
+    },
+    {
+      column: "latest_spells",
+      tag: "l",
+      key: ["level", "org_code"],
+      relations: [
+        { kind: "hierarchy" },
+        { kind: "period", start: "latest_start", end: "latest_end", months: "monthly" },
+      ],
+    },
+  ],
+  derivedFrom: {
+    dsr: ["baseline_spells"],
+    crude_rate: ["baseline_spells"],
+    goal_spells: ["baseline_spells"],
+    opportunity_spells: ["baseline_spells"],
+    baseline_cost: ["baseline_spells"],
+    latest_dsr: ["latest_spells"],
+    progress: ["latest_spells"],
+  },
+  order: seriesKey,
+});
 
 /** trajectory.parquet: the goal spread over months with the baseline's seasonal profile. */
-export interface TrajectoryRow {
-  intervention_id: string;
-  level: OrgLevel;
-  org_code: string;
-  month: string; // a month of the goal year
-  goal_spells: number | null;
-  suppressed: Suppression;
-}
+export const trajectoryTable = declareTable({
+  name: "trajectory",
+  description: "the goal spread over the months of the goal year with the baseline's seasonal profile",
+  columns: {
+    intervention_id: column.text(),
+    level: column.text<OrgLevel>(),
+    org_code: column.text(),
+    month: column.text(), // a month of the goal year
+    goal_spells: column.real(),
+    suppressed: column.optionalText<NonNullable<Suppression>>(),
+  },
+  key: [...seriesKey, "month"],
+  unit: "intervention_id",
+  counts: [],
+  derivedFrom: {},
+  order: [...seriesKey, "month"],
+});
 
 /** variation.parquet: spread of sub-ICB baseline DSRs per intervention. */
-export interface VariationRow {
-  intervention_id: string;
-  level: OrgLevel; // the level whose units are compared (sub_icb)
-  units: number;
-  p10: number | null;
-  p25: number | null;
-  p50: number | null;
-  p75: number | null;
-  p90: number | null;
-  n_fold: number | null; // p90 ÷ p10
-  percentile_definition: string;
-}
+export const variationTable = declareTable({
+  name: "variation",
+  description: "the spread of sub-ICB baseline rates per intervention",
+  columns: {
+    intervention_id: column.text(),
+    level: column.text<OrgLevel>(), // the level whose units are compared (sub_icb)
+    units: column.integer(),
+    p10: column.real(),
+    p25: column.real(),
+    p50: column.real(),
+    p75: column.real(),
+    p90: column.real(),
+    n_fold: column.real(), // p90 ÷ p10
+    percentile_definition: column.text(),
+  },
+  key: ["intervention_id", "level"],
+  unit: "intervention_id",
+  counts: [],
+  derivedFrom: {},
+  order: ["intervention_id", "level"],
+});
 
 /** equity.parquet: rates by group for an intervention × organisation × period. */
-export interface EquityRow {
-  intervention_id: string;
-  level: OrgLevel;
-  org_code: string;
-  period: "baseline" | "latest";
-  dimension: "imd_decile" | "imd_quintile" | "ethnic_group" | "age_band" | "sex";
-  group_code: string;
-  group_label: string;
-  group_order: number;
-  spells: number | null;
-  population: number | null;
-  crude_rate: number | null;
-  dsr: number | null; // age-sex standardised where the dimension allows (not for age_band/sex → crude)
-  lower: number | null;
-  upper: number | null;
-  suppressed: Suppression;
+export const equityTable = declareTable({
+  name: "equity",
+  description: "rates by population group for an intervention, organisation and period",
+  columns: {
+    intervention_id: column.text(),
+    level: column.text<OrgLevel>(),
+    org_code: column.text(),
+    period: column.text<"baseline" | "latest">(),
+    dimension: column.text<"imd_decile" | "imd_quintile" | "ethnic_group" | "age_band" | "sex">(),
+    group_code: column.text(),
+    group_label: column.text(),
+    group_order: column.integer(),
+    spells: column.count(),
+    population: column.real(),
+    crude_rate: column.real(),
+    dsr: column.real(), // age-sex standardised where the dimension allows (not for age_band/sex → crude)
+    lower: column.real(),
+    upper: column.real(),
+    suppressed: column.optionalText<NonNullable<Suppression>>(),
+  },
+  key: [...seriesKey, "period", "dimension", "group_code"],
+  unit: "intervention_id",
+  counts: [
+    {
+      column: "spells",
+      tag: "e",
+      key: ["period", "dimension", "group_code", "level", "org_code"],
+      relations: [
+        { kind: "hierarchy" },
+        {
+          kind: "breakdown",
+          total: { baseline: "b", latest: "l" },
+          by: ["period", "dimension", "level", "org_code"],
+        },
+        { kind: "halves", column: "dimension", whole: "imd_quintile", parts: "imd_decile" },
+      ],
+    },
+  ],
+  derivedFrom: { crude_rate: ["spells"], dsr: ["spells"], lower: ["spells"], upper: ["spells"] },
+  order: [...seriesKey, "period", "dimension", "group_order", "group_code"],
+});
+
+export type OrganisationRow = RowOf<typeof organisationsTable.columns>;
+export type MonthlyRow = RowOf<typeof monthlyTable.columns>;
+export type BaselineRow = RowOf<typeof baselinesTable.columns>;
+export type TrajectoryRow = RowOf<typeof trajectoryTable.columns>;
+export type VariationRow = RowOf<typeof variationTable.columns>;
+export type EquityRow = RowOf<typeof equityTable.columns>;
+
+/** Every table of a release side, in the order they are written and protected. */
+export const releaseTableDeclarations = [
+  organisationsTable,
+  monthlyTable,
+  baselinesTable,
+  trajectoryTable,
+  variationTable,
+  equityTable,
+] as const;
+
+type Declared = (typeof releaseTableDeclarations)[number];
+export type ReleaseTable = Declared["name"];
+
+/** The tables of one side of a release as rows, one entry per declared table. */
+export type ReleaseTables = {
+  [D in Declared as D["name"]]: RowOf<D["columns"]>[];
+};
+
+/** The names of the declared tables. */
+export const releaseTables: readonly ReleaseTable[] = releaseTableDeclarations.map((t) => t.name);
+
+/** A declared table by name. */
+export function tableDeclaration(name: ReleaseTable): TableDeclaration {
+  return releaseTableDeclarations.find((t) => t.name === name) as unknown as TableDeclaration;
 }
 
-export const releaseTables = [
-  "organisations",
-  "monthly",
-  "baselines",
-  "trajectory",
-  "variation",
-  "equity",
-] as const;
-export type ReleaseTable = (typeof releaseTables)[number];
+/** The Parquet (DuckDB) column types of a declared table. */
+export function tableColumns(name: ReleaseTable): Record<string, ColumnType> {
+  return parquetColumns(tableDeclaration(name));
+}
+
+/** The column names of a declared table, in order. */
+export function columnNames(name: ReleaseTable): string[] {
+  return Object.keys(tableDeclaration(name).columns);
+}
 
 /** manifest.json */
 export interface ReleaseManifest {

@@ -1,3 +1,4 @@
+import { duckdbDialect } from "../db/Dialect.ts";
 import { EbiError } from "../errors/index.ts";
 import { isCounted } from "./measurability.ts";
 import type { CodeClause, Condition, GlobalRuleId, InterventionRule } from "./schema.ts";
@@ -35,7 +36,7 @@ function codeTest(x: string, codes: readonly string[]): string {
 
 /** SQL true when the list expression `items` holds a code of `codes` (3 characters = prefix). */
 function listHasCode(items: string, codes: readonly string[]): string {
-  return `len(list_filter(${items}, x -> ${codeTest("x", codes)})) > 0`;
+  return duckdbDialect.listAny(items, "x", codeTest("x", codes));
 }
 
 /** SQL true when the scalar code expression `item` is one of `codes`. */

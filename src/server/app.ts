@@ -8,23 +8,17 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { Type } from "@sinclair/typebox";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { touchGrants } from "../access/grants.ts";
 import { policyStatement } from "../disclosure/policy.ts";
-import { EbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
 import { auditPlugin } from "./plugins/auditPlugin.ts";
+import { answerProblem, errorsPlugin } from "./plugins/errorsPlugin.ts";
 import { identityPlugin } from "./plugins/identityPlugin.ts";
 import { releasePlugin } from "./plugins/releasePlugin.ts";
-import {
-  clientErrorHandler,
-  nonFiniteParameter,
-  type ProblemBody,
-  problemFor,
-  problemOf,
-} from "./problem.ts";
+import { clientErrorHandler, problemOf } from "./problem.ts";
 import type { RegisteredAccess } from "./registeredAccess.ts";
 
 const require = createRequire(import.meta.url);
@@ -56,17 +50,6 @@ export interface AppOptions {
 }
 
 /** Sends a problem as problem+json to programs and the API, as a short page to browsers. */
-function answer(request: FastifyRequest, reply: FastifyReply, problem: ProblemBody): FastifyReply {
-  if (request.url.startsWith("/api/") || !request.headers.accept?.includes("text/html"))
-    return reply.code(problem.status).type("application/problem+json").send(problem);
-  return reply
-    .code(problem.status)
-    .type("text/html")
-    .send(
-      `<!doctype html><html lang="en"><title>${problem.title}</title><h1>${problem.title}</h1><p>${problem.detail.replaceAll("<", "&lt;")}</p><p><a href="/">EBI Insight</a></p></html>`,
-    );
-}
-
 /** The service: NHS.UK-styled pages and the /api/v1 API over one published release. */
 export async function buildApp({
   release,
@@ -82,7 +65,7 @@ export async function buildApp({
     // A URL that cannot be decoded or a path segment over 100 characters, answered as any error.
     frameworkErrors: (error, request, reply) => {
       const { problem } = problemOf(error, request.url ?? "");
-      void answer(request, reply, problem);
+      void answerProblem(request, reply, problem, "EBI Insight");
     },
   });
   await app.register(helmet, {
@@ -105,32 +88,7 @@ export async function buildApp({
   if (existsSync(webStatic))
     await app.register(fastifyStatic, { root: webStatic, prefix: "/assets/ebi/", decorateReply: false });
 
-  app.addHook("preHandler", async (request) => {
-    // Ajv coerces `Infinity` and `1e309` to a number that passes `integer`: refuse them here.
-    const parameter = nonFiniteParameter(request.query);
-    if (parameter)
-      throw new EbiError("EBI_INVALID_ARGUMENT", `Parameter \`${parameter}\`: must be a finite number`, {
-        parameter,
-      });
-  });
-  app.setErrorHandler((error: unknown, request, reply) => {
-    const { problem, internal } = problemOf(error, request.url);
-    if (internal) request.log.error(error);
-    return answer(request, reply, problem);
-  });
-  app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith("/api/"))
-      return reply
-        .code(404)
-        .type("application/problem+json")
-        .send(problemFor("EBI_NOT_FOUND", `No route ${request.url}`, request.url));
-    return reply
-      .code(404)
-      .type("text/html")
-      .send(
-        `<!doctype html><html lang="en"><title>Page not found</title><h1>Page not found</h1><p><a href="/">EBI Insight</a></p></html>`,
-      );
-  });
+  await app.register(errorsPlugin, { home: "EBI Insight" });
 
   app.get(
     "/healthz",

@@ -1,6 +1,5 @@
 import { type TObject, type TProperties, type TSchema, Type } from "@sinclair/typebox";
-import { tableColumns } from "../release/tableColumns.ts";
-import type { ReleaseTable } from "../release/tables.ts";
+import { type ReleaseTable, tableDeclaration } from "../release/tables.ts";
 import { equityDimensions } from "./queries/equity.ts";
 
 /** HTTP schemas of the API: query parameters and response rows, also the OpenAPI document. */
@@ -32,10 +31,14 @@ const nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);
 const typeOf = (duckType: string): TSchema =>
   duckType === "VARCHAR" ? nullable(Type.String()) : nullable(Type.Number());
 
-/** A row of a release table as published: every column, nullable where redaction may empty it. */
+/**
+ * A row of a release table as published, from the table's declaration: every column, nullable
+ * (a scoped or older release may leave any figure empty).
+ */
 export function rowSchema(table: ReleaseTable, extra: TProperties = {}): TObject {
+  const columns = tableDeclaration(table).columns;
   return Type.Object({
-    ...Object.fromEntries(Object.entries(tableColumns[table]).map(([name, type]) => [name, typeOf(type)])),
+    ...Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, typeOf(c.type)])),
     ...extra,
   });
 }

@@ -1,17 +1,22 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Database, type DatabaseOptions } from "../db/index.ts";
-import { storeSchema } from "./schema.ts";
+import type { Clock } from "../effects/index.ts";
 import { onInterrupt } from "./scratch.ts";
+import { migrateStore } from "./storeMigrations.ts";
 
 /** DuckDB's memory limit for the store unless `EBI_MEMORY_LIMIT` says otherwise; beyond it DuckDB spills to disk. */
 export const defaultMemoryLimit = "4GB";
 
 /**
- * Opens the store at `path`, creating any missing table. A file store gets a memory limit and a
+ * Opens the store at `path`, bringing its tables up to the last migration (`storeMigrations.ts`). A file store gets a memory limit and a
  * spill folder beside it, so loading or building a national year does not grow with the input.
  */
-export async function openStore(path: string, options: DatabaseOptions = {}): Promise<Database> {
+export async function openStore(
+  path: string,
+  options: DatabaseOptions & { clock?: Clock } = {},
+): Promise<Database> {
+  const { clock, ...databaseOptions } = options;
   const onDisk = path !== ":memory:";
   const database = await Database.open(path, {
     ...(onDisk
@@ -20,9 +25,9 @@ export async function openStore(path: string, options: DatabaseOptions = {}): Pr
           tempDirectory: join(dirname(path), ".spill"),
         }
       : {}),
-    ...options,
+    ...databaseOptions,
   });
-  if (!options.readOnly) {
+  if (!databaseOptions.readOnly) {
     // Holding the store for writing, no other process uses its spill folder: whatever is there was
     // left by a load or build that was killed, and may hold patient-level rows.
     if (onDisk) {
@@ -36,7 +41,7 @@ export async function openStore(path: string, options: DatabaseOptions = {}): Pr
         release();
       };
     }
-    for (const statement of storeSchema) await database.run(statement, undefined, "create store schema");
+    await migrateStore(database, clock?.now() ?? new Date());
   }
   return database;
 }

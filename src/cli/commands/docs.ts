@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { dataDictionaryMarkdown } from "../../activity/index.ts";
+import { approvalsDictionaryMarkdown } from "../../approvals/approvalsDictionaryMarkdown.ts";
 import { EbiError, errorTableMarkdown } from "../../errors/index.ts";
 import { readRelease } from "../../release/readRelease.ts";
 import {
@@ -33,7 +34,7 @@ export function registerDocs(program: Command): void {
     .option("--output <file>", "where to write", "docs/data-dictionary.md")
     .action(
       action((options: { output: string }) => {
-        writeFileSync(options.output, dataDictionaryMarkdown());
+        writeFileSync(options.output, `${dataDictionaryMarkdown()}\n\n${approvalsDictionaryMarkdown()}`);
         process.stdout.write(`wrote ${options.output}\n`);
       }),
     );

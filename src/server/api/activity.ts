@@ -1,6 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { tableColumns } from "../../release/tableColumns.ts";
+import { columnNames } from "../../release/tables.ts";
 import { activityBreakdowns, activityRows } from "../queries/activity.ts";
 import {
   envelope,
@@ -63,7 +63,7 @@ export function activityRoutes(app: FastifyInstance): void {
         columns:
           filter.breakdown === "financial_year"
             ? ["intervention_id", "level", "org_code", "financial_year", "months", "spells", "suppressed"]
-            : Object.keys(tableColumns.monthly),
+            : columnNames("monthly"),
         rows,
         paging: { limit, offset },
       });

@@ -1,6 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { tableColumns } from "../../release/tableColumns.ts";
+import { columnNames } from "../../release/tables.ts";
 import { equitySummary } from "../queries/equity.ts";
 import { getIntervention } from "../queries/interventions.ts";
 import { findOrganisation } from "../queries/organisations.ts";
@@ -62,7 +62,7 @@ export function equityRoutes(app: FastifyInstance): void {
       const summary = equitySummary(release, intervention, o.level, o.org_code, period, dimension);
       return sendTable(request, reply, release, {
         name: "equity",
-        columns: Object.keys(tableColumns.equity),
+        columns: columnNames("equity"),
         rows: summary.rows,
         body: { gap: summary.gap, sii: summary.sii, note: summary.note },
       });

@@ -1,6 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { tableColumns } from "../../release/tableColumns.ts";
+import { columnNames } from "../../release/tables.ts";
 import { baselineRows, goalTrajectory } from "../queries/baselines.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
 import { getIntervention } from "../queries/interventions.ts";
@@ -47,7 +47,7 @@ export function goalRoutes(app: FastifyInstance): void {
       const { limit, offset, ...filter } = request.query;
       return sendTable(request, reply, release, {
         name: "baselines",
-        columns: Object.keys(tableColumns.baselines),
+        columns: columnNames("baselines"),
         rows: baselineRows(release, filter),
         paging: { limit, offset },
       });
@@ -69,7 +69,7 @@ export function goalRoutes(app: FastifyInstance): void {
         const { intervention, org, level } = request.query;
         return sendTable(request, reply, release, {
           name: "trajectory",
-          columns: Object.keys(tableColumns.trajectory),
+          columns: columnNames("trajectory"),
           rows: goalTrajectory(release, intervention, org, level).rows,
         });
       },
@@ -100,7 +100,7 @@ export function goalRoutes(app: FastifyInstance): void {
       const funnel = intervention ? commissionerFunnel(release, intervention) : null;
       return sendTable(request, reply, release, {
         name: "variation",
-        columns: Object.keys(tableColumns.variation),
+        columns: columnNames("variation"),
         rows: release.variation.filter((v) => !intervention || v.intervention_id === intervention),
         body: funnel
           ? { funnel: { target: funnel.target, omitted: funnel.omitted, points: funnel.points } }

@@ -1,6 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { tableColumns } from "../../release/tableColumns.ts";
+import { columnNames } from "../../release/tables.ts";
 import { listOrganisations, organisationDetail } from "../queries/organisations.ts";
 import { envelope, Level, OrganisationSchema, OrgCode, Paging, Problem } from "../schemas.ts";
 import { notModified, sendTable } from "../tableResponse.ts";
@@ -30,7 +30,7 @@ export function organisationRoutes(app: FastifyInstance): void {
       const { level, parent, q, limit, offset } = request.query;
       return sendTable(request, reply, release, {
         name: "organisations",
-        columns: Object.keys(tableColumns.organisations),
+        columns: columnNames("organisations"),
         rows: listOrganisations(release, { level, parent, q }),
         paging: { limit, offset },
       });

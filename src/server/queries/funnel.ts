@@ -1,15 +1,8 @@
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import { classifyAgainstFunnel, funnelLabel, funnelLimits } from "../../stats/index.ts";
+import type { FunnelPoint } from "../../web/charts/chartData.ts";
 
-export interface FunnelPoint {
-  org_code: string;
-  name: string;
-  dsr: number;
-  population: number;
-  spells: number | null;
-  rank: number;
-  classification: string;
-}
+export type { FunnelPoint };
 
 /**
  * Sub-ICB baseline standardised rates against England's, with funnel limits (95% and 99.8%, exact

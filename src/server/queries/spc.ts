@@ -1,22 +1,12 @@
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import type { OrgLevel } from "../../release/tables.ts";
-import { type XmrChart, xmrChart } from "../../stats/index.ts";
+import { xmrChart } from "../../stats/index.ts";
+import type { SpcSeries } from "../../web/charts/chartData.ts";
 
 /** Where limits are recalculated: the programme's start and the pandemic's, and recovery. */
 export const rebaseDates = ["2019-04-01", "2020-03-01", "2021-04-01"];
 
-export interface SpcSeries {
-  intervention_id: string;
-  level: OrgLevel;
-  org_code: string;
-  /** Monthly spells in month order (null where redacted). */
-  months: { month: string; spells: number | null; goal: number | null }[];
-  /** The XmR chart, or null with the reason when it cannot be drawn. */
-  chart: XmrChart | null;
-  reason: string | null;
-  /** Monthly goal for the assurance icon: the goal year's spells ÷ 12. */
-  target: number | null;
-}
+export type { SpcSeries };
 
 /** Monthly spells of an intervention for an organisation with its XmR chart (lower is improvement). */
 export function spcSeries(

@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
-import type { FunnelPoint } from "../../server/queries/funnel.ts";
 import type { FunnelLimits } from "../../stats/index.ts";
+import type { FunnelPoint } from "./chartData.ts";
 import { renderPlot } from "./renderPlot.ts";
 
 /** Funnel plot: each commissioner's standardised rate against its population, with 95% and 99.8% limits. */

@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import type { SpcSeries } from "../../server/queries/spc.ts";
+import type { SpcSeries } from "./chartData.ts";
 import { renderPlot } from "./renderPlot.ts";
 
 const colours = { improvement: "#005eb8", concern: "#ed8b00", neutral: "#330072", common: "#768692" };

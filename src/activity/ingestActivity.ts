@@ -8,6 +8,7 @@ import { fileSha256 } from "../store/index.ts";
 import type { ActivityKind } from "./fields.ts";
 import { type QualityReport, qualityReport } from "./qualityReport.ts";
 import { stageActivityFile, storeColumns } from "./stageActivityFile.ts";
+import { quarantineReasons, sqlWords } from "./stagingSql.ts";
 
 export interface LoadSummary {
   load_id: string;
@@ -64,7 +65,7 @@ async function ingestFile(
   effects.progress.finish();
   const summary = await db.transaction(async (connection) => {
     effects.progress.start(`ingest ${kind} ${basename(file)}: read and check`);
-    const staged = await stageActivityFile(connection, { kind, file, table: "staged" });
+    const staged = await stageActivityFile(connection, { kind, file, table: "staged", clock: effects.clock });
     effects.progress.finish(`${staged.rows.toLocaleString("en-GB")} rows (${staged.format})`);
     effects.progress.start(`ingest ${kind} ${basename(file)}: write`);
     const target = kind === "apc" ? "apc_episodes" : "op_appointments";
@@ -81,7 +82,7 @@ async function ingestFile(
       `INSERT INTO quarantine
        SELECT $load_id, $kind, $file, source_row, p.field, p.value, p.reason, NULL
        FROM (SELECT source_row, unnest(problems) AS p FROM staged WHERE quarantined)
-       WHERE p.reason IN ('missing-key', 'duplicate', 'date-invalid', 'code-invalid')`,
+       WHERE p.reason IN (${sqlWords(quarantineReasons)})`,
       params,
       "write quarantine",
     );

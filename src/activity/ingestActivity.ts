@@ -144,6 +144,7 @@ async function ingestFile(
     await runOn(connection, "DROP TABLE IF EXISTS staged");
     await runOn(connection, "DROP VIEW IF EXISTS staged_raw");
     await runOn(connection, "DROP TABLE IF EXISTS staged_duplicates");
+    await runOn(connection, "DROP TABLE IF EXISTS staged_codes");
     for (const t of ["rejects", "reject_scans", "rejected_rows", "row_shift"])
       await runOn(connection, `DROP TABLE IF EXISTS staged_${t}`);
     return result;

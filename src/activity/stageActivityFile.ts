@@ -380,8 +380,14 @@ async function stageExtract(
     undefined,
     `read ${file}`,
   );
-  const sql = stagingSql(layout, { raw, table: source.table, duplicates: `${source.table}_duplicates` });
+  const sql = stagingSql(layout, {
+    raw,
+    table: source.table,
+    duplicates: `${source.table}_duplicates`,
+    codes: `${source.table}_codes`,
+  });
   await runOn(connection, sql.duplicates, undefined, `find duplicate keys in ${file}`);
+  await runOn(connection, sql.codes, undefined, `normalise the codes that need it in ${file}`);
   await runOn(connection, sql.stage, { today: source.today.toISOString().slice(0, 10) }, `normalise ${file}`);
   if (source.rejected > 0)
     await runOn(

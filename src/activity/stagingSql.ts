@@ -173,41 +173,75 @@ export function layoutChecks(layout: InputLayout): LayoutCheck[] {
   ];
 }
 
+/** Problems found in a row's codes (they come from the side table of rows with such codes). */
+const codeReasons = ["code-invalid", "code-invalid-dropped", "code-normalised"];
+
+/** The shape every code of a row has when the row needs no normalising: a letter and 2 or 3 digits. */
+const cleanCode = "[A-Z][0-9]{2}[0-9]?";
+
+/** A list's length with its trailing blank positions cut: a CASE over the columns, much cheaper per row than a lambda. */
+function lastPresent(items: string[]): string {
+  return `CASE ${items
+    .map((k, i) => ({ k, i }))
+    .reverse()
+    .map(({ k, i }) => `WHEN ${k} IS NOT NULL THEN ${i + 1}`)
+    .join(" ")} ELSE 0 END`;
+}
+
+/** `{field, value, reason}` when the check holds, else NULL. */
+const problem = (c: LayoutCheck) =>
+  `CASE WHEN ${c.when} THEN {'field': '${c.field}', 'value': ${c.value}, 'reason': '${c.reason}'} END`;
+/** The checks' problems as a list, the ones that do not hold left out. */
+const problemList = (checks: LayoutCheck[]) =>
+  checks.length === 0
+    ? "[]::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[]"
+    : `list_filter([${checks.map(problem).join(",\n      ")}], p -> p IS NOT NULL)`;
+const anyOf = (checks: LayoutCheck[]) =>
+  checks.length === 0 ? "false" : checks.map((c) => `coalesce(${c.when}, false)`).join(" OR ");
+
 /**
- * The statements that find duplicate keys and then normalise and check every row of `raw` (a view
- * with `source_row` and every field of the layout as text) into `table`: the store's columns, the
- * row's `problems` ({field, value, reason}) and whether it is `quarantined`. `$today` bounds dates.
+ * The statements that stage every row of `raw` (a view with `source_row` and every field of the
+ * layout as text) into `table`: the store's columns, the row's `problems` ({field, value, reason})
+ * and whether it is `quarantined`. `$today` bounds dates. Run in order:
+ *
+ * - `duplicates`: keys seen earlier in the file or already in the store, on the key column alone,
+ *   so the wide rows are never hashed or sorted;
+ * - `codes`: the few rows whose codes are not all in the store's form already (dots, lower case,
+ *   X fillers, impossible shapes), normalised and checked column by column into a side table;
+ * - `stage`: every row, its codes taken as they are unless the side table holds the row. Per-code
+ *   work on every row of a national extract would cost several times the reading.
  */
 export function stagingSql(
   layout: InputLayout,
-  names: { raw: string; table: string; duplicates: string },
-): { duplicates: string; stage: string } {
+  names: { raw: string; table: string; duplicates: string; codes: string },
+): { duplicates: string; codes: string; stage: string } {
   const raw = quoteIdentifier(names.raw);
   const duplicates = quoteIdentifier(names.duplicates);
+  const sideTable = quoteIdentifier(names.codes);
   const { diag, opertn } = codeColumns(layout);
   const codes = [...diag, ...opertn];
   const keyOf = `nullif(trim(${layout.key}), '')`;
-  // Codes, dates and the rest are each normalised once, in nested selects, and read by name after.
+  const checks = layoutChecks(layout);
+  const firstCode = checks.findIndex((c) => codeReasons.includes(c.reason));
+  const codeChecks = checks.filter((c) => codeReasons.includes(c.reason));
+  const before = checks.slice(0, firstCode).filter((c) => !codeReasons.includes(c.reason));
+  const after = checks.slice(firstCode).filter((c) => !codeReasons.includes(c.reason));
+  const quarantining = (list: LayoutCheck[]) => list.filter((c) => quarantineReasons.includes(c.reason));
+  const clean = `coalesce(regexp_full_match(concat_ws(',', ${codes.join(", ")}), '(${cleanCode}(,${cleanCode})*)?'), false)`;
   const cleaned = codes.map(
     (c) =>
       `left(upper(replace(replace(replace(replace(trim(${c}), '.', ''), '-', ''), ' ', ''), '&', '')), 4) AS t_${c}`,
   );
-  const normalised = codes.map((c) => {
-    const value = `nullif(CASE WHEN length(t_${c}) = 4 AND t_${c}[4] = 'X' THEN left(t_${c}, 3) ELSE t_${c} END, '')`;
-    return `${value} AS c_${c}`;
-  });
+  const normalised = codes.map(
+    (c) =>
+      `nullif(CASE WHEN length(t_${c}) = 4 AND t_${c}[4] = 'X' THEN left(t_${c}, 3) ELSE t_${c} END, '') AS c_${c}`,
+  );
+  const asIs = (cols: string[]) => `list_slice([${cols.join(", ")}], 1, ${lastPresent(cols)})`;
   const isoDates = layout.dates.map((d) => `${isoDate(d)} AS i_${d}`);
   const dates = layout.dates.map((d) => `coalesce(i_${d}, ${otherDate(d)}) AS d_${d}`);
   const start = `coalesce(${layout.start.map((d) => `d_${d}`).join(", ")})`;
-  const checks = layoutChecks(layout);
-  const quarantining = checks.filter((c) => quarantineReasons.includes(c.reason));
-  const problem = (c: LayoutCheck) =>
-    `CASE WHEN ${c.when} THEN {'field': '${c.field}', 'value': ${c.value}, 'reason': '${c.reason}'} END`;
-  const anyOf = (list: LayoutCheck[]) => list.map((c) => `coalesce(${c.when}, false)`).join(" OR ");
   const columns = Object.entries(layout.columns).map(([column, sql]) => `${sql} AS ${column}`);
   return {
-    // A key seen earlier in the file, or already in the store, is a duplicate. Computed apart, on
-    // the key column alone, so the wide rows are never hashed or sorted.
     duplicates: `CREATE OR REPLACE TABLE ${duplicates} AS
 SELECT source_row FROM (
   SELECT source_row, row_number() OVER (PARTITION BY ${keyOf} ORDER BY source_row) AS nth
@@ -215,8 +249,20 @@ SELECT source_row FROM (
 ) WHERE nth > 1
 UNION
 SELECT r.source_row FROM ${raw} r SEMI JOIN ${layout.table} s ON s.${layout.key} = nullif(trim(r.${layout.key}), '')`,
-    // Every join below has a small table (reference data, the few duplicates) on its build side, so
-    // the wide rows stream through: memory stays within DuckDB's limit at a national year.
+    codes: `CREATE OR REPLACE TABLE ${sideTable} AS
+WITH cleaned AS (
+  SELECT source_row, ${codes.join(", ")}, ${cleaned.join(", ")} FROM ${raw} WHERE NOT ${clean}
+), normalised AS (
+  SELECT *, ${normalised.join(", ")} FROM cleaned
+), shaped AS (
+  SELECT *, ${codes.map((c) => `${codeShape(`c_${c}`)} AS ok_${c}`).join(", ")} FROM normalised
+)
+SELECT source_row, ${codeList(diag)} AS diag, ${codeList(opertn)} AS opertn,
+  ${problemList(codeChecks)} AS problems, ${anyOf(quarantining(codeChecks))} AS quarantined
+FROM shaped`,
+    // Every join below has a small table (reference data, the few duplicates, the few rows with
+    // codes to normalise) on its build side, so the wide rows stream through: memory stays within
+    // DuckDB's limit at a national year.
     stage: `CREATE OR REPLACE TABLE ${quoteIdentifier(names.table)} AS
 WITH imd AS (
   SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)
@@ -230,12 +276,12 @@ WITH imd AS (
   SELECT code FROM ref_organisations WHERE level = 'sub_icb' UNION SELECT old_code FROM ref_successors
 ), providers AS (
   SELECT code FROM ref_organisations WHERE level = 'provider'
-), cleaned AS (
-  SELECT *, ${[...cleaned, ...isoDates].join(",\n    ")} FROM ${raw}
+), dated AS (
+  SELECT *, ${isoDates.join(",\n    ")} FROM ${raw}
 ), normalised AS (
-  SELECT * EXCLUDE (${codes.map((c) => `t_${c}`).join(", ")}), ${[...normalised, ...dates].join(",\n    ")} FROM cleaned
+  SELECT *, ${dates.join(",\n    ")} FROM dated
 ), base AS (
-  SELECT *, ${codes.map((c) => `${codeShape(`c_${c}`)} AS ok_${c}`).join(", ")},
+  SELECT *,
     ${keyOf} AS key_n,
     CASE WHEN ${start} BETWEEN DATE '1990-01-01' AND $today::DATE THEN ${start} END AS start_n,
     ${age(layout.age)} AS age_n,
@@ -250,19 +296,24 @@ WITH imd AS (
     -- Unknown only against loaded reference data: with none loaded there is nothing to check against.
     (b.procode_n IN (SELECT code FROM providers) OR NOT EXISTS (SELECT 1 FROM providers)) AS provider_known,
     (b.sub_icb_o IN (SELECT code FROM commissioners) OR NOT EXISTS (SELECT 1 FROM commissioners)) AS commissioner_known,
-    d.source_row IS NOT NULL AS duplicate
+    d.source_row IS NOT NULL AS duplicate,
+    k.source_row IS NULL AS codes_clean, k.diag AS k_diag, k.opertn AS k_opertn,
+    k.problems AS k_problems, coalesce(k.quarantined, false) AS k_quarantined
   FROM base b
   LEFT JOIN ${duplicates} d ON d.source_row = b.source_row
+  LEFT JOIN ${sideTable} k ON k.source_row = b.source_row
   LEFT JOIN imd ON imd.lsoa = b.lsoa_n
   LEFT JOIN successors s ON s.old_code = b.sub_icb_o
 ), listed AS (
-  SELECT *, ${codeList(diag)} AS diag, ${codeList(opertn)} AS opertn FROM joined
+  SELECT *, CASE WHEN codes_clean THEN ${asIs(diag)} ELSE k_diag END AS diag,
+    CASE WHEN codes_clean THEN ${asIs(opertn)} ELSE k_opertn END AS opertn
+  FROM joined
 ), checked AS (
   SELECT *,
-    CASE WHEN ${anyOf(checks)}
-      THEN list_filter([${checks.map(problem).join(",\n      ")}], p -> p IS NOT NULL)
+    CASE WHEN NOT codes_clean OR ${anyOf([...before, ...after])}
+      THEN list_concat(${problemList(before)}, coalesce(k_problems, []), ${problemList(after)})
       ELSE [] END AS problems,
-    ${anyOf(quarantining)} AS quarantined
+    ${anyOf(quarantining([...before, ...after]))} OR k_quarantined AS quarantined
   FROM listed
 )
 SELECT source_row, ${columns.join(",\n  ")}, problems, quarantined

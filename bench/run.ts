@@ -6,6 +6,10 @@
  *   npm run bench -- --scales 0.1,1 --runs 3 --national-runs 1 --seconds 10
  *   npm run bench -- --audit-only --scales 0.1,0.3,1 --out docs/benchmarks.md
  *                                      only ingest (Parquet), build and the disclosure audit
+ *   npm run bench -- --national-outpatients --scales 0.01,0.1
+ *                                      England's outpatient volume (125 million a year at scale 1)
+ *   npm run bench -- --national-outpatients --years 8 --scales 0.01 --out /tmp/national.md
+ *                                      the opt-in national benchmark: eight years of both
  *
  * Each figure is logged as it is measured and the report is rewritten after every scale, so a long
  * run that is stopped still leaves what it measured. A step that fails is reported as failed, with
@@ -34,6 +38,8 @@ const { values: flags } = parseArgs({
     out: { type: "string" },
     port: { type: "string", default: "3917" },
     "audit-only": { type: "boolean", default: false },
+    "national-outpatients": { type: "boolean", default: false },
+    years: { type: "string", default: "1" },
   },
 });
 
@@ -46,13 +52,18 @@ const nationalRuns = Number(flags["national-runs"] ?? 1);
 const loadSeconds = Number(flags.seconds ?? (quick ? 2 : 10));
 const out = flags.out ?? (quick ? undefined : "docs/benchmarks.md");
 const cache = process.env.EBI_BENCH_CACHE ?? join(homedir(), ".cache", "ebi-insight", "bench");
-const year = { start: "2023-04-01", end: "2024-03-31" };
+const nationalOutpatients = flags["national-outpatients"] ?? false;
+const years = Number(flags.years ?? 1);
+// The last year is always April 2023 to March 2024; more years reach back from it.
+const year = { start: `${2024 - years}-04-01`, end: "2024-03-31" };
+const demoName = (scale: number) =>
+  `demo-scale-${scale}${nationalOutpatients ? "-op-national" : ""}${years > 1 ? `-years-${years}` : ""}`;
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
 /** Generates the demo year for `scale` unless it is cached. */
 async function demoFor(scale: number): Promise<{ dir: string; generated?: Measurement }> {
-  const dir = join(cache, `demo-scale-${scale}`);
+  const dir = join(cache, demoName(scale));
   if (existsSync(join(dir, "manifest.json"))) return { dir };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -70,6 +81,7 @@ async function demoFor(scale: number): Promise<{ dir: string; generated?: Measur
     "csv,parquet",
     "--out",
     dir,
+    ...(nationalOutpatients ? ["--national-outpatients"] : []),
   ]);
   return { dir, generated };
 }
@@ -125,7 +137,7 @@ async function benchScale(scale: number): Promise<ScaleResult> {
   const apcParquet = file("apc", "parquet");
   const opParquet = file("op", "parquet");
 
-  const reference = join(cache, "work", `reference-${scale}`);
+  const reference = join(cache, "work", `reference-${demoName(scale)}`);
   rmSync(reference, { recursive: true, force: true });
   await measureEbi(["--home", reference, "demo", "load", "--dir", demo.dir, "--reference-only"]);
 
@@ -136,15 +148,21 @@ async function benchScale(scale: number): Promise<ScaleResult> {
     auditOnly
       ? skipped()
       : medianOf(times, () =>
-          measureEbi(["--home", freshHome(reference, `csv-${scale}`), "ingest", "apc", apcCsv.path]),
+          measureEbi([
+            "--home",
+            freshHome(reference, `csv-${demoName(scale)}`),
+            "ingest",
+            "apc",
+            apcCsv.path,
+          ]),
         ),
   );
   // The CSV workspace is not needed again; its store is as large as the Parquet one.
-  rmSync(join(cache, "work", `csv-${scale}`), { recursive: true, force: true });
+  rmSync(join(cache, "work", `csv-${demoName(scale)}`), { recursive: true, force: true });
   let buildHome = "";
   const ingestParquet = await step("ingest Parquet", () =>
     medianOf(times, () => {
-      buildHome = freshHome(reference, `parquet-${scale}`);
+      buildHome = freshHome(reference, `parquet-${demoName(scale)}`);
       return measureEbi(["--home", buildHome, "ingest", "apc", apcParquet.path]);
     }),
   );

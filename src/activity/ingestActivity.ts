@@ -6,8 +6,10 @@ import { allOn, runOn } from "../db/index.ts";
 import type { Effects } from "../effects/index.ts";
 import { fileSha256 } from "../store/index.ts";
 import type { ActivityKind } from "./fields.ts";
+import { layoutFor } from "./inputLayouts.ts";
 import { type QualityReport, qualityReport } from "./qualityReport.ts";
 import { stageActivityFile, storeColumns } from "./stageActivityFile.ts";
+import { quarantineReasons, sqlWords } from "./stagingSql.ts";
 
 export interface LoadSummary {
   load_id: string;
@@ -15,6 +17,8 @@ export interface LoadSummary {
   file: string;
   /** True when this exact file was loaded before: nothing was added. */
   skipped: boolean;
+  /** Earlier loads of the same file (path and kind) whose rows this load replaced. */
+  replaced?: string[];
   rows_read: number;
   rows_accepted: number;
   rows_quarantined: number;
@@ -34,7 +38,9 @@ export interface IngestOptions {
 /**
  * Loads HES extracts into the store, one transaction per file: accepted rows to the episode table,
  * unusable rows to the quarantine with reasons, fixable ones kept with warnings, and a data-quality
- * report. Loading the same file again adds nothing; a failure part-way leaves the store as it was.
+ * report. Each file is its own load, so a new month or year is added without touching the others.
+ * Loading the same file again adds nothing; a changed file at the same path replaces that file's
+ * earlier rows only; a failure part-way leaves the store as it was.
  */
 export async function ingestActivity(
   db: Database,
@@ -62,12 +68,29 @@ async function ingestFile(
     return { ...previous, kind, skipped: true };
   }
   effects.progress.finish();
+  const layout = layoutFor(kind);
   const summary = await db.transaction(async (connection) => {
+    // A file loaded before from the same path with other contents replaces its own rows, and only
+    // those: the earlier load's episodes, quarantine, warnings and record go in this transaction,
+    // before its keys are checked for duplicates, so a failure below restores them.
+    const replaced = await allOn<{ load_id: string }>(
+      connection,
+      "SELECT load_id FROM loads WHERE file = $file AND kind = $kind",
+      { file, kind },
+    );
+    for (const { load_id } of replaced)
+      for (const table of [layout.table, "quarantine", "load_warnings", "loads"])
+        await runOn(
+          connection,
+          `DELETE FROM ${table} WHERE load_id = $id`,
+          { id: load_id },
+          "replace the earlier load",
+        );
     effects.progress.start(`ingest ${kind} ${basename(file)}: read and check`);
-    const staged = await stageActivityFile(connection, { kind, file, table: "staged" });
+    const staged = await stageActivityFile(connection, { kind, file, table: "staged", clock: effects.clock });
     effects.progress.finish(`${staged.rows.toLocaleString("en-GB")} rows (${staged.format})`);
     effects.progress.start(`ingest ${kind} ${basename(file)}: write`);
-    const target = kind === "apc" ? "apc_episodes" : "op_appointments";
+    const target = layout.table;
     const columns = storeColumns[kind].join(", ");
     const params = { load_id: loadId, kind, file };
     await runOn(
@@ -81,7 +104,7 @@ async function ingestFile(
       `INSERT INTO quarantine
        SELECT $load_id, $kind, $file, source_row, p.field, p.value, p.reason, NULL
        FROM (SELECT source_row, unnest(problems) AS p FROM staged WHERE quarantined)
-       WHERE p.reason IN ('missing-key', 'duplicate', 'date-invalid', 'code-invalid')`,
+       WHERE p.reason IN (${sqlWords(quarantineReasons)})`,
       params,
       "write quarantine",
     );
@@ -113,6 +136,7 @@ async function ingestFile(
       kind,
       file,
       skipped: false,
+      ...(replaced.length > 0 ? { replaced: replaced.map((r) => r.load_id) } : {}),
       rows_read: read,
       rows_accepted: counts?.accepted ?? 0,
       rows_quarantined: counts?.quarantined ?? 0,
@@ -143,6 +167,7 @@ async function ingestFile(
     await runOn(connection, "DROP TABLE IF EXISTS staged");
     await runOn(connection, "DROP VIEW IF EXISTS staged_raw");
     await runOn(connection, "DROP TABLE IF EXISTS staged_duplicates");
+    await runOn(connection, "DROP TABLE IF EXISTS staged_codes");
     for (const t of ["rejects", "reject_scans", "rejected_rows", "row_shift"])
       await runOn(connection, `DROP TABLE IF EXISTS staged_${t}`);
     return result;

@@ -97,7 +97,7 @@ export async function qualityReport(
   const reasons = await allOn<{ reason: string; rows: number }>(
     connection,
     `SELECT p.reason, count(DISTINCT source_row) AS rows FROM (SELECT source_row, unnest(problems) AS p FROM staged)
-     GROUP BY ALL ORDER BY rows DESC`,
+     GROUP BY ALL ORDER BY rows DESC, p.reason`,
   );
   const valuesWith = (reasons: string[]) =>
     allOn<{ field: string; value: string; rows: number }>(

@@ -13,6 +13,17 @@ import {
 export const ENGLAND_APC_EPISODES = 20_000_000;
 export const DEMO_OP_APPOINTMENTS = 5_000_000;
 
+/**
+ * England's outpatient year (`--national-outpatients`): 124.9 million appointments in 2019-20, 77.2%
+ * attended, 6.2% not attended without notice and 16.2% cancelled by the patient or the hospital
+ * (NHS Digital, Hospital Outpatient Activity 2019-20, Summary Report - Attendances). The split of
+ * cancellations between patient and hospital (about 45:55) and of attended into on time and late
+ * (97:3) are the demo's own assumptions.
+ */
+export const ENGLAND_OP_APPOINTMENTS = 124_900_000;
+/** Cumulative shares of HES ATTENDED codes for background appointments: 5, 6, 3, 2, 4 (then 7). */
+const nationalAttended = { onTime: 0.749, late: 0.772, dna: 0.834, patient: 0.907, hospital: 0.996 };
+
 /** The kinds of near-miss a profile gets: each is a spell a correct rule must not count. */
 export function nearMissKinds(profile: DemoProfile): string[] {
   // A procedure in position 2 still counts where the rule looks at any position.
@@ -41,7 +52,11 @@ const anyPositionProfiles = new Set([
 const json = (value: unknown) => JSON.stringify(value);
 
 /** Loads the profiles (and the two background profiles) into demo_profiles. */
-async function createProfiles(connection: DuckDBConnection, scale: number): Promise<void> {
+async function createProfiles(
+  connection: DuckDBConnection,
+  scale: number,
+  nationalOutpatients: boolean,
+): Promise<void> {
   await runOn(
     connection,
     `CREATE OR REPLACE TABLE demo_profiles (p_idx INTEGER, key VARCHAR, annual DOUBLE, list INTEGER, setting VARCHAR,
@@ -70,7 +85,10 @@ async function createProfiles(connection: DuckDBConnection, scale: number): Prom
     },
     {
       key: "background-op",
-      annual: DEMO_OP_APPOINTMENTS,
+      annual: nationalOutpatients
+        ? ENGLAND_OP_APPOINTMENTS -
+          demoProfiles.filter((p) => p.setting === "op").reduce((s, p) => s + p.annual, 0)
+        : DEMO_OP_APPOINTMENTS,
       list: 0,
       setting: "op",
       primaryOpertn: backgroundProcedures,
@@ -128,11 +146,18 @@ async function createProfiles(connection: DuckDBConnection, scale: number): Prom
  */
 export async function createActivity(
   connection: DuckDBConnection,
-  options: { scale: number; start: string; end: string; populationYear: number },
+  options: {
+    scale: number;
+    start: string;
+    end: string;
+    populationYear: number;
+    /** England's outpatient volume and attendance shares for background appointments. */
+    nationalOutpatients?: boolean;
+  },
 ): Promise<void> {
   const run = (sql: string, params?: Record<string, string | number>) =>
     runOn(connection, sql, params, "generate demo activity");
-  await createProfiles(connection, options.scale);
+  await createProfiles(connection, options.scale, options.nationalOutpatients ?? false);
 
   await run(
     `CREATE OR REPLACE TABLE demo_months AS
@@ -220,14 +245,19 @@ export async function createActivity(
     ASOF JOIN demo_cells c ON r.p_idx = c.p_idx AND r.u_cell >= c.cum_lo
     ASOF JOIN demo_lsoa_pick pick ON c.sub_idx = pick.sub_idx AND c.imd_decile = pick.imd_decile AND r.u_lsoa >= pick.cum_lo`);
 
-  await createEpisodes(connection);
+  await createEpisodes(connection, options.nationalOutpatients ?? false);
 }
 
 const codeList = (codes: readonly string[]) =>
   `[${codes.map((c) => `'${c.replace(/[^A-Z0-9]/g, "")}'`).join(", ")}]`;
 
+/** Background appointments attended, not attended and cancelled in England's shares. */
+const nationalAttendedSql = `WHEN f.list = 0 THEN CASE WHEN u(s.id, 14) < ${nationalAttended.onTime} THEN '5'
+  WHEN u(s.id, 14) < ${nationalAttended.late} THEN '6' WHEN u(s.id, 14) < ${nationalAttended.dna} THEN '3'
+  WHEN u(s.id, 14) < ${nationalAttended.patient} THEN '2' WHEN u(s.id, 14) < ${nationalAttended.hospital} THEN '4' ELSE '7' END`;
+
 /** Fills in every field of each spell's episodes (and appointments), with the near-miss twist. */
-async function createEpisodes(connection: DuckDBConnection): Promise<void> {
+async function createEpisodes(connection: DuckDBConnection, nationalOutpatients: boolean): Promise<void> {
   const run = (sql: string) => runOn(connection, sql, undefined, "generate demo episodes");
   const pick = (list: string, stream: number) =>
     `${list}[1 + floor(u(s.id, ${stream}) * len(${list}))::INTEGER]`;
@@ -264,6 +294,7 @@ async function createEpisodes(connection: DuckDBConnection): Promise<void> {
         ELSE [${pick("f.primary_diag", 11)}]
       END AS diag,
       CASE WHEN s.kind = 'not-attended' THEN ['2', '3', '4', '7'][1 + floor(u(s.id, 14) * 4)::INTEGER]
+           ${nationalOutpatients ? nationalAttendedSql : ""}
            WHEN u(s.id, 14) < 0.9 THEN '5' WHEN u(s.id, 14) < 0.93 THEN '6'
            ELSE ['2', '3', '4', '7'][1 + floor(u(s.id, 15) * 4)::INTEGER] END AS attended,
       u(s.id, 16) AS u_provider, u(s.id, 17) AS u_ethnic, u(s.id, 18) AS u_dirt, u(s.id, 19) AS u_second

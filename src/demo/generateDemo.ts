@@ -17,6 +17,8 @@ export interface DemoOptions {
   start?: string;
   end?: string;
   formats?: ("csv" | "parquet")[];
+  /** England's outpatient year (about 125 million appointments at scale 1) rather than the demo's 5 million. */
+  nationalOutpatients?: boolean;
   /** DuckDB memory limit while generating, e.g. "4GB". */
   memoryLimit?: string;
 }
@@ -82,7 +84,13 @@ export async function generateDemo(options: DemoOptions, effects: Effects): Prom
       );
       effects.progress.start("demo: activity");
       await connection.run("SET threads = 2");
-      await createActivity(connection, { scale, start, end, populationYear });
+      await createActivity(connection, {
+        scale,
+        start,
+        end,
+        populationYear,
+        nationalOutpatients: options.nationalOutpatients,
+      });
       await createHesTables(connection);
       effects.progress.finish();
       effects.progress.start("demo: files");

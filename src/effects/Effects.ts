@@ -36,3 +36,6 @@ export function quietEffects(at: Date = new Date("2026-01-01T00:00:00Z")): Effec
     clock: { now: () => new Date(at) },
   };
 }
+
+/** The machine's clock, for callers that were given no other. */
+export const systemClock: Clock = { now: () => new Date() };

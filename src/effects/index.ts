@@ -1,1 +1,8 @@
-export { type Clock, type Effects, type Logger, type Progress, quietEffects } from "./Effects.ts";
+export {
+  type Clock,
+  type Effects,
+  type Logger,
+  type Progress,
+  quietEffects,
+  systemClock,
+} from "./Effects.ts";

@@ -35,6 +35,7 @@ export function registerDemo(program: Command): void {
     .option("--end <date>", "last day of activity (ISO)", "2025-03-31")
     .option("--format <list>", "activity formats: csv, parquet or both", "csv,parquet")
     .option("--out <dir>", "where to write (default: the workspace's demo folder)")
+    .option("--national-outpatients", "England's outpatient year (about 125 million appointments at scale 1)")
     .action(
       action(
         async (options: {
@@ -44,6 +45,7 @@ export function registerDemo(program: Command): void {
           end: string;
           format: string;
           out?: string;
+          nationalOutpatients?: boolean;
         }) => {
           const formats = options.format.split(",").map((f) => f.trim());
           for (const format of formats)

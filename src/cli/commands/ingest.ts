@@ -32,6 +32,10 @@ export function registerIngest(program: Command): void {
                 `${summary.file}: already loaded (load ${summary.load_id}); nothing added\n`,
               );
             } else if (summary.quality) {
+              if (summary.replaced)
+                process.stdout.write(
+                  `${summary.file}: replaces its earlier load ${summary.replaced.join(", ")}\n`,
+                );
               process.stdout.write(`${qualitySummary(summary.quality)}\n  report: ${summary.report}\n`);
             }
           }

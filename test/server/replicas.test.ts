@@ -65,6 +65,14 @@ const sender =
     };
   };
 
+/** Sends SIGTERM and resolves once the process has exited. */
+const stopped = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+
 describe.skipIf(!url)("two ebi serve processes over one release and one PostgreSQL server", () => {
   let a: { base: string; child: ChildProcess };
   let b: { base: string; child: ChildProcess };
@@ -82,7 +90,7 @@ describe.skipIf(!url)("two ebi serve processes over one release and one PostgreS
     await state?.close();
   });
 
-  it("shares sessions (sign in on one, read on the other) and writes every read of both into one chain", async () => {
+  it("shares sessions (sign in on one, read on the other) and commits every read of both into one chain, even when both stop at once", async () => {
     const { jar, final } = await signIn(sender(a.base), "other-icb-analyst");
     expect(final.status).toBe(302);
     const path = `/api/v1/activity?intervention=${fixture.grommets}&org=S3`;
@@ -100,6 +108,8 @@ describe.skipIf(!url)("two ebi serve processes over one release and one PostgreS
       ),
     );
     expect(answers.every((r) => r.status === 200)).toBe(true);
+    // Answers leave once their events are queued; stopping both at once must still commit every one.
+    await Promise.all([stopped(a.child), stopped(b.child)]);
     const events = (await listEvents(state)).filter((e) => e.kind === "read");
     expect(events).toHaveLength(reads + 1);
     expect(new Set(events.map((e) => e.detail.route)).size).toBe(reads + 1);

@@ -3,6 +3,7 @@
  *
  *   npm run bench                      scales 0.1, 0.3 and 1 (one national year), writes docs/benchmarks.md
  *   npm run bench -- --quick           scale 0.02, one run each, prints the table (CI runs this)
+ *                                      (both also run bench/registeredAccess.ts, which needs no demo)
  *   npm run bench -- --scales 0.1,1 --runs 3 --national-runs 1 --seconds 10
  *   npm run bench -- --audit-only --scales 0.1,0.3,1 --out docs/benchmarks.md
  *                                      only ingest (Parquet), build and the disclosure audit
@@ -341,6 +342,22 @@ try {
 } catch {
   log("  talking therapies: FAILED (see above)");
   process.exitCode = 1;
+}
+// Registered access runs on its own fixture release; after the report, so it rewrites only its section.
+if (!auditOnly) {
+  log("registered access: authorisation and audit at 50 connections");
+  try {
+    execFileSync(
+      process.execPath,
+      ["--import", "tsx", "bench/registeredAccess.ts", ...(quick ? ["--quick"] : [])],
+      {
+        stdio: "inherit",
+      },
+    );
+  } catch {
+    log("  registered access: FAILED (see above)");
+    process.exitCode = 1;
+  }
 }
 if (
   results.some((r) =>

@@ -307,6 +307,20 @@ export const errorCodes = {
     title: "Release file does not match its manifest",
     fix: "A table's sha256 differs from the one the manifest records: the file was changed after the build. Rebuild the release, or publish an intact one.",
   },
+  // registered access: audit delivery
+  EBI_AUDIT_UNAVAILABLE: {
+    exit: 69,
+    status: 503,
+    title: "Audit log cannot record reads",
+    fix: "The state database is refusing audit events (see the message): registered figures are refused until it accepts them again. Check DATABASE_URL or the workspace's state folder; events already taken are kept and retried.",
+  },
+  // approvals: registered pages
+  EBI_SIGN_IN_REQUIRED: {
+    exit: 77,
+    status: 401,
+    title: "Sign-in required",
+    fix: "Sign in at /sign-in with an NHS account; these figures are registered-only (see docs/registered-access.md).",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Configuration, KoaContextWithOIDC } from "oidc-provider";
 import type { StateDb } from "../state/stateDb.ts";
+import { providerStore } from "./providerStore.ts";
 import { findUser } from "./users.ts";
 
 /** The built-in provider's one client: this service, signing in its own users. */
@@ -22,7 +23,8 @@ export interface BuiltinProvider {
 /**
  * A real OpenID Connect provider (oidc-provider) mounted at `${publicUrl}/oidc`: authorization code
  * with PKCE required, one confidential client (this service), accounts from the `users` table. Its
- * login form is this service's own page (`/sign-in/provider/<uid>`).
+ * login form is this service's own page (`/sign-in/provider/<uid>`). Its interactions, sessions
+ * and codes are kept in the state database, so replicas behind one address share them.
  */
 export async function createBuiltinProvider(options: {
   publicUrl: string;
@@ -36,6 +38,7 @@ export async function createBuiltinProvider(options: {
   const issuer = `${options.publicUrl.replace(/\/$/, "")}/oidc`;
   const clientSecret = `${options.secret}-client`;
   const configuration: Configuration = {
+    adapter: providerStore(options.db),
     clients: [
       {
         client_id: builtinClientId,

@@ -112,6 +112,7 @@ export async function buildApp({
     onGrantsUsed: access ? (ids) => touchGrants(access.state, access.clock, ids) : undefined,
   });
   if (access) await (await import("./pages/signInPages.ts")).signInPages(app, access);
+  if (access) (await import("./pages/approvalPages.ts")).approvalPages(app, access);
   registerApiRoutes(app);
   await (await loadPages())(app);
   await app.register((await import("./pages/talkingTherapiesPages.ts")).talkingTherapiesPages);

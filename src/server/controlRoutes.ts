@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AuditLog } from "../audit/auditLog.ts";
 import { type AuditFormat, auditListing, verifyAudit, whoSawReport } from "../audit/auditQueries.ts";
 import { EbiError, isEbiError } from "../errors/index.ts";
 import type { StateDb } from "../state/stateDb.ts";
@@ -10,7 +11,7 @@ const loopback = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
  * `/_control/audit/...`: the audit commands answered by the process that holds embedded state, for
  * loopback callers with the token from the workspace's `state/server.json` only.
  */
-export function controlRoutes(app: FastifyInstance, state: StateDb, token: string): void {
+export function controlRoutes(app: FastifyInstance, state: StateDb, token: string, log?: AuditLog): void {
   const allowed = (request: FastifyRequest) => {
     const given = Buffer.from(String(request.headers.authorization ?? ""));
     const expected = Buffer.from(`Bearer ${token}`);
@@ -24,6 +25,8 @@ export function controlRoutes(app: FastifyInstance, state: StateDb, token: strin
       try {
         const q = request.query;
         const { command } = request.params;
+        // What this process has queued is committed first, so a listing includes every read so far.
+        await log?.flush();
         const text =
           command === "verify"
             ? await verifyAudit(state)

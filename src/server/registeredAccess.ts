@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import { AuditLog } from "../audit/auditLog.ts";
+import { type AuditDelivery, AuditLog, recoverSpilled } from "../audit/auditLog.ts";
 import type { Clock } from "../effects/index.ts";
 import { type BuiltinProvider, builtinClientId, createBuiltinProvider } from "../identity/builtinProvider.ts";
 import { type ClaimSettings, defaultClaimSettings } from "../identity/claimMapping.ts";
@@ -27,6 +27,8 @@ export interface RegisteredAccessOptions {
   identity: IdentitySource;
   timeouts?: SessionTimeouts;
   clock?: Clock;
+  /** How the audit log batches its commits, and where it keeps events it could not write at shutdown. */
+  audit?: Partial<AuditDelivery>;
 }
 
 /** Registered access, assembled: the parts the server's plugins and sign-in pages use. */
@@ -73,6 +75,8 @@ export async function registeredAccess(options: RegisteredAccessOptions): Promis
   const url = new URL(publicUrl);
   const https = url.protocol === "https:";
   const secret = await serverSecret(options.state, "session");
+  // Events a previous process could not write at shutdown join the chain before any new one.
+  if (options.audit?.spillDir) await recoverSpilled(options.state, clock, options.audit.spillDir);
   const builtin =
     options.identity.kind === "builtin"
       ? await createBuiltinProvider({
@@ -92,7 +96,7 @@ export async function registeredAccess(options: RegisteredAccessOptions): Promis
     publicUrl,
     clock,
     sessions: new SessionStore(options.state, clock, options.timeouts ?? defaultTimeouts),
-    audit: new AuditLog(options.state, clock),
+    audit: new AuditLog(options.state, clock, options.audit),
     starts: new SignInLimiter(clock, 60),
     userFailures: new SignInLimiter(clock, 10),
     addressFailures: new SignInLimiter(clock, 50),

@@ -87,4 +87,34 @@ CREATE TABLE grants (
 );
 CREATE INDEX grants_user ON grants(user_id);`,
   },
+  {
+    version: 4,
+    name: "built-in provider state",
+    sql: `
+CREATE TABLE oidc_models (
+  model TEXT NOT NULL,
+  id TEXT NOT NULL,
+  payload JSONB NOT NULL,
+  grant_id TEXT,
+  user_code TEXT,
+  uid TEXT,
+  expires_at TIMESTAMPTZ,
+  consumed_at TIMESTAMPTZ,
+  PRIMARY KEY (model, id)
+);
+CREATE INDEX oidc_models_uid ON oidc_models(uid);
+CREATE INDEX oidc_models_grant ON oidc_models(grant_id);`,
+  },
+  {
+    version: 5,
+    name: "published approval audits",
+    sql: `
+CREATE TABLE approval_audits (
+  id BIGSERIAL PRIMARY KEY,
+  published_at TIMESTAMPTZ NOT NULL,
+  period TEXT NOT NULL,
+  provenance JSONB NOT NULL,
+  tables JSONB NOT NULL
+);`,
+  },
 ];

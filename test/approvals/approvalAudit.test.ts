@@ -4,6 +4,7 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ingestActivity } from "../../src/activity/index.ts";
+import { latestAudit, publishAudit } from "../../src/approvals/auditStore.ts";
 import {
   type AuditTable,
   approvalAudit,
@@ -16,6 +17,7 @@ import type { Database } from "../../src/db/index.ts";
 import { quietEffects } from "../../src/effects/index.ts";
 import { EbiError } from "../../src/errors/index.ts";
 import { loadRuleSets, type ResolvedRuleSet } from "../../src/rules/index.ts";
+import { openState } from "../../src/state/stateDb.ts";
 import { openStore } from "../../src/store/index.ts";
 
 const fixtures = join(import.meta.dirname, "../fixtures/approvals");
@@ -72,6 +74,30 @@ describe("approvalAudit", () => {
     expect(rx1?.unapproved_cost).toBe(11 * 1264);
     // AP07, AP09C, AP20 and AP22 were approved and never used (AP09A and AP21 were declined).
     expect(rx1?.unused_approvals).toBe(4);
+  });
+
+  it("publishes the audit into the state database and reads it back as the pages show it", async () => {
+    const state = await openState({ dir: null });
+    try {
+      const clock = { now: () => new Date("2026-04-02T09:00:00Z") };
+      const provenance = { period: "2025/26", ruleSets: "r", policy: "p", generatedAt: "g", method: "m" };
+      await publishAudit(state, clock, { period: "2025/26", provenance, tables: [] });
+      const id = await publishAudit(state, clock, { period: "2025/26", provenance, tables });
+      const latest = await latestAudit(state);
+      expect(latest?.id).toBe(id);
+      expect(latest?.tables.map((t) => t.name)).toEqual(tables.map((t) => t.name));
+      const challenge = latest?.tables.find((t) => t.name === "challenge_list");
+      expect(challenge?.patientLevel).toBe(true);
+      expect(challenge?.rows).toHaveLength(table(tables, "challenge_list").rows.length);
+      expect(String(challenge?.rows[0]?.admission_date)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(latest?.tables.find((t) => t.name === "providers")?.rows[0]).toMatchObject({
+        organisation: "RX1",
+        restricted: 20,
+        approved: 9,
+      });
+    } finally {
+      await state.close();
+    }
   });
 
   it("reports the commissioner as the sub-ICB's ICB", () => {

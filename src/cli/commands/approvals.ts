@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { ActivityKind } from "../../activity/index.ts";
+import { publishAudit } from "../../approvals/auditStore.ts";
 import {
   type ApprovalPolicy,
   approvalAudit,
@@ -378,6 +379,53 @@ export function registerApprovals(program: Command): void {
           process.stdout.write(`${exceptions.length} exceptions\nwrote ${files.join("\n      ")}\n`);
         } finally {
           db.close();
+        }
+      }),
+    );
+
+  auditCommand(
+    approvals,
+    "publish",
+    "run the audit, the exceptions report and the case-note sample, and keep them in the state database for the registered pages",
+  )
+    .option("--escalation <file>", "escalation criteria (JSON; default: the shipped criteria)")
+    .option("--seed <text>", "seed of the case-note sample", "20190401")
+    .option("--precision <fraction>", "half-width of the sample's 95% interval", "0.1")
+    .action(
+      action(async (flags: AuditFlags & { escalation?: string; seed: string; precision: string }) => {
+        const { workspace, options } = await auditSetup(flags);
+        const escalation = flags.escalation ? readEscalationConfig(flags.escalation) : defaultEscalation;
+        const effects = terminalEffects();
+        const db = await openStore(workspace.storePath);
+        let run: Parameters<typeof publishAudit>[2];
+        try {
+          const audit = await approvalAudit(db, options, effects);
+          const { tables: exceptions } = await escalationExceptions(db, { ...options, escalation }, effects);
+          const sample = await caseNoteSample(
+            db,
+            { ...options, seed: flags.seed, precision: Number(flags.precision) },
+            effects,
+          );
+          run = {
+            period: options.period.label,
+            provenance: auditProvenance(options, effects),
+            tables: [...audit, ...exceptions.map((t) => ({ ...t, name: `exceptions_${t.name}` })), ...sample],
+          };
+        } finally {
+          db.close();
+        }
+        const { openState } = await import("../../state/stateDb.ts");
+        const state = await openState({
+          url: process.env.DATABASE_URL || undefined,
+          dir: join(workspace.root, "state"),
+        });
+        try {
+          const id = await publishAudit(state, effects.clock, run);
+          process.stdout.write(
+            `published audit ${id} for ${run.period}: ${run.tables.map((t) => `${t.name} (${t.rows.length})`).join(", ")}\n`,
+          );
+        } finally {
+          await state.close();
         }
       }),
     );

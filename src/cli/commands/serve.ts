@@ -31,7 +31,13 @@ async function openAccess(
     readRelease(join(release.dir, ".."), release.id, "registered"),
     openState({ url: process.env.DATABASE_URL || undefined, dir: options.stateDir }),
   ]);
-  return registeredAccess({ registered, state, publicUrl: options.publicUrl, identity });
+  return registeredAccess({
+    registered,
+    state,
+    publicUrl: options.publicUrl,
+    identity,
+    audit: { spillDir: join(options.stateDir, "audit-unwritten") },
+  });
 }
 
 /** Reads a release and listens; `seconds` is the time from the call to listening. */
@@ -66,11 +72,12 @@ export async function startService(options: {
   // Embedded state is one process's: audit commands run meanwhile reach it through this server.
   const control = access?.state.kind === "pglite" ? randomBytes(32).toString("base64url") : null;
   if (access && control)
-    (await import("../../server/controlRoutes.ts")).controlRoutes(app, access.state, control);
+    (await import("../../server/controlRoutes.ts")).controlRoutes(app, access.state, control, access.audit);
   if (access)
     app.addHook("onClose", async () => {
       if (control) rmSync(controlFile(workspace.root), { force: true });
-      await access.audit.flush();
+      // Every queued read is committed (or kept on disk, named here) before the state closes.
+      await access.audit.close().catch((error: Error) => process.stderr.write(`${error.message}\n`));
       await access.state.close();
     });
   const address = await app.listen({ port: options.port, host: options.host }).catch(async (error) => {

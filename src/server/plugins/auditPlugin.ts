@@ -18,8 +18,8 @@ declare module "fastify" {
 /**
  * Audit: a registered request runs with a read tracker that registered figures note themselves in;
  * before its answer leaves, one event (route, organisations, tables, whether anything hidden
- * publicly was returned) is committed to the log. If the event cannot be written, the answer is
- * not sent.
+ * publicly was returned) is queued in the log, which commits it within milliseconds in a batch. A
+ * registered request is refused (503) while the log cannot write, so no read goes unrecorded.
  */
 export const auditPlugin = fp(
   async (
@@ -32,6 +32,11 @@ export const auditPlugin = fp(
     if (!log) return;
     app.addHook("onRequest", (request, _reply, done) => {
       if (request.side !== "registered") return done();
+      try {
+        log.assertHealthy();
+      } catch (error) {
+        return done(error as Error);
+      }
       const reads = new ReadTracker();
       request.reads = reads;
       currentReads.run(reads, done);
@@ -41,7 +46,7 @@ export const auditPlugin = fp(
       if (!reads || reads.empty || reply.statusCode >= 400) return payload;
       const path = (request.originalUrl ?? request.url).split("?")[0] ?? "";
       const html = String(reply.getHeader("content-type") ?? "").startsWith("text/html");
-      await log.record({
+      log.append({
         kind: "read",
         actor: request.principal?.userId ?? null,
         detail: {

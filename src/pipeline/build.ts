@@ -20,6 +20,7 @@ import { providerCommissionersFile } from "../release/providerCommissioners.ts";
 import { publishRelease } from "../release/releaseFiles.ts";
 import { tableColumns } from "../release/tableColumns.ts";
 import type { InterventionRow, ReleaseManifest, ReleaseTable } from "../release/tables.ts";
+import { tileLayoutFile } from "../release/tileLayout.ts";
 import { writeRowsToParquet } from "../release/writeTable.ts";
 import {
   type CountingUnit,
@@ -45,6 +46,7 @@ import {
 import { type CostTable, defaultCosts, unitCostOf } from "./costs.ts";
 import { equityRows } from "./equity.ts";
 import { providerCommissioners } from "./providerCommissioners.ts";
+import { releaseTileLayout } from "./tileLayout.ts";
 
 export interface BuildOptions {
   ruleSetIds?: string[];
@@ -368,6 +370,8 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
         join(tmp, providerCommissionersFile),
         `${JSON.stringify(await providerCommissioners(connection, latest, threshold), null, 2)}\n`,
       );
+      const tiles = await releaseTileLayout(connection);
+      if (tiles) writeFileSync(join(tmp, tileLayoutFile), `${JSON.stringify(tiles)}\n`);
       const national = registered.baselines
         .filter((b) => b.level === "england")
         .map((b) => ({

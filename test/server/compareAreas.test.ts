@@ -196,7 +196,10 @@ describe("area pages", () => {
     expect(row).toContain("suppressed");
     expect(row).toContain('data-class="none"');
     // Cells: part of, spells, population, rate, interval, benchmark, benchmark rate, comparison.
-    const cells = row.split("<td").slice(1).map((c) => c.replace(/<[^>]+>|^[^>]*>/g, "").trim());
+    const cells = row
+      .split("<td")
+      .slice(1)
+      .map((c) => c.replace(/<[^>]+>|^[^>]*>/g, "").trim());
     expect(cells.slice(1, 6)).toEqual(["[c]", "100,000", "suppressed", "–", "England"]);
     expect(html).toContain("95% confidence");
   });

@@ -215,7 +215,7 @@ describe("area pages", () => {
     const html = await page(`/map?intervention=${areas.id}&level=icb`);
     expect(html.match(/<polygon /g)).toHaveLength(6);
     expect(html).toContain(
-      'aria-label="NHS A-shire Integrated Care Board: Significantly higher (worse), 150.0 per 100,000"',
+      'aria-label="A NHS A-shire Integrated Care Board: Significantly higher (worse), 150.0 per 100,000"',
     );
   });
 });

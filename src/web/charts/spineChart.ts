@@ -12,7 +12,7 @@ export interface SpineRow {
   comparison: string | null;
 }
 
-const width = 240;
+const width = 180;
 const height = 26;
 const mid = width / 2;
 const reach = width / 2 - 8;

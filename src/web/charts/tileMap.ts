@@ -44,7 +44,7 @@ export function tileMap(tiles: readonly MapTile[], layout: string, label: string
   const hexes = placed
     .map(({ t, cx, cy }) => {
       const kind = t.comparison ?? "none";
-      const name = `${t.name}: ${comparisonText[kind]}, ${t.figure}`;
+      const name = `${t.org_code} ${t.name}: ${comparisonText[kind]}, ${t.figure}`;
       return `<a href="${esc(t.href)}" aria-label="${esc(name)}"><polygon points="${corners(cx, cy)}" fill="${comparisonFill[kind]}" stroke="#ffffff" stroke-width="2"><title>${esc(name)}</title></polygon><text x="${cx.toFixed(1)}" y="${(cy + 4).toFixed(1)}" text-anchor="middle" font-size="11" font-family="Arial, sans-serif" fill="${comparisonInk[kind]}" aria-hidden="true">${esc(t.org_code)}</text></a>`;
     })
     .join("");

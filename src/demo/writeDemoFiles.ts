@@ -11,6 +11,7 @@ import {
   subIcbHierarchyColumns,
 } from "../reference/layouts.ts";
 import { fileSha256 } from "../store/fileSha256.ts";
+import { writeDemoTileLayout } from "./tileLayout.ts";
 
 /** One file the demo wrote, as listed in its manifest. */
 export interface DemoFile {
@@ -19,7 +20,7 @@ export interface DemoFile {
   vintage?: string;
   year?: number;
   kind?: "apc" | "op";
-  format: "csv" | "parquet";
+  format: "csv" | "parquet" | "json";
   /** Relative to the demo folder. */
   path: string;
   rows: number;
@@ -142,6 +143,13 @@ export async function writeReferenceFiles(
        FROM demo_lsoas ORDER BY lsoa_idx`,
       "csv",
     )),
+  });
+  files.push({
+    role: "reference",
+    dataset: "tile_layout",
+    vintage: "demo",
+    format: "json",
+    ...(await writeDemoTileLayout(connection, outDir, "reference/tile_layout.hexjson")),
   });
   const [ladCode, ladName, lsoaCode, lsoaName, total] = populationIdColumns;
   const ages = (sex: "F" | "M", code: string) =>

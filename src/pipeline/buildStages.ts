@@ -11,6 +11,7 @@ import {
 } from "../disclosure/index.ts";
 import { EbiError } from "../errors/index.ts";
 import { providerCommissionersFile } from "../release/providerCommissioners.ts";
+import { tileLayoutFile } from "../release/tileLayout.ts";
 import type { InterventionRow, ReleaseManifest, ReleaseTables } from "../release/tables.ts";
 import type { ReleaseWriter } from "../release/writeRelease.ts";
 import {
@@ -33,6 +34,7 @@ import {
 import { type CostTable, unitCostOf } from "./costs.ts";
 import { equityRows } from "./equity.ts";
 import { providerCommissioners } from "./providerCommissioners.ts";
+import { releaseTileLayout } from "./tileLayout.ts";
 import type { Stage } from "./runStages.ts";
 
 export const defaultBaselines: Record<string, Period> = {
@@ -378,6 +380,8 @@ export const manifestStage: Stage<BuildState> = {
       providerCommissionersFile,
       await providerCommissioners(state.connection, latest, state.policy.threshold),
     );
+    const tiles = await releaseTileLayout(state.connection);
+    if (tiles) writer.writeJson(tileLayoutFile, tiles);
     state.manifest = manifest;
     state.national = need(state, "registered")
       .baselines.filter((b) => b.level === "england")

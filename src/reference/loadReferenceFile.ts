@@ -7,6 +7,7 @@ import { fileSha256 } from "../store/fileSha256.ts";
 import { requireFile } from "../store/requireFile.ts";
 import { type CsvSource, column, openCsv } from "./csvSource.ts";
 import { imdColumns, odsStandardColumns, odsSuccessorColumns, populationAgeColumns } from "./layouts.ts";
+import { loadTileLayout } from "./loadTileLayout.ts";
 
 export const referenceDatasets = [
   "hierarchy",
@@ -15,6 +16,7 @@ export const referenceDatasets = [
   "ods_successors",
   "imd",
   "population",
+  "tile_layout",
 ] as const;
 export type ReferenceDataset = (typeof referenceDatasets)[number];
 
@@ -46,6 +48,8 @@ export async function loadReferenceFile(
   input: ReferenceFile,
   effects: Effects,
 ): Promise<ReferenceLoad> {
+  // A cartogram layout is HexJSON, not a CSV table.
+  if (input.dataset === "tile_layout") return loadTileLayout(db, input, effects);
   const loader = loaders[input.dataset];
   if (!loader) {
     throw new EbiError(
@@ -112,7 +116,7 @@ async function requireRows(
 
 const odsDate = (expression: string) => `try_strptime(nullif(trim(${expression}), ''), '%Y%m%d')::DATE`;
 
-const loaders: Record<ReferenceDataset, Loader> = {
+const loaders: Record<Exclude<ReferenceDataset, "tile_layout">, Loader> = {
   async hierarchy(connection, source, input) {
     const c = (pattern: RegExp) => column(source, pattern);
     const [sub, subOds, subName] = [c(/^SICBL\d{2}CD$/i), c(/^SICBL\d{2}CDH$/i), c(/^SICBL\d{2}NM$/i)];

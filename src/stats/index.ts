@@ -6,6 +6,7 @@ export {
   type StandardSex,
   standardSexes,
 } from "./ageSexStrata.ts";
+export { type BenchmarkClass, compareWithBenchmark, dobsonLimitsAt, opportunityAt } from "./benchmark.ts";
 export { byarsCountInterval } from "./byars.ts";
 export { crudeRate } from "./crudeRate.ts";
 export { type DsrResult, type DsrStratum, directlyStandardisedRate } from "./dsr.ts";

@@ -85,6 +85,12 @@ export const storeSchema: readonly string[] = [
     population DOUBLE NOT NULL, vintage VARCHAR NOT NULL,
     PRIMARY KEY (year, lsoa, sex, age_band)
   )`,
+  // Hex cartogram tiles (HexJSON) by ONS code: where each region, ICB or sub-ICB location sits on the map.
+  `CREATE TABLE IF NOT EXISTS ref_tile_layout (
+    level VARCHAR NOT NULL, ons_code VARCHAR NOT NULL, q INTEGER NOT NULL, r INTEGER NOT NULL,
+    layout VARCHAR NOT NULL, vintage VARCHAR NOT NULL,
+    PRIMARY KEY (level, ons_code)
+  )`,
   // What reference data is loaded, from which file, so every release can name its vintages.
   `CREATE TABLE IF NOT EXISTS ref_vintages (
     dataset VARCHAR NOT NULL, vintage VARCHAR NOT NULL, file VARCHAR NOT NULL, file_hash VARCHAR NOT NULL,

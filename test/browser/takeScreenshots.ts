@@ -10,6 +10,9 @@ const pages: [string, string][] = [
   ["intervention", "/interventions/ebi-list-1/knee-arthroscopy-osteoarthritis"],
   ["organisation", `/organisations/${process.env.ORG ?? "QA1"}`],
   ["equity", "/equity?intervention=ebi-list-1/tonsillectomy&dimension=imd_decile"],
+  ["compare-areas", "/compare?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb"],
+  ["area-at-a-glance", `/areas/${process.env.ORG ?? "QA1"}`],
+  ["map", "/map?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb"],
   ["api-docs", "/api/docs"],
 ];
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium" });

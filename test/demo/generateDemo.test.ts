@@ -28,7 +28,15 @@ describe("generateDemo", () => {
     expect(manifest.notice).toMatch(/synthetic/i);
     const datasets = manifest.files.filter((f) => f.role === "reference").map((f) => f.dataset);
     expect(new Set(datasets)).toEqual(
-      new Set(["hierarchy", "lsoa_sub_icb", "ods_trusts", "ods_successors", "imd", "population"]),
+      new Set([
+        "hierarchy",
+        "lsoa_sub_icb",
+        "ods_trusts",
+        "ods_successors",
+        "imd",
+        "population",
+        "tile_layout",
+      ]),
     );
     for (const f of manifest.files) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

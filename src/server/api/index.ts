@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { activityRoutes } from "./activity.ts";
+import { areaRoutes } from "./areas.ts";
 import { equityRoutes } from "./equity.ts";
 import { goalRoutes } from "./goals.ts";
 import { interventionRoutes } from "./interventions.ts";
@@ -16,4 +17,5 @@ export function registerApiRoutes(app: FastifyInstance): void {
   goalRoutes(app);
   spcRoutes(app);
   equityRoutes(app);
+  areaRoutes(app);
 }

@@ -17,12 +17,30 @@ export function findOrganisation(release: LoadedRelease, code: string, level?: O
   });
 }
 
-/** Organisations whose name contains `q` or whose code is `q`, commissioners first, at most `limit`. */
+/** A name as search compares it: lower case, "integrated care board" as "icb", punctuation as spaces. */
+export function searchText(name: string): string {
+  return ` ${name
+    .toLowerCase()
+    .replaceAll("integrated care board", "icb")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()} `;
+}
+
+/**
+ * Organisations whose code is `q`, or whose name holds every word of `q` ("Ashmere ICB" finds
+ * "NHS Ashmere Integrated Care Board"), commissioners first, at most `limit`.
+ */
 export function searchOrganisations(release: LoadedRelease, q: string, limit = 50): OrganisationRow[] {
   const needle = q.trim().toLowerCase();
   if (!needle) return [];
+  const words = searchText(needle).trim().split(" ").filter(Boolean);
   return release.organisations
-    .filter((o) => o.org_code.toLowerCase() === needle || o.name.toLowerCase().includes(needle))
+    .filter(
+      (o) =>
+        o.org_code.toLowerCase() === needle ||
+        o.name.toLowerCase().includes(needle) ||
+        (words.length > 0 && words.every((w) => searchText(o.name).includes(w))),
+    )
     .sort((a, b) => levelOrder.indexOf(a.level) - levelOrder.indexOf(b.level) || a.name.localeCompare(b.name))
     .slice(0, limit);
 }

@@ -11,8 +11,8 @@ import {
 } from "../disclosure/index.ts";
 import { EbiError } from "../errors/index.ts";
 import { providerCommissionersFile } from "../release/providerCommissioners.ts";
-import { tileLayoutFile } from "../release/tileLayout.ts";
 import type { InterventionRow, ReleaseManifest, ReleaseTables } from "../release/tables.ts";
+import { tileLayoutFile } from "../release/tileLayout.ts";
 import type { ReleaseWriter } from "../release/writeRelease.ts";
 import {
   type CountingUnit,
@@ -34,8 +34,8 @@ import {
 import { type CostTable, unitCostOf } from "./costs.ts";
 import { equityRows } from "./equity.ts";
 import { providerCommissioners } from "./providerCommissioners.ts";
-import { releaseTileLayout } from "./tileLayout.ts";
 import type { Stage } from "./runStages.ts";
+import { releaseTileLayout } from "./tileLayout.ts";
 
 export const defaultBaselines: Record<string, Period> = {
   "List 1": { start: "2017-04-01", end: "2018-03-01" },

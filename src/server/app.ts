@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { constants as zlibConstants } from "node:zlib";
+import compress from "@fastify/compress";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
@@ -15,6 +17,7 @@ import { EbiError } from "../errors/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
+import { errorPage } from "./pages/errorPage.ts";
 import { auditPlugin } from "./plugins/auditPlugin.ts";
 import { identityPlugin } from "./plugins/identityPlugin.ts";
 import { releasePlugin } from "./plugins/releasePlugin.ts";
@@ -55,16 +58,23 @@ export interface AppOptions {
   access?: RegisteredAccess;
 }
 
-/** Sends a problem as problem+json to programs and the API, as a short page to browsers. */
-function answer(request: FastifyRequest, reply: FastifyReply, problem: ProblemBody): FastifyReply {
+/**
+ * Sends a problem as problem+json to programs and the API, and to browsers as a page that keeps the
+ * service's header and navigation.
+ */
+function answer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: ProblemBody,
+  release: LoadedRelease,
+): FastifyReply {
   if (request.url.startsWith("/api/") || !request.headers.accept?.includes("text/html"))
     return reply.code(problem.status).type("application/problem+json").send(problem);
   return reply
     .code(problem.status)
-    .type("text/html")
-    .send(
-      `<!doctype html><html lang="en"><title>${problem.title}</title><h1>${problem.title}</h1><p>${problem.detail.replaceAll("<", "&lt;")}</p><p><a href="/">EBI Insight</a></p></html>`,
-    );
+    .type("text/html; charset=utf-8")
+    .header("cache-control", "no-store")
+    .send(errorPage(request.release ?? release, problem));
 }
 
 /** The service: NHS.UK-styled pages and the /api/v1 API over one published release. */
@@ -82,13 +92,21 @@ export async function buildApp({
     // A URL that cannot be decoded or a path segment over 100 characters, answered as any error.
     frameworkErrors: (error, request, reply) => {
       const { problem } = problemOf(error, request.url ?? "");
-      void answer(request, reply, problem);
+      void answer(request, reply, problem, release);
     },
   });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: { "script-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"] },
     },
+  });
+  // Anything not already sent compressed (pages, table answers and stylesheets are kept encoded) is
+  // compressed as it goes: the API documentation, error pages, single-item answers.
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ["br", "gzip"],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
   });
   if (perMinute > 0) await app.register(rateLimit, { max: perMinute, timeWindow: "1 minute" });
   await app.register(swagger, {
@@ -116,7 +134,7 @@ export async function buildApp({
   app.setErrorHandler((error: unknown, request, reply) => {
     const { problem, internal } = problemOf(error, request.url);
     if (internal) request.log.error(error);
-    return answer(request, reply, problem);
+    return answer(request, reply, problem, release);
   });
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith("/api/"))
@@ -124,12 +142,12 @@ export async function buildApp({
         .code(404)
         .type("application/problem+json")
         .send(problemFor("EBI_NOT_FOUND", `No route ${request.url}`, request.url));
-    return reply
-      .code(404)
-      .type("text/html")
-      .send(
-        `<!doctype html><html lang="en"><title>Page not found</title><h1>Page not found</h1><p><a href="/">EBI Insight</a></p></html>`,
-      );
+    return answer(
+      request,
+      reply,
+      problemFor("EBI_NOT_FOUND", `There is no page at ${request.url.split("?")[0]}.`, request.url),
+      release,
+    );
   });
 
   app.get(

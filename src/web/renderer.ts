@@ -61,3 +61,6 @@ export const staticDir = join(dirname(fileURLToPath(import.meta.url)), "static")
 
 /** The NHS.UK frontend's compiled stylesheet. */
 export const nhsukStylesheet = join(nhsuk, "nhsuk", "nhsuk-frontend.min.css");
+
+/** The NHS.UK frontend's compiled script (an ES module exporting `initAll`). */
+export const nhsukScript = join(nhsuk, "nhsuk", "nhsuk-frontend.min.js");

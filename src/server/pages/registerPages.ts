@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -7,7 +8,8 @@ import { grainText, parsePeriodGrain } from "../../periods/period.ts";
 import { readProviderCommissioners } from "../../release/providerCommissioners.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import { equityChart } from "../../web/charts/equityChart.ts";
-import { createRenderer, nhsukStylesheet, staticDir } from "../../web/renderer.ts";
+import { createRenderer, nhsukScript, nhsukStylesheet, staticDir } from "../../web/renderer.ts";
+import { encodeBytes, sendEncoded } from "../encodedBytes.ts";
 import { cacheControl } from "../plugins/requestSide.ts";
 import { type EquityDimension, equityDimensions, equitySummary } from "../queries/equity.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
@@ -16,7 +18,8 @@ import { ancestry, findOrganisation, searchOrganisations } from "../queries/orga
 import { interventionSummaries } from "../queries/overview.ts";
 import { grainAdjective, seriesAt, spcSeries } from "../queries/spc.ts";
 import { variationSummary } from "../queries/variation.ts";
-import { funnelPicture } from "./funnelPicture.ts";
+import { etagMatches } from "../tableResponse.ts";
+import { funnelPicture, highlightedOf } from "./funnelPicture.ts";
 import { perGrain, spcView } from "./spcView.ts";
 import { dataQualityPage, downloadsPage, methodsPage } from "./staticPages.ts";
 
@@ -94,12 +97,23 @@ export function registerPages(app: FastifyInstance): void {
       text: o.name,
     }));
 
-  app.get("/static/ebi.css", (_request, reply) =>
-    reply.type("text/css").header("cache-control", "public, max-age=3600").send(css),
-  );
-  app.get("/static/nhsuk-frontend.css", (_request, reply) =>
-    reply.type("text/css").header("cache-control", "public, max-age=3600").send(nhsukCss),
-  );
+  // Stylesheets and scripts, compressed once (Brotli and gzip) and cached by browsers for a day,
+  // revalidated by ETag after that.
+  const assets: [string, string, string | Buffer][] = [
+    ["/static/ebi.css", "text/css; charset=utf-8", css],
+    ["/static/nhsuk-frontend.css", "text/css; charset=utf-8", nhsukCss],
+    ["/static/ebi.js", "text/javascript; charset=utf-8", readFileSync(join(staticDir, "ebi.js"))],
+    ["/static/nhsuk-frontend.js", "text/javascript; charset=utf-8", readFileSync(nhsukScript)],
+  ];
+  for (const [path, type, body] of assets) {
+    const bytes = encodeBytes(body, true);
+    const etag = `"${createHash("sha256").update(bytes.plain).digest("hex").slice(0, 16)}"`;
+    app.get(path, (request, reply) => {
+      reply.type(type).header("cache-control", "public, max-age=86400").header("etag", etag);
+      if (etagMatches(request.headers["if-none-match"], etag)) return reply.code(304).send();
+      return sendEncoded(request, reply, bytes);
+    });
+  }
 
   app.get<{ Querystring: { period?: string } }>("/", (request, reply) =>
     page(request, reply, () => {
@@ -237,6 +251,7 @@ export function registerPages(app: FastifyInstance): void {
           ],
           funnel,
           chosen,
+          ringed: [...highlightedOf(release, org.org_code)],
           funnelSvg: funnel.points.length ? funnelPicture(release, id, org.org_code) : "",
           funnelLinks: [
             { href: `/api/v1/funnel.csv?${selection}`, text: "data (CSV)" },

@@ -50,9 +50,13 @@ export function funnelChart(
   const data = points.map((p) => ({ ...p, colour: sideColour[p.side] }));
   const named = data.filter((p) => p.highlight || p.side !== "within");
   const chosen = data.filter((p) => p.highlight);
+  const xs = limits.map((l) => l.denominator);
+  // The log scale's middle: the geometric mean of its ends.
+  const middle = xs.length ? Math.sqrt((Math.min(...xs) || 1) * Math.max(...xs)) : 0;
   return renderPlot(
     {
       height: options.height ?? 340,
+      width: 760,
       marginLeft: 55,
       marginRight: 60,
       style: { fontSize: "12px" },
@@ -80,19 +84,26 @@ export function funnelChart(
           : []),
         Plot.dot(data, { x: "x", y: "y", fill: "colour", r: 3.5, fillOpacity: 0.85 }),
         Plot.dot(chosen, { x: "x", y: "y", r: 8, stroke: "#212b32", strokeWidth: 2.5, fill: "none" }),
-        ...[named.filter((p) => !p.highlight), chosen].map((group, i) =>
-          Plot.text(group, {
-            x: "x",
-            y: "y",
-            text: "label",
-            dx: 10,
-            textAnchor: "start",
-            fontWeight: i === 1 ? "bold" : "normal",
-            fill: "#212b32",
-            stroke: "#fff",
-            strokeWidth: 3,
-            paintOrder: "stroke",
-          }),
+        // Names to the right of points in the left half of the plot, to the left in the right half,
+        // so that none runs off the edge.
+        ...[named.filter((p) => !p.highlight), chosen].flatMap((group, i) =>
+          [true, false].map((leftHalf) =>
+            Plot.text(
+              group.filter((p) => p.x <= middle === leftHalf),
+              {
+                x: "x",
+                y: "y",
+                text: "label",
+                dx: leftHalf ? 10 : -10,
+                textAnchor: leftHalf ? "start" : "end",
+                fontWeight: i === 1 ? "bold" : "normal",
+                fill: "#212b32",
+                stroke: "#fff",
+                strokeWidth: 3,
+                paintOrder: "stroke",
+              },
+            ),
+          ),
         ),
       ],
     },

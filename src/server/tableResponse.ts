@@ -62,11 +62,16 @@ export async function toXlsx(
   const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "EBI Insight";
-  const sheet = workbook.addWorksheet("data");
-  if (marking) sheet.addRow([marking]).font = { bold: true, color: { argb: "FFC00000" } };
-  sheet.addRow([...columns]).font = { bold: true };
-  for (const row of rows) sheet.addRow(columns.map((c) => cell(row as Record<string, unknown>, c)));
-  sheet.views = [{ state: "frozen", ySplit: marking ? 2 : 1 }];
+  // A worksheet holds at most 1,048,576 rows: a longer table continues on "data 2", "data 3" ….
+  const perSheet = 1_000_000;
+  for (let start = 0, n = 1; start === 0 || start < rows.length; start += perSheet, n++) {
+    const sheet = workbook.addWorksheet(n === 1 ? "data" : `data ${n}`);
+    if (marking) sheet.addRow([marking]).font = { bold: true, color: { argb: "FFC00000" } };
+    sheet.addRow([...columns]).font = { bold: true };
+    for (const row of rows.slice(start, start + perSheet))
+      sheet.addRow(columns.map((c) => cell(row as Record<string, unknown>, c)));
+    sheet.views = [{ state: "frozen", ySplit: marking ? 2 : 1 }];
+  }
   const notes = workbook.addWorksheet("notes");
   if (marking) notes.addRow(["Classification", marking]);
   notes.addRows([

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { activityRoutes } from "./activity.ts";
 import { equityRoutes } from "./equity.ts";
+import { funnelRoutes } from "./funnel.ts";
 import { goalRoutes } from "./goals.ts";
 import { interventionRoutes } from "./interventions.ts";
 import { organisationRoutes } from "./organisations.ts";
 import { releaseRoutes } from "./release.ts";
 import { spcRoutes } from "./spc.ts";
+import { tableRoutes } from "./tables.ts";
 
 /** The JSON/CSV/XLSX API over the release each request may read (`request.release`): `/api/v1/…`. */
 export function registerApiRoutes(app: FastifyInstance): void {
@@ -16,4 +18,6 @@ export function registerApiRoutes(app: FastifyInstance): void {
   goalRoutes(app);
   spcRoutes(app);
   equityRoutes(app);
+  funnelRoutes(app);
+  tableRoutes(app);
 }

@@ -19,6 +19,7 @@ import { interventionSummaries } from "../queries/overview.ts";
 import { grainAdjective, seriesAt, spcSeries } from "../queries/spc.ts";
 import { variationSummary } from "../queries/variation.ts";
 import { etagMatches } from "../tableResponse.ts";
+import { chartRoutes } from "./chartRoutes.ts";
 import { funnelPicture, highlightedOf } from "./funnelPicture.ts";
 import { perGrain, spcView } from "./spcView.ts";
 import { dataQualityPage, downloadsPage, methodsPage } from "./staticPages.ts";
@@ -46,6 +47,7 @@ export function acceptsGzip(header: string | undefined): boolean {
  * so each read is seen by the audit log, and never kept.
  */
 export function registerPages(app: FastifyInstance): void {
+  chartRoutes(app);
   const env = createRenderer();
   const cache = new Map<string, { plain: Buffer; gzip: Buffer }>();
   const css = readFileSync(join(staticDir, "ebi.css"), "utf8");

@@ -52,26 +52,44 @@ export function dataQualityPage(release: LoadedRelease): string {
 <p>Each load has a full report (completeness and validity of every key field by provider and month) in the workspace's <code>reports/</code> folder.</p>`;
 }
 
-/** Every table of the release as CSV and Excel. */
+/** Every table of the release, whole, as CSV and Excel, and the bulk files of spells. */
 export function downloadsPage(release: LoadedRelease): string {
-  const tables = [
-    ["interventions", "Interventions and their rules", ""],
-    ["baselines", "Baselines, goals, latest 12 months and money (every organisation)", ""],
-    ["variation", "Variation between sub-ICB locations", ""],
-    ["organisations", "Organisations and hierarchy", "?limit=1000"],
+  const tables: [string, string, string][] = [
+    ["tables/interventions", "Interventions and their rules", "every rule set"],
+    ["tables/organisations", "Organisations and their hierarchy", "every level"],
+    ["tables/monthly", "Monthly spells", "every intervention and organisation"],
     [
-      "activity",
-      "Monthly spells of every intervention, England",
-      `?intervention=${encodeURIComponent(release.interventions.find((i) => i.measurable)?.intervention_id ?? "")}`,
+      "tables/baselines",
+      "Baselines, goals, latest 12 months, progress and money",
+      "every intervention and commissioner",
+    ],
+    ["tables/trajectory", "Goal trajectories by month", "every intervention and commissioner"],
+    ["tables/variation", "Spread of sub-ICB standardised rates", "every intervention"],
+    [
+      "tables/equity",
+      "Rates by deprivation, ethnic group, age and sex",
+      "every intervention and organisation",
     ],
   ];
-  const rows = tables
-    .map(
-      ([name, text, query]) =>
-        `<tr><td>${esc(text)}</td><td><a href="/api/v1/${name}.csv${query}" download>CSV</a></td><td><a href="/api/v1/${name}.xlsx${query}" download>Excel</a></td></tr>`,
-    )
-    .join("");
-  return `<h1>Downloads</h1><p>Every table comes from the public side of release ${esc(release.id)}: hidden figures are marked [c].</p>
-<table class="nhsuk-table"><caption class="nhsuk-table__caption">Tables</caption><thead><tr><th scope="col">Table</th><th scope="col">CSV</th><th scope="col">Excel</th></tr></thead><tbody>${rows}</tbody></table>
-<p>The API (<a href="/api/docs">documentation</a>) returns the same tables as JSON, and any of them as CSV (<code>.csv</code>) or Excel (<code>.xlsx</code>).</p>`;
+  const bulk: [string, string, string][] = [
+    ["activity", "Monthly spells of every intervention, England", "?level=england"],
+    ["activity", "Quarterly spells of every intervention, England", "?level=england&period=quarter"],
+    [
+      "activity",
+      "Financial-year spells of every intervention, England",
+      "?level=england&period=financial_year",
+    ],
+    ["activity", "Monthly spells of every intervention, every sub-ICB location", "?level=sub_icb"],
+    ["activity", "Quarterly spells of every intervention, every ICB", "?level=icb&period=quarter"],
+  ];
+  const rowOf = (path: string, text: string, note: string, query = "") =>
+    `<tr><th scope="row">${esc(text)}${note ? `<span class="nhsuk-body-s">: ${esc(note)}</span>` : ""}</th><td><a href="/api/v1/${path}.csv${esc(query)}" download>CSV<span class="nhsuk-u-visually-hidden">: ${esc(text)}</span></a></td><td><a href="/api/v1/${path}.xlsx${esc(query)}" download>Excel<span class="nhsuk-u-visually-hidden">: ${esc(text)}</span></a></td></tr>`;
+  const head = `<thead><tr><th scope="col">File</th><th scope="col">CSV</th><th scope="col">Excel</th></tr></thead>`;
+  return `<h1>Downloads</h1><p>Every file comes from the public side of release ${esc(release.id)}: hidden figures are marked [c], and each organisation's and intervention's name sits beside its code. CSV and Excel hold every row.</p>
+<h2>The release's tables, whole</h2>
+<div class="ebi-table-scroll" tabindex="0" role="region" aria-label="The release's tables"><table class="nhsuk-table" id="release-tables"><caption class="nhsuk-table__caption">Each table of the release</caption>${head}<tbody>${tables.map(([p, t, n]) => rowOf(p, t, n)).join("")}</tbody></table></div>
+<h2>Spells of every intervention</h2>
+<div class="ebi-table-scroll" tabindex="0" role="region" aria-label="Spells of every intervention"><table class="nhsuk-table" id="bulk"><caption class="nhsuk-table__caption">Spells by period, every intervention at once</caption>${head}<tbody>${bulk.map(([p, t, q]) => rowOf(p, t, "", q)).join("")}</tbody></table></div>
+<p>A quarter's or a financial year's total is shown only where every month in it is published, or where the release publishes that total itself (the baseline year, the latest 12 months): a total over a hidden month would let it be worked out.</p>
+<p>The API (<a href="/api/docs">documentation</a>) returns the same tables as JSON, and any of them as CSV (<code>.csv</code>) or Excel (<code>.xlsx</code>); add <code>period=quarter</code>, <code>financial_year</code> or <code>rolling_12</code> to <code>/api/v1/activity</code> for coarser periods.</p>`;
 }

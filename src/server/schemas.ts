@@ -34,7 +34,7 @@ export const Paging = {
   limit: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 10_000, description: "rows per page (JSON default 1000)" }),
   ),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: "rows to skip (default 0)" })),
 };
 
 const nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);

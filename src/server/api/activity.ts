@@ -28,12 +28,14 @@ const ActivityQuery = Type.Object({
   level: Type.Optional(Level),
   from: Type.Optional(Month),
   to: Type.Optional(Month),
-  breakdown: Type.Union(
-    activityBreakdowns.map((b) => Type.Literal(b)),
-    {
-      default: "month",
-      description: "month, financial_year totals, or the organisation's children by month",
-    },
+  breakdown: Type.Optional(
+    Type.Union(
+      activityBreakdowns.map((b) => Type.Literal(b)),
+      {
+        default: "month",
+        description: "month, financial_year totals, or the organisation's children by month",
+      },
+    ),
   ),
   period: Type.Optional(TimePeriod),
   ...Paging,
@@ -98,7 +100,7 @@ export function activityRoutes(app: FastifyInstance): void {
         name: filter.intervention ? "activity" : "activity-every-intervention",
         columns: download ? namedColumns(columns) : columns,
         rows: download ? withNames(release, rows as readonly object[]) : rows,
-        paging: { limit, offset },
+        paging: { limit, offset: offset ?? 0 },
       });
     },
   );

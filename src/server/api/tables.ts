@@ -47,7 +47,7 @@ export function tableRoutes(app: FastifyInstance): void {
           name: table,
           columns,
           rows: withNames(release, rowsOf(release, table)),
-          paging: { limit, offset },
+          paging: { limit, offset: offset ?? 0 },
         });
       },
     );

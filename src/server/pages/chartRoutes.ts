@@ -57,7 +57,7 @@ export function chartRoutes(app: FastifyInstance): void {
     return format === "png" ? reply.send(entry.bytes.plain) : sendEncoded(request, reply, entry.bytes);
   };
   const note = (request: FastifyRequest) =>
-    `EBI Insight, release ${request.release.id}${request.release.manifest.synthetic ? " (synthetic data)" : ""}. ${request.release.manifest.disclosure.statement ?? ""}`;
+    `EBI Insight, release ${request.release.id}${request.release.manifest.synthetic ? " (synthetic data)" : ""}. Disclosure: ${request.release.manifest.disclosure.statement ?? ""}`;
 
   for (const format of ["svg", "png"] as const) {
     app.get<{ Querystring: ChartQuery }>(`/charts/spc.${format}`, (request, reply) =>

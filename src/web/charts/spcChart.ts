@@ -47,7 +47,11 @@ export function spcChart(points: readonly XmrPoint[], options: SpcChartOptions):
   const bands = (options.bands ?? [])
     .map((b) => ({ ...b, x1: utc(b.from), x2: utc(b.to) }))
     .filter((b) => first !== undefined && lastDate !== undefined && b.x2 >= first && b.x1 <= lastDate);
-  const rebases = (options.rebases ?? []).map((r) => ({ ...r, x: utc(r.at) })).filter((r) => inRange(r.x));
+  // Each rebase label on its own line above the plot, so that close dates never overlap.
+  const rebases = (options.rebases ?? [])
+    .map((r) => ({ ...r, x: utc(r.at) }))
+    .filter((r) => inRange(r.x))
+    .map((r, i) => ({ ...r, line: i }));
   const trialSegments = new Set(data.filter((p) => p.trial).map((p) => p.segment));
   const limitLine = (key: "mean" | "lower" | "upper", trial: boolean) =>
     Plot.lineY(
@@ -70,7 +74,7 @@ export function spcChart(points: readonly XmrPoint[], options: SpcChartOptions):
     {
       height: options.height ?? 280,
       marginLeft: 50,
-      marginTop: options.compact ? 10 : 28,
+      marginTop: options.compact ? 10 : 16 + 13 * Math.max(1, (options.rebases ?? []).length),
       style: { fontSize: "12px" },
       y: { label: options.yLabel, grid: true, zero: true },
       x: { label: null, type: "utc", ticks: options.compact ? 4 : 8 },
@@ -80,9 +84,10 @@ export function spcChart(points: readonly XmrPoint[], options: SpcChartOptions):
           ? []
           : [
               Plot.text(bands, {
-                x: "x1",
-                frameAnchor: "top",
-                dy: -18,
+                x: "x2",
+                frameAnchor: "bottom",
+                dy: -6,
+                dx: 4,
                 textAnchor: "start",
                 text: "label",
                 fill: "#8a5a00",
@@ -92,19 +97,21 @@ export function spcChart(points: readonly XmrPoint[], options: SpcChartOptions):
         ...(options.compact
           ? []
           : [
-              Plot.text(rebases, {
-                x: "x",
-                frameAnchor: "top",
-                dy: -6,
-                dx: 3,
-                textAnchor: "start",
-                text: "label",
-                fill: "#425563",
-              }),
+              ...rebases.map((r) =>
+                Plot.text([r], {
+                  x: "x",
+                  frameAnchor: "top",
+                  dy: -4 - 13 * (rebases.length - 1 - r.line),
+                  dx: 3,
+                  textAnchor: "start",
+                  text: "label",
+                  fill: "#425563",
+                }),
+              ),
               Plot.text(trialLabels, {
                 x: "date",
-                y: "upper",
-                dy: -6,
+                y: "lower",
+                dy: 10,
                 dx: 2,
                 textAnchor: "start",
                 text: () => "trial limits",

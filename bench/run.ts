@@ -4,6 +4,8 @@
  *   npm run bench                      scales 0.1, 0.3 and 1 (one national year), writes docs/benchmarks.md
  *   npm run bench -- --quick           scale 0.02, one run each, prints the table (CI runs this)
  *   npm run bench -- --scales 0.1,1 --runs 3 --national-runs 1 --seconds 10
+ *   npm run bench -- --server-home ~/ebi --scales 0.02
+ *                                      only the server, on a workspace whose release is built
  *   npm run bench -- --audit-only --scales 0.1,0.3,1 --out docs/benchmarks.md
  *                                      only ingest (Parquet), build and the disclosure audit
  *
@@ -22,7 +24,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Measurement, measureEbi, measureScript, median, medianOf } from "./measure.ts";
 import { benchmarkReport, type Outcome, type ScaleResult, type ServerResult } from "./report.ts";
-import { loadRoute, startServer, timeStart } from "./serverLoad.ts";
+import { benchRoutes, loadRoute, startServer, timeStart } from "./serverLoad.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -34,6 +36,7 @@ const { values: flags } = parseArgs({
     out: { type: "string" },
     port: { type: "string", default: "3917" },
     "audit-only": { type: "boolean", default: false },
+    "server-home": { type: "string" },
   },
 });
 
@@ -237,13 +240,7 @@ async function benchServer(result: ScaleResult): Promise<ServerResult> {
     };
     const id = measurable?.intervention_id ?? "";
     const org = organisations.items?.[0]?.org_code ?? "ENG";
-    const routes = [
-      "/",
-      `/interventions/${id}`,
-      `/organisations/${org}`,
-      "/api/v1/interventions",
-      `/api/v1/activity?intervention=${encodeURIComponent(id)}&org=ENG`,
-    ];
+    const routes = benchRoutes(id, org);
     const loads = [];
     for (const route of routes) {
       // Warmed first, unmeasured: the first answer renders the page and the code is not yet compiled.
@@ -295,11 +292,16 @@ function report(final: boolean): void {
   } else if (final) log(text);
 }
 
-for (const scale of scales) {
-  results.push(await benchScale(scale));
-  report(false);
-}
-const built = results.filter((r) => ok(r.build)).at(-1);
+// `--server-home DIR --scales S`: only the server, on the release already built in DIR (at scale S).
+const serverHome = flags["server-home"];
+if (!serverHome)
+  for (const scale of scales) {
+    results.push(await benchScale(scale));
+    report(false);
+  }
+const built = serverHome
+  ? ({ scale: scales[0] ?? 0, home: serverHome } as ScaleResult)
+  : results.filter((r) => ok(r.build)).at(-1);
 if (built && !auditOnly) {
   try {
     server = await benchServer(built);

@@ -152,7 +152,7 @@ export function spcSeries(
     const hidden = points.filter((p) => p.spells === null).length;
     if (grain === "rolling_12") break;
     if (hidden > 0) {
-      missed.push(`${hidden} of ${points.length} ${plural[grain]} are hidden to protect small numbers`);
+      missed.push(`${hidden} of ${points.length} ${plural[grain]} are redacted to protect small numbers`);
       continue;
     }
     if (points.length < 2) {

@@ -18,7 +18,8 @@ let release: LoadedRelease;
 const colonoscopy = "ebi-list-2/appropriate-colonoscopy";
 
 beforeAll(async () => {
-  const { releasesDir } = await demoRelease();
+  // $EBI_TEST_RELEASES reuses releases already built (a workspace's releases/), to rerun quickly.
+  const releasesDir = process.env.EBI_TEST_RELEASES ?? (await demoRelease()).releasesDir;
   release = await readRelease(releasesDir);
   app = await buildApp({ release });
   await app.listen({ port: 0, host: "127.0.0.1" });

@@ -155,6 +155,10 @@ export function spcSeries(
       missed.push(`${hidden} of ${points.length} ${plural[grain]} are redacted to protect small numbers`);
       continue;
     }
+    if (points.every((p) => p.spells === 0)) {
+      missed.push(`no spells in any of its ${points.length} ${plural[grain]}`);
+      break;
+    }
     if (points.length < 2) {
       missed.push(`only ${points.length} complete ${plural[grain]}`);
       continue;

@@ -48,7 +48,7 @@ export function dataQualityPage(release: LoadedRelease): string {
     .join("");
   return `<h1>Data quality</h1>
 <p>${n(m.rows.read)} rows read; ${n(m.rows.accepted)} accepted and ${n(m.rows.quarantined)} quarantined (kept aside with a reason: a missing key, a duplicate, no usable date, or an impossible primary code). Accepted + quarantined = read.</p>
-<table class="nhsuk-table"><caption class="nhsuk-table__caption">Files loaded</caption><thead><tr><th scope="col">Kind</th><th scope="col">File</th><th scope="col" class="ebi-num">Read</th><th scope="col" class="ebi-num">Accepted</th><th scope="col" class="ebi-num">Quarantined</th><th scope="col">sha256</th></tr></thead><tbody>${inputs}</tbody></table>
+<div class="ebi-table-scroll" tabindex="0" role="region" aria-label="Files loaded"><table class="nhsuk-table"><caption class="nhsuk-table__caption">Files loaded</caption><thead><tr><th scope="col">Kind</th><th scope="col">File</th><th scope="col" class="ebi-num">Read</th><th scope="col" class="ebi-num">Accepted</th><th scope="col" class="ebi-num">Quarantined</th><th scope="col">sha256</th></tr></thead><tbody>${inputs}</tbody></table></div>
 <h2>Reference data</h2><ul>${reference}</ul>
 <p>Each load has a full report (completeness and validity of every key field by provider and month) in the workspace's <code>reports/</code> folder.</p>`;
 }

@@ -118,7 +118,12 @@ export async function buildApp({
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  // The interactive explorer; /api/docs is the service's own accessible reference page.
+  await app.register(swaggerUi, { routePrefix: "/api/explorer" });
+  app.get("/api/docs/json", { schema: { hide: true } }, async (_request, reply) => {
+    reply.header("cache-control", "public, max-age=300");
+    return app.swagger();
+  });
   await app.register(fastifyStatic, { root: nhsukDist, prefix: "/assets/nhsuk/", decorateReply: false });
   if (existsSync(webStatic))
     await app.register(fastifyStatic, { root: webStatic, prefix: "/assets/ebi/", decorateReply: false });

@@ -19,6 +19,7 @@ import { interventionSummaries } from "../queries/overview.ts";
 import { grainAdjective, seriesAt, spcSeries } from "../queries/spc.ts";
 import { variationSummary } from "../queries/variation.ts";
 import { etagMatches } from "../tableResponse.ts";
+import { apiDocsPage } from "./apiDocsPage.ts";
 import { chartRoutes } from "./chartRoutes.ts";
 import { funnelPicture, highlightedOf } from "./funnelPicture.ts";
 import { perGrain, spcView } from "./spcView.ts";
@@ -343,6 +344,14 @@ export function registerPages(app: FastifyInstance): void {
         title: "Data quality",
         active: "data-quality",
         body: dataQualityPage(request.release),
+      }),
+    ),
+  );
+  app.get("/api/docs", { schema: { hide: true } }, (request, reply) =>
+    page(request, reply, () =>
+      view(request, "page.njk", {
+        title: "API reference",
+        body: apiDocsPage(app.swagger() as never),
       }),
     ),
   );

@@ -5,6 +5,8 @@
  *   npm run bench -- --quick           scale 0.02, one run each, prints the table (CI runs this)
  *                                      (both also run bench/registeredAccess.ts, which needs no demo)
  *   npm run bench -- --scales 0.1,1 --runs 3 --national-runs 1 --seconds 10
+ *   npm run bench -- --server-home ~/ebi --scales 0.02
+ *                                      only the server, on a workspace whose release is built
  *   npm run bench -- --audit-only --scales 0.1,0.3,1 --out docs/benchmarks.md
  *                                      only ingest (Parquet), build and the disclosure audit
  *   npm run bench -- --national-outpatients --scales 0.01,0.1
@@ -27,7 +29,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Measurement, measureEbi, measureScript, median, medianOf } from "./measure.ts";
 import { benchmarkReport, type Outcome, type ScaleResult, type ServerResult } from "./report.ts";
-import { loadRoute, startServer, timeStart } from "./serverLoad.ts";
+import { benchRoutes, loadRoute, startServer, timeStart } from "./serverLoad.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -41,6 +43,7 @@ const { values: flags } = parseArgs({
     "audit-only": { type: "boolean", default: false },
     "national-outpatients": { type: "boolean", default: false },
     years: { type: "string", default: "1" },
+    "server-home": { type: "string" },
   },
 });
 
@@ -256,13 +259,7 @@ async function benchServer(result: ScaleResult): Promise<ServerResult> {
     };
     const id = measurable?.intervention_id ?? "";
     const org = organisations.items?.[0]?.org_code ?? "ENG";
-    const routes = [
-      "/",
-      `/interventions/${id}`,
-      `/organisations/${org}`,
-      "/api/v1/interventions",
-      `/api/v1/activity?intervention=${encodeURIComponent(id)}&org=ENG`,
-    ];
+    const routes = benchRoutes(id, org);
     const loads = [];
     for (const route of routes) {
       // Warmed first, unmeasured: the first answer renders the page and the code is not yet compiled.
@@ -314,11 +311,16 @@ function report(final: boolean): void {
   } else if (final) log(text);
 }
 
-for (const scale of scales) {
-  results.push(await benchScale(scale));
-  report(false);
-}
-const built = results.filter((r) => ok(r.build)).at(-1);
+// `--server-home DIR --scales S`: only the server, on the release already built in DIR (at scale S).
+const serverHome = flags["server-home"];
+if (!serverHome)
+  for (const scale of scales) {
+    results.push(await benchScale(scale));
+    report(false);
+  }
+const built = serverHome
+  ? ({ scale: scales[0] ?? 0, home: serverHome } as ScaleResult)
+  : results.filter((r) => ok(r.build)).at(-1);
 if (built && !auditOnly) {
   try {
     server = await benchServer(built);

@@ -80,6 +80,34 @@ export const loadGenerator: { name: "wrk" | "autocannon"; version: string } = ((
   }
 })();
 
+/**
+ * The routes loaded: the main pages and every API route, each with a typical selection (one
+ * measurable intervention `id`, one ICB `org`).
+ */
+export function benchRoutes(id: string, org: string): string[] {
+  const i = encodeURIComponent(id);
+  return [
+    "/",
+    `/interventions/${id}`,
+    `/organisations/${org}`,
+    "/api/v1/release",
+    "/api/v1/interventions",
+    `/api/v1/interventions/${id}`,
+    "/api/v1/organisations?level=icb",
+    `/api/v1/organisations/${org}`,
+    `/api/v1/activity?intervention=${i}&org=ENG`,
+    `/api/v1/activity?intervention=${i}&org=${org}&period=quarter`,
+    "/api/v1/activity?level=england",
+    `/api/v1/baselines?intervention=${i}`,
+    `/api/v1/goals/trajectory?intervention=${i}&org=${org}`,
+    `/api/v1/variation?intervention=${i}`,
+    `/api/v1/funnel?intervention=${i}`,
+    `/api/v1/spc?intervention=${i}&org=${org}`,
+    `/api/v1/equity?intervention=${i}&org=${org}`,
+    "/api/v1/tables/baselines",
+  ];
+}
+
 /** Requests are made as a browser makes them: pages are then sent gzipped. */
 const headers = { "accept-encoding": "gzip" };
 

@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { constants as zlibConstants } from "node:zlib";
+import compress from "@fastify/compress";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
@@ -14,8 +16,9 @@ import { policyStatement } from "../disclosure/policy.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { registerApiRoutes } from "./api/index.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
+import { errorPage } from "./pages/errorPage.ts";
 import { auditPlugin } from "./plugins/auditPlugin.ts";
-import { answerProblem, errorsPlugin } from "./plugins/errorsPlugin.ts";
+import { answerProblem, errorsPlugin, type ProblemPage } from "./plugins/errorsPlugin.ts";
 import { identityPlugin } from "./plugins/identityPlugin.ts";
 import { releasePlugin } from "./plugins/releasePlugin.ts";
 import { clientErrorHandler, problemOf } from "./problem.ts";
@@ -49,7 +52,6 @@ export interface AppOptions {
   access?: RegisteredAccess;
 }
 
-/** Sends a problem as problem+json to programs and the API, as a short page to browsers. */
 /** The service: NHS.UK-styled pages and the /api/v1 API over one published release. */
 export async function buildApp({
   release,
@@ -57,6 +59,7 @@ export async function buildApp({
   rateLimit: perMinute = defaultRateLimit,
   access,
 }: AppOptions): Promise<FastifyInstance> {
+  const problemPage: ProblemPage = (request, problem) => errorPage(request.release ?? release, problem);
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
@@ -65,13 +68,21 @@ export async function buildApp({
     // A URL that cannot be decoded or a path segment over 100 characters, answered as any error.
     frameworkErrors: (error, request, reply) => {
       const { problem } = problemOf(error, request.url ?? "");
-      void answerProblem(request, reply, problem, "EBI Insight");
+      void answerProblem(request, reply, problem, problemPage);
     },
   });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: { "script-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"] },
     },
+  });
+  // Anything not already sent compressed (pages, table answers and stylesheets are kept encoded) is
+  // compressed as it goes: the API documentation, error pages, single-item answers.
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ["br", "gzip"],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
   });
   if (perMinute > 0) await app.register(rateLimit, { max: perMinute, timeWindow: "1 minute" });
   await app.register(swagger, {
@@ -83,12 +94,17 @@ export async function buildApp({
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  // The interactive explorer; /api/docs is the service's own accessible reference page.
+  await app.register(swaggerUi, { routePrefix: "/api/explorer" });
+  app.get("/api/docs/json", { schema: { hide: true } }, async (_request, reply) => {
+    reply.header("cache-control", "public, max-age=300");
+    return app.swagger();
+  });
   await app.register(fastifyStatic, { root: nhsukDist, prefix: "/assets/nhsuk/", decorateReply: false });
   if (existsSync(webStatic))
     await app.register(fastifyStatic, { root: webStatic, prefix: "/assets/ebi/", decorateReply: false });
 
-  await app.register(errorsPlugin, { home: "EBI Insight" });
+  await app.register(errorsPlugin, { page: problemPage });
 
   app.get(
     "/healthz",

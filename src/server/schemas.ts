@@ -1,4 +1,5 @@
 import { type TObject, type TProperties, type TSchema, Type } from "@sinclair/typebox";
+import { periodGrains } from "../periods/period.ts";
 import { type ReleaseTable, tableDeclaration } from "../release/tables.ts";
 import { equityDimensions } from "./queries/equity.ts";
 
@@ -14,6 +15,14 @@ export const InterventionId = Type.String({
   description: "intervention id, <rule set>/<slug>",
 });
 export const OrgCode = Type.String({ pattern: "^[A-Za-z0-9]{1,10}$", description: "organisation code" });
+/** The time period of a series (`?period=`): month, financial-year quarter, financial year or rolling 12 months. */
+export const TimePeriod = Type.Union(
+  periodGrains.map((g) => Type.Literal(g)),
+  {
+    description:
+      "time period: month, quarter (of the financial year), financial_year (April–March) or rolling_12 (the 12 months to each month). A total is shown only where every month in it is published, or the release publishes it itself.",
+  },
+);
 export const Period = Type.Union([Type.Literal("baseline"), Type.Literal("latest")], { default: "latest" });
 export const Dimension = Type.Union(
   equityDimensions.map((d) => Type.Literal(d)),
@@ -24,7 +33,7 @@ export const Paging = {
   limit: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 10_000, description: "rows per page (JSON default 1000)" }),
   ),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: "rows to skip (default 0)" })),
 };
 
 const nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);

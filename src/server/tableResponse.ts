@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { policyStatement } from "../disclosure/policy.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
+import { type EncodedBytes, encodeBytes, sendEncoded } from "./encodedBytes.ts";
 import { paginate } from "./pagination.ts";
 import { cacheControl, viewTag } from "./plugins/requestSide.ts";
 
@@ -61,11 +62,16 @@ export async function toXlsx(
   const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "EBI Insight";
-  const sheet = workbook.addWorksheet("data");
-  if (marking) sheet.addRow([marking]).font = { bold: true, color: { argb: "FFC00000" } };
-  sheet.addRow([...columns]).font = { bold: true };
-  for (const row of rows) sheet.addRow(columns.map((c) => cell(row as Record<string, unknown>, c)));
-  sheet.views = [{ state: "frozen", ySplit: marking ? 2 : 1 }];
+  // A worksheet holds at most 1,048,576 rows: a longer table continues on "data 2", "data 3" ….
+  const perSheet = 1_000_000;
+  for (let start = 0, n = 1; start === 0 || start < rows.length; start += perSheet, n++) {
+    const sheet = workbook.addWorksheet(n === 1 ? "data" : `data ${n}`);
+    if (marking) sheet.addRow([marking]).font = { bold: true, color: { argb: "FFC00000" } };
+    sheet.addRow([...columns]).font = { bold: true };
+    for (const row of rows.slice(start, start + perSheet))
+      sheet.addRow(columns.map((c) => cell(row as Record<string, unknown>, c)));
+    sheet.views = [{ state: "frozen", ySplit: marking ? 2 : 1 }];
+  }
   const notes = workbook.addWorksheet("notes");
   if (marking) notes.addRow(["Classification", marking]);
   notes.addRows([
@@ -114,9 +120,49 @@ export function notModified(
 /** JSON pages hold at most this many rows unless `limit` says otherwise; downloads hold all. */
 export const defaultJsonLimit = 1000;
 
+/** A table answer as it is sent: its type, its own headers and its bytes, encoded once. */
+export interface KeptAnswer {
+  type: string;
+  headers: Record<string, string>;
+  bytes: EncodedBytes;
+}
+
+/** Public answers by release, then by format and URL: a release never changes, so neither do they. */
+const kept = new WeakMap<LoadedRelease, Map<string, KeptAnswer>>();
+const keptLimit = 20_000;
+const keyOf = (request: FastifyRequest) =>
+  `${requestedFormat(request)}|${request.originalUrl ?? request.url}`;
+/** Only anonymous public answers are kept; a registered answer is made afresh for its reader, and audited. */
+const keepable = (request: FastifyRequest) => request.side === "public" && !request.principal;
+
+/** The kept answer for this request, if there is one (public side only). */
+export function keptAnswer(request: FastifyRequest): KeptAnswer | undefined {
+  if (!keepable(request)) return undefined;
+  return kept.get(request.release)?.get(keyOf(request));
+}
+
+/** Sends a kept answer, or 304 when the client holds it. */
+export function sendKept(request: FastifyRequest, reply: FastifyReply, answer: KeptAnswer): FastifyReply {
+  if (notModified(request, reply, request.release, requestedFormat(request))) return reply.code(304).send();
+  reply.type(answer.type);
+  for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
+  return sendEncoded(request, reply, answer.bytes);
+}
+
+function keep(request: FastifyRequest, answer: KeptAnswer): void {
+  if (!keepable(request)) return;
+  let byUrl = kept.get(request.release);
+  if (!byUrl) {
+    byUrl = new Map();
+    kept.set(request.release, byUrl);
+  }
+  if (byUrl.size < keptLimit) byUrl.set(keyOf(request), answer);
+}
+
 /**
  * Sends rows in the format asked for, with an ETag of the release and representation (304 when the
- * client has it); pages JSON lists when `paging` is given.
+ * client has it); pages JSON lists when `paging` is given. The answer is serialised (by the route's
+ * own response schema) and compressed once, and kept for the release when it is public.
  */
 export async function sendTable(
   request: FastifyRequest,
@@ -133,30 +179,50 @@ export async function sendTable(
   const format = requestedFormat(request);
   if (notModified(request, reply, release, format)) return reply.code(304).send();
   const marking = request.side === "registered" ? registeredMarking : undefined;
-  if (marking) reply.header("ebi-classification", marking);
   const { items, page } = input.paging
     ? paginate(input.rows, request, input.paging, format === "json" ? defaultJsonLimit : null)
     : { items: input.rows, page: null };
+  const headers: Record<string, string> = marking ? { "ebi-classification": marking } : {};
+  let answer: KeptAnswer;
   if (format === "csv") {
-    return reply
-      .type("text/csv; charset=utf-8")
-      .header("content-disposition", `attachment; filename="${input.name}.csv"`)
-      .header("ebi-notes", redactionNoteOf(release.manifest))
-      .send(marking ? `${marking}\r\n${toCsv(items, input.columns)}` : toCsv(items, input.columns));
+    const csv = toCsv(items, input.columns);
+    answer = {
+      type: "text/csv; charset=utf-8",
+      headers: {
+        ...headers,
+        "content-disposition": `attachment; filename="${input.name}.csv"`,
+        "ebi-notes": redactionNoteOf(release.manifest),
+      },
+      bytes: encodeBytes(marking ? `${marking}\r\n${csv}` : csv),
+    };
+  } else if (format === "xlsx") {
+    const plain = await toXlsx(items, input.columns, release, input.name, marking);
+    answer = {
+      type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      headers: { ...headers, "content-disposition": `attachment; filename="${input.name}.xlsx"` },
+      // A workbook is a zip already: compressing it again gains nothing.
+      bytes: { plain, gzip: plain, br: null },
+    };
+  } else {
+    const body = {
+      release: release.id,
+      redaction: marking
+        ? `${marking}. ${redactionNoteOf(release.manifest)}`
+        : redactionNoteOf(release.manifest),
+      ...(page ?? {}),
+      ...(input.body ?? {}),
+      items,
+    };
+    answer = {
+      type: "application/json; charset=utf-8",
+      headers,
+      bytes: encodeBytes(reply.serialize(body) as string),
+    };
   }
-  if (format === "xlsx") {
-    return reply
-      .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-      .header("content-disposition", `attachment; filename="${input.name}.xlsx"`)
-      .send(await toXlsx(items, input.columns, release, input.name, marking));
-  }
-  return reply.type("application/json; charset=utf-8").send({
-    release: release.id,
-    redaction: marking
-      ? `${marking}. ${redactionNoteOf(release.manifest)}`
-      : redactionNoteOf(release.manifest),
-    ...(page ?? {}),
-    ...(input.body ?? {}),
-    items,
-  });
+  keep(request, answer);
+  reply.type(answer.type);
+  for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
+  return answer.type.startsWith("application/vnd")
+    ? reply.send(answer.bytes.plain)
+    : sendEncoded(request, reply, answer.bytes);
 }

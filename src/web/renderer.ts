@@ -2,23 +2,13 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
+import { assuranceWords, iconSvg, variationWords } from "./spcIcons.ts";
 
 const require = createRequire(import.meta.url);
 const templates = join(dirname(fileURLToPath(import.meta.url)), "templates");
 const nhsuk = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist");
 
-const iconText: Record<string, string> = {
-  common: "Common cause: no significant change",
-  "improvement-low": "Improvement: lower activity",
-  "improvement-high": "Improvement: higher",
-  "concern-high": "Concern: higher activity",
-  "concern-low": "Concern: lower",
-  "neutral-high": "Special cause: higher",
-  "neutral-low": "Special cause: lower",
-  pass: "Consistently meeting the goal",
-  fail: "Consistently missing the goal",
-  "hit-and-miss": "Hit and miss against the goal",
-};
+const iconText: Record<string, string> = { ...variationWords, ...assuranceWords };
 const levelNames: Record<string, string> = {
   england: "England",
   region: "NHS region",
@@ -46,6 +36,7 @@ export function createRenderer(): nunjucks.Environment {
       : v.toLocaleString("en-GB", { minimumFractionDigits: places, maximumFractionDigits: places }),
   );
   env.addFilter("iconText", (v: string | null) => (v ? (iconText[v] ?? v) : "–"));
+  env.addFilter("iconSvg", (v: string | null) => new nunjucks.runtime.SafeString(iconSvg(v)));
   env.addFilter("iconClass", (v: string) =>
     v.startsWith("improvement")
       ? "improvement"
@@ -70,3 +61,6 @@ export const staticDir = join(dirname(fileURLToPath(import.meta.url)), "static")
 
 /** The NHS.UK frontend's compiled stylesheet. */
 export const nhsukStylesheet = join(nhsuk, "nhsuk", "nhsuk-frontend.min.css");
+
+/** The NHS.UK frontend's compiled script (an ES module exporting `initAll`). */
+export const nhsukScript = join(nhsuk, "nhsuk", "nhsuk-frontend.min.js");

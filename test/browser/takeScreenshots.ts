@@ -5,21 +5,27 @@
 import { chromium } from "playwright-core";
 
 const base = process.env.BASE_URL ?? "http://localhost:3000";
-const pages: [string, string][] = [
-  ["overview", "/"],
-  ["intervention", "/interventions/ebi-list-1/knee-arthroscopy-osteoarthritis"],
-  ["organisation", `/organisations/${process.env.ORG ?? "QA1"}`],
-  ["equity", "/equity?intervention=ebi-list-1/tonsillectomy&dimension=imd_decile"],
-  ["compare-areas", "/compare?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb"],
-  ["area-at-a-glance", `/areas/${process.env.ORG ?? "QA1"}`],
-  ["map", "/map?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb"],
-  ["api-docs", "/api/docs"],
+const org = process.env.ORG ?? "QA0";
+const pages: [string, string, number][] = [
+  ["overview", "/", 1280],
+  ["intervention", `/interventions/ebi-list-1/benign-skin-lesions?org=${org}`, 1280],
+  ["organisation", `/organisations/${org}`, 1280],
+  ["equity", "/equity?intervention=ebi-list-1/tonsillectomy&dimension=imd_decile", 1280],
+  ["downloads", "/downloads", 1280],
+  ["compare-areas", "/compare?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb", 1280],
+  ["area-at-a-glance", `/areas/${org}`, 1280],
+  ["map", "/map?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb", 1280],
+  ["not-found", "/no-such-page", 1280],
+  ["api-docs", "/api/docs", 1280],
+  ["organisation-phone", `/organisations/${org}`, 390],
+  ["intervention-phone", `/interventions/ebi-list-1/benign-skin-lesions?org=${org}&period=quarter`, 390],
 ];
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium" });
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-for (const [name, path] of pages) {
+for (const [name, path, width] of pages) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   await page.goto(base + path, { waitUntil: "networkidle" });
   await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: name !== "api-docs" });
   process.stdout.write(`docs/screenshots/${name}.png\n`);
+  await page.close();
 }
 await browser.close();

@@ -83,7 +83,8 @@ describe("progress and the opportunity left", () => {
 
   it("shows England's knee progress and the money left in the latest year, with the baseline months", async () => {
     const england = await page("/");
-    const [, , , baseline, , , progress, money] = [undefined, ...cells(england, "interventions", "Knee")];
+    // Columns: list, confidence, baseline, goal, latest 12 months, latest period, progress, money.
+    const [, , , baseline, , , , progress, money] = [undefined, ...cells(england, "interventions", "Knee")];
     expect(text(baseline)).toBe("1,131 (Apr 2018 to Mar 2019)");
     expect(text(progress)).toBe("42% of the way");
     expect(text(money)).toBe("£130,000");

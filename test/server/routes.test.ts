@@ -123,19 +123,32 @@ describe("GET /api/v1/activity", () => {
     expect((await json(url)).items[0]).toMatchObject({ spells: null, suppressed: "redacted" });
     const csv = await get(url, { accept: "text/csv" });
     expect(csv.headers["content-type"]).toContain("text/csv");
-    expect(csv.body.split("\r\n")[1]).toBe(`${grommets},sub_icb,S3,2018-04-01,[c],redacted`);
+    // Downloads carry each code's name beside it.
+    expect(csv.body.split("\r\n")[0]).toBe(
+      "intervention_id,intervention_name,level,org_code,org_name,month,spells,suppressed",
+    );
+    expect(csv.body.split("\r\n")[1]).toMatch(
+      new RegExp(`^${grommets},[^,]+,sub_icb,S3,[^,]+,2018-04-01,\\[c\\],redacted$`),
+    );
     expect(csv.headers["ebi-notes"]).toContain("[c]");
     const workbook = await xlsx(url.replace("activity?", "activity.xlsx?"));
-    expect(workbook.getWorksheet("data")?.getCell("E2").value).toBe("[c]");
+    expect(workbook.getWorksheet("data")?.getCell("G2").value).toBe("[c]");
     const notes = workbook.getWorksheet("notes");
     expect(notes?.getCell("B2").value).toBe(fixture.id);
     expect(JSON.stringify(notes?.getSheetValues())).toContain("counts of 1 to 5");
   });
+  it("gives every measurable intervention when none is named", async () => {
+    const body = await json("/api/v1/activity?level=england&limit=10000");
+    const ids = new Set((body.items as { intervention_id: string }[]).map((r) => r.intervention_id));
+    expect(ids.size).toBeGreaterThan(1);
+    expect(ids.has(knee)).toBe(true);
+    expect(ids.has(grommets)).toBe(true);
+  });
   it("answers bad parameters with problem+json naming each", async () => {
     const cases: [string, string][] = [
       [`/api/v1/activity?intervention=${knee}&level=planet`, "level"],
+      [`/api/v1/activity?intervention=${knee}&period=fortnight`, "period"],
       ["/api/v1/activity?intervention=Not%20an%20id", "intervention"],
-      ["/api/v1/activity", "intervention"],
       [`/api/v1/activity?intervention=${knee}&from=April`, "from"],
       [`/api/v1/activity?intervention=${knee}&limit=0`, "limit"],
       [`/api/v1/activity?intervention=${knee}&breakdown=week`, "breakdown"],

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { LoadedRelease } from "../../src/release/readRelease.ts";
-import { publicUrls } from "./walkPublicApi.ts";
+import { csvCells, publicUrls } from "./walkPublicApi.ts";
 
 /** True when `level|code` (or, with no level known, `code` at any level) is in `scope`. */
 const covered = (scope: ReadonlySet<string>, code: string, level: string | null) =>
@@ -60,7 +60,7 @@ export function csvOutOfScopeDifferences(
       .filter((l) => l !== "registered: not for publication");
   const [header = "", ...a] = lines(anonymous);
   const [, ...b] = lines(answer);
-  const names = header.split(",");
+  const names = csvCells(header);
   const orgAt = names.indexOf("org_code");
   const levelAt = names.indexOf("level");
   const params = new URL(url, "http://x.invalid").searchParams;
@@ -68,7 +68,7 @@ export function csvOutOfScopeDifferences(
   if (a.length !== b.length) problems.push(`${url}: ${a.length} rows anonymous, ${b.length} signed in`);
   b.forEach((line, i) => {
     if (line === a[i]) return;
-    const cells = line.split(",");
+    const cells = csvCells(line);
     const org = orgAt >= 0 ? (cells[orgAt] ?? null) : params.get("org");
     const level = levelAt >= 0 ? (cells[levelAt] ?? null) : params.get("level");
     if (!org || !covered(scope, org, level)) problems.push(`${url} row ${i + 1}: ${a[i]} → ${line}`);

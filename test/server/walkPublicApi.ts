@@ -73,10 +73,10 @@ export function csvDisclosureProblems(
   fields = countFields,
 ): string[] {
   const [header, ...lines] = csv.trim().split("\r\n");
-  const names = (header ?? "").split(",");
+  const names = csvCells(header ?? "");
   const problems: string[] = [];
   for (const line of lines) {
-    const cells = line.split(",");
+    const cells = csvCells(line);
     names.forEach((name, i) => {
       const n = Number(cells[i]);
       if (fields.includes(name) && cells[i] !== "" && n >= 1 && n <= threshold)
@@ -84,6 +84,29 @@ export function csvDisclosureProblems(
     });
   }
   return problems;
+}
+
+/** The fields of one CSV line, quoted fields (with "" for a quote) read whole. */
+export function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      cells.push(cell);
+      cell = "";
+    } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
 }
 
 /** Walks every public endpoint (JSON, and CSV for tables) and returns every disclosure problem found. */

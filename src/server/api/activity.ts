@@ -1,7 +1,8 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { columnNames } from "../../release/tables.ts";
-import { activityBreakdowns, activityRows } from "../queries/activity.ts";
+import { activityBreakdowns, activityRows, periodActivityRows } from "../queries/activity.ts";
+import { namedColumns, withNames } from "../queries/withNames.ts";
 import {
   envelope,
   InterventionId,
@@ -11,23 +12,32 @@ import {
   nullableString,
   OrgCode,
   Paging,
+  TimePeriod,
 } from "../schemas.ts";
-import { sendTable } from "../tableResponse.ts";
+import { requestedFormat, sendTable } from "../tableResponse.ts";
 import { tableRoute } from "./tableRoute.ts";
 
 const ActivityQuery = Type.Object({
-  intervention: InterventionId,
+  intervention: Type.Optional(
+    Type.String({
+      ...InterventionId,
+      description: "intervention id, <rule set>/<slug>; absent, every measurable intervention",
+    }),
+  ),
   org: Type.Optional(OrgCode),
   level: Type.Optional(Level),
   from: Type.Optional(Month),
   to: Type.Optional(Month),
-  breakdown: Type.Union(
-    activityBreakdowns.map((b) => Type.Literal(b)),
-    {
-      default: "month",
-      description: "month, financial_year totals, or the organisation's children by month",
-    },
+  breakdown: Type.Optional(
+    Type.Union(
+      activityBreakdowns.map((b) => Type.Literal(b)),
+      {
+        default: "month",
+        description: "month, financial_year totals, or the organisation's children by month",
+      },
+    ),
   ),
+  period: Type.Optional(TimePeriod),
   ...Paging,
 });
 
@@ -35,7 +45,12 @@ const ActivityItem = Type.Object({
   intervention_id: Type.String(),
   level: Type.String(),
   org_code: Type.String(),
+  intervention_name: Type.Optional(nullableString),
+  org_name: Type.Optional(nullableString),
   month: Type.Optional(Type.String()),
+  period: Type.Optional(Type.String()),
+  period_start: Type.Optional(Type.String()),
+  period_end: Type.Optional(Type.String()),
   financial_year: Type.Optional(Type.String()),
   months: Type.Optional(Type.Integer()),
   spells: nullableNumber,
@@ -56,16 +71,36 @@ export function activityRoutes(app: FastifyInstance): void {
     },
     (request, reply) => {
       const { release } = request;
-      const { limit, offset, ...filter } = request.query;
-      const rows = activityRows(release, filter);
+      const { limit, offset, period, ...filter } = request.query;
+      const coarse = period && period !== "month" && filter.breakdown !== "financial_year" ? period : null;
+      const rows = coarse
+        ? periodActivityRows(
+            release,
+            { ...filter, breakdown: filter.breakdown === "children" ? "children" : "month" },
+            coarse,
+          )
+        : activityRows(release, filter);
+      const columns = coarse
+        ? [
+            "intervention_id",
+            "level",
+            "org_code",
+            "period",
+            "period_start",
+            "period_end",
+            "months",
+            "spells",
+            "suppressed",
+          ]
+        : filter.breakdown === "financial_year"
+          ? ["intervention_id", "level", "org_code", "financial_year", "months", "spells", "suppressed"]
+          : columnNames("monthly");
+      const download = requestedFormat(request) !== "json";
       return sendTable(request, reply, release, {
-        name: "activity",
-        columns:
-          filter.breakdown === "financial_year"
-            ? ["intervention_id", "level", "org_code", "financial_year", "months", "spells", "suppressed"]
-            : columnNames("monthly"),
-        rows,
-        paging: { limit, offset },
+        name: filter.intervention ? "activity" : "activity-every-intervention",
+        columns: download ? namedColumns(columns) : columns,
+        rows: download ? withNames(release, rows as readonly object[]) : rows,
+        paging: { limit, offset: offset ?? 0 },
       });
     },
   );

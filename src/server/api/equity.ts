@@ -22,8 +22,8 @@ const EquityQuery = Type.Object({
   intervention: InterventionId,
   org: Type.Optional(OrgCode),
   level: Type.Optional(Level),
-  period: Period,
-  dimension: Dimension,
+  period: Type.Optional(Period),
+  dimension: Type.Optional(Dimension),
 });
 
 const Interval = nullableNumber;
@@ -59,7 +59,14 @@ export function equityRoutes(app: FastifyInstance): void {
       const { intervention, org, level, period, dimension } = request.query;
       getIntervention(release, intervention);
       const o = findOrganisation(release, org ?? "ENG", level);
-      const summary = equitySummary(release, intervention, o.level, o.org_code, period, dimension);
+      const summary = equitySummary(
+        release,
+        intervention,
+        o.level,
+        o.org_code,
+        period ?? "latest",
+        dimension ?? "imd_quintile",
+      );
       return sendTable(request, reply, release, {
         name: "equity",
         columns: columnNames("equity"),

@@ -49,7 +49,7 @@ export function goalRoutes(app: FastifyInstance): void {
         name: "baselines",
         columns: columnNames("baselines"),
         rows: baselineRows(release, filter),
-        paging: { limit, offset },
+        paging: { limit, offset: offset ?? 0 },
       });
     },
   );

@@ -5,7 +5,8 @@ import { envelope, InterventionSchema, Problem } from "../schemas.ts";
 import { notModified, sendTable } from "../tableResponse.ts";
 import { tableRoute } from "./tableRoute.ts";
 
-const columns = [
+/** The interventions table's columns, in download order. */
+export const interventionColumns = [
   "intervention_id",
   "official_id",
   "name",
@@ -33,7 +34,7 @@ export function interventionRoutes(app: FastifyInstance): void {
     (request, reply) =>
       sendTable(request, reply, request.release, {
         name: "interventions",
-        columns,
+        columns: interventionColumns,
         rows: listInterventions(request.release),
       }),
   );

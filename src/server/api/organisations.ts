@@ -32,7 +32,7 @@ export function organisationRoutes(app: FastifyInstance): void {
         name: "organisations",
         columns: columnNames("organisations"),
         rows: listOrganisations(release, { level, parent, q }),
-        paging: { limit, offset },
+        paging: { limit, offset: offset ?? 0 },
       });
     },
   );

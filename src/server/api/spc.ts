@@ -3,7 +3,15 @@ import type { FastifyInstance } from "fastify";
 import { getIntervention } from "../queries/interventions.ts";
 import { findOrganisation } from "../queries/organisations.ts";
 import { spcSeries } from "../queries/spc.ts";
-import { envelope, InterventionId, Level, nullableNumber, nullableString, OrgCode } from "../schemas.ts";
+import {
+  envelope,
+  InterventionId,
+  Level,
+  nullableNumber,
+  nullableString,
+  OrgCode,
+  TimePeriod,
+} from "../schemas.ts";
 import { sendTable } from "../tableResponse.ts";
 import { tableRoute } from "./tableRoute.ts";
 
@@ -11,10 +19,13 @@ const SpcQuery = Type.Object({
   intervention: InterventionId,
   org: Type.Optional(OrgCode),
   level: Type.Optional(Level),
+  period: Type.Optional(TimePeriod),
 });
 
 const SpcPoint = Type.Object({
-  month: Type.String(),
+  month: Type.String({ description: "the period's first month" }),
+  period: Type.String(),
+  excluded: Type.Union([Type.Boolean(), Type.Null()]),
   spells: nullableNumber,
   mean: nullableNumber,
   lower: nullableNumber,
@@ -31,9 +42,12 @@ export function spcRoutes(app: FastifyInstance): void {
     "/api/v1/spc",
     {
       querystring: SpcQuery,
-      description: "XmR chart (Making Data Count) of monthly spells: limits, special causes and icons",
+      description:
+        "XmR chart (Making Data Count) of spells at a period (default: monthly, else quarterly when a month is hidden): limits, special causes, the pandemic months excluded, and icons",
       tags: ["activity"],
       response: envelope(SpcPoint, {
+        grain: Type.String({ description: "the period the chart is drawn at" }),
+        fallback: nullableString,
         variation: nullableString,
         assurance: nullableString,
         reason: nullableString,
@@ -42,13 +56,16 @@ export function spcRoutes(app: FastifyInstance): void {
     },
     (request, reply) => {
       const { release } = request;
-      const { intervention, org, level } = request.query;
+      const { intervention, org, level, period } = request.query;
       getIntervention(release, intervention);
       const o = findOrganisation(release, org ?? "ENG", level);
-      const series = spcSeries(release, intervention, o.level, o.org_code);
+      const series = spcSeries(release, intervention, o.level, o.org_code, period ?? "auto");
+      const labelOf = new Map(series.points.map((p) => [p.period.start, p.period.label]));
       const rows = series.chart
         ? series.chart.points.map((p) => ({
             month: p.date,
+            period: labelOf.get(p.date) ?? p.date,
+            excluded: p.excluded,
             spells: p.value,
             mean: p.mean,
             lower: p.lower,
@@ -56,8 +73,10 @@ export function spcRoutes(app: FastifyInstance): void {
             special: p.special,
             trial: p.trial,
           }))
-        : series.months.map((m) => ({
-            month: m.month,
+        : series.points.map((m) => ({
+            month: m.period.start,
+            period: m.period.label,
+            excluded: null,
             spells: m.spells,
             mean: null,
             lower: null,
@@ -68,9 +87,11 @@ export function spcRoutes(app: FastifyInstance): void {
           }));
       return sendTable(request, reply, release, {
         name: "spc",
-        columns: ["month", "spells", "mean", "lower", "upper", "special", "trial"],
+        columns: ["month", "period", "spells", "mean", "lower", "upper", "special", "trial", "excluded"],
         rows,
         body: {
+          grain: series.grain,
+          fallback: series.fallback,
           variation: series.chart?.variation ?? null,
           assurance: series.chart?.assurance ?? null,
           reason: series.reason,

@@ -1,6 +1,7 @@
 import type { TObject, TSchema } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Problem } from "../schemas.ts";
+import { keptAnswer, sendKept } from "../tableResponse.ts";
 
 export interface TableRouteSchema {
   querystring?: TObject;
@@ -12,7 +13,8 @@ export interface TableRouteSchema {
 
 /**
  * Registers a table route. `path.csv` and `path.xlsx` reach it too: the app rewrites the suffix away
- * (see `downloadSuffix`), and `requestedFormat` reads it from the original URL.
+ * (see `downloadSuffix`), and `requestedFormat` reads it from the original URL. A public answer
+ * already made for this release and URL is sent as kept, without running the handler.
  */
 export function tableRoute<Q>(
   app: FastifyInstance,
@@ -35,7 +37,10 @@ export function tableRoute<Q>(
         response: { 200: schema.response, 400: Problem, 404: Problem },
       },
     },
-    handler as never,
+    ((request: FastifyRequest<{ Querystring: Q }>, reply: FastifyReply) => {
+      const answer = keptAnswer(request);
+      return answer ? sendKept(request, reply, answer) : handler(request, reply);
+    }) as never,
   );
 }
 

@@ -1,21 +1,28 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { EbiError } from "../../errors/index.ts";
+import { grainText, parsePeriodGrain } from "../../periods/period.ts";
 import { readProviderCommissioners } from "../../release/providerCommissioners.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import { equityChart } from "../../web/charts/equityChart.ts";
-import { funnelChart } from "../../web/charts/funnelChart.ts";
-import { spcChart } from "../../web/charts/spcChart.ts";
-import { createRenderer, nhsukStylesheet, staticDir } from "../../web/renderer.ts";
+import { createRenderer, nhsukScript, nhsukStylesheet, staticDir } from "../../web/renderer.ts";
+import { encodeBytes, sendEncoded } from "../encodedBytes.ts";
 import { cacheControl } from "../plugins/requestSide.ts";
 import { type EquityDimension, equityDimensions, equitySummary } from "../queries/equity.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
+import { latestPeriodsOf } from "../queries/latestPeriods.ts";
 import { ancestry, findOrganisation, searchOrganisations } from "../queries/organisations.ts";
 import { interventionSummaries } from "../queries/overview.ts";
-import { spcSeries } from "../queries/spc.ts";
+import { grainAdjective, seriesAt, spcSeries } from "../queries/spc.ts";
 import { variationSummary } from "../queries/variation.ts";
+import { etagMatches } from "../tableResponse.ts";
+import { apiDocsPage } from "./apiDocsPage.ts";
+import { chartRoutes } from "./chartRoutes.ts";
+import { funnelPicture, highlightedOf } from "./funnelPicture.ts";
+import { perGrain, spcView } from "./spcView.ts";
 import { dataQualityPage, downloadsPage, methodsPage } from "./staticPages.ts";
 
 const dimensionText: Record<EquityDimension, string> = {
@@ -41,6 +48,7 @@ export function acceptsGzip(header: string | undefined): boolean {
  * so each read is seen by the audit log, and never kept.
  */
 export function registerPages(app: FastifyInstance): void {
+  chartRoutes(app);
   const env = createRenderer();
   const cache = new Map<string, { plain: Buffer; gzip: Buffer }>();
   const css = readFileSync(join(staticDir, "ebi.css"), "utf8");
@@ -92,18 +100,36 @@ export function registerPages(app: FastifyInstance): void {
       text: o.name,
     }));
 
-  app.get("/static/ebi.css", (_request, reply) =>
-    reply.type("text/css").header("cache-control", "public, max-age=3600").send(css),
-  );
-  app.get("/static/nhsuk-frontend.css", (_request, reply) =>
-    reply.type("text/css").header("cache-control", "public, max-age=3600").send(nhsukCss),
-  );
+  // Stylesheets and scripts, compressed once (Brotli and gzip) and cached by browsers for a day,
+  // revalidated by ETag after that.
+  const assets: [string, string, string | Buffer][] = [
+    ["/static/ebi.css", "text/css; charset=utf-8", css],
+    ["/static/nhsuk-frontend.css", "text/css; charset=utf-8", nhsukCss],
+    ["/static/ebi.js", "text/javascript; charset=utf-8", readFileSync(join(staticDir, "ebi.js"))],
+    ["/static/nhsuk-frontend.js", "text/javascript; charset=utf-8", readFileSync(nhsukScript)],
+  ];
+  for (const [path, type, body] of assets) {
+    const bytes = encodeBytes(body, true);
+    const etag = `"${createHash("sha256").update(bytes.plain).digest("hex").slice(0, 16)}"`;
+    app.get(path, (request, reply) => {
+      reply.type(type).header("cache-control", "public, max-age=86400").header("etag", etag);
+      if (etagMatches(request.headers["if-none-match"], etag)) return reply.code(304).send();
+      return sendEncoded(request, reply, bytes);
+    });
+  }
 
-  app.get("/", (request, reply) =>
+  app.get<{ Querystring: { period?: string } }>("/", (request, reply) =>
     page(request, reply, () => {
       const { release } = request;
       const org = findOrganisation(release, "ENG");
+      const periodAsked = request.query.period ? parsePeriodGrain(request.query.period) : null;
+      const grain = periodAsked ?? "rolling_12";
       return view(request, "overview.njk", {
+        period: periodAsked,
+        grain,
+        grainText: grainText[grain],
+        formAction: "/",
+        latestPeriods: latestPeriodsOf(release, org, grain),
         title: "England overview",
         heading: "Evidence-Based Interventions: England",
         active: "overview",
@@ -114,50 +140,81 @@ export function registerPages(app: FastifyInstance): void {
     }),
   );
 
-  app.get<{ Params: { code: string } }>("/organisations/:code", (request, reply) =>
-    page(request, reply, () => {
-      const { release } = request;
-      const org = findOrganisation(release, request.params.code);
-      const parent =
-        org.parent_code && org.level !== "provider" ? findOrganisation(release, org.parent_code) : null;
-      return view(request, "overview.njk", {
-        title: org.name,
-        heading: org.name,
-        org,
-        parent,
-        children: release.childrenOf.get(org.org_code)?.filter((c) => c.level !== "provider") ?? [],
-        crumbs: crumbsFor(release, org).slice(0, -1),
-        rows: interventionSummaries(release, org.level, org.org_code),
-        served:
-          org.level === "provider"
-            ? (() => {
-                const entry = servedOf(release).get(org.org_code);
-                return entry
-                  ? {
-                      period: entry.period,
-                      commissioners: entry.commissioners.map(
-                        (code) =>
-                          release.organisationOf.get(`sub_icb|${code}`) ?? { org_code: code, name: code },
-                      ),
-                    }
-                  : null;
-              })()
-            : null,
-        charts: release.interventions
-          .filter((i) => i.measurable)
-          .map((i) => ({ i, spc: spcSeries(release, i.intervention_id, org.level, org.org_code) }))
-          .filter(({ spc }) => spc.chart !== null)
-          .map(({ i, spc }) => ({
-            id: i.intervention_id,
-            name: i.name,
-            svg: spcChart(spc, `Monthly spells of ${i.name}, ${org.name}`, 160),
-            caption: `Variation: ${spc.chart?.variation ?? "none"}; assurance: ${spc.chart?.assurance ?? "no goal"}.`,
-          })),
-      });
-    }),
+  app.get<{ Params: { code: string }; Querystring: { period?: string } }>(
+    "/organisations/:code",
+    (request, reply) =>
+      page(request, reply, () => {
+        const { release } = request;
+        const org = findOrganisation(release, request.params.code);
+        const periodAsked = request.query.period ? parsePeriodGrain(request.query.period) : null;
+        const grain = periodAsked ?? "rolling_12";
+        const chartGrain = periodAsked ?? "auto";
+        const parent =
+          org.parent_code && org.level !== "provider" ? findOrganisation(release, org.parent_code) : null;
+        return view(request, "overview.njk", {
+          title: org.name,
+          heading: org.name,
+          org,
+          parent,
+          children: release.childrenOf.get(org.org_code)?.filter((c) => c.level !== "provider") ?? [],
+          crumbs: crumbsFor(release, org).slice(0, -1),
+          rows: interventionSummaries(release, org.level, org.org_code),
+          served:
+            org.level === "provider"
+              ? (() => {
+                  const entry = servedOf(release).get(org.org_code);
+                  return entry
+                    ? {
+                        period: entry.period,
+                        commissioners: entry.commissioners.map(
+                          (code) =>
+                            release.organisationOf.get(`sub_icb|${code}`) ?? { org_code: code, name: code },
+                        ),
+                      }
+                    : null;
+                })()
+              : null,
+          period: periodAsked,
+          formAction: `/organisations/${org.org_code}`,
+          latestPeriods: latestPeriodsOf(release, org, grain),
+          grain,
+          grainText: grainText[grain],
+          charts: release.interventions
+            .filter((i) => i.measurable)
+            .map((i) => ({
+              i,
+              spc: spcSeries(release, i.intervention_id, org.level, org.org_code, chartGrain),
+            }))
+            .filter(({ spc }) => spc.chart !== null)
+            .map(({ i, spc }) => {
+              const view = spcView(
+                spc,
+                `${i.name}, ${org.name}: spells ${perGrain[spc.grain]} with control limits`,
+                {
+                  compact: true,
+                  height: 180,
+                },
+              );
+              return {
+                id: i.intervention_id,
+                name: i.name,
+                svg: view.svg,
+                grain: spc.grain,
+                variation: spc.chart?.variation ?? null,
+                assurance: spc.chart?.assurance ?? null,
+                fallback: spc.fallback,
+                grainNote:
+                  spc.grain === "month"
+                    ? null
+                    : `${grainAdjective[spc.grain]} figures${spc.fallback ? " (some months hidden)" : ""}`,
+              };
+            }),
+          measurableCount: release.interventions.filter((i) => i.measurable).length,
+        });
+      }),
   );
 
-  app.get<{ Params: { set: string; slug: string }; Querystring: { org?: string } }>(
+  app.get<{ Params: { set: string; slug: string }; Querystring: { org?: string; period?: string } }>(
     "/interventions/:set/:slug",
     (request, reply) =>
       page(request, reply, () => {
@@ -165,9 +222,17 @@ export function registerPages(app: FastifyInstance): void {
         const id = `${request.params.set}/${request.params.slug}`;
         const intervention = release.interventionOf.get(id);
         if (!intervention) throw new EbiError("EBI_NOT_FOUND", `No intervention ${id}.`);
-        const org = findOrganisation(release, request.query.org ?? "ENG");
-        const spc = spcSeries(release, id, org.level, org.org_code);
+        const org = findOrganisation(release, request.query.org || "ENG");
+        const periodAsked = request.query.period ? parsePeriodGrain(request.query.period) : null;
+        const spc = spcSeries(release, id, org.level, org.org_code, periodAsked ?? "auto");
         const funnel = commissionerFunnel(release, id);
+        const spcPicture = spcView(
+          spc,
+          `${intervention.name}, ${org.name}: spells ${perGrain[spc.grain]} with control limits`,
+        );
+        const england = funnel.target;
+        const chosen = funnel.points.find((p) => p.org_code === org.org_code);
+        const selection = `intervention=${encodeURIComponent(id)}&org=${encodeURIComponent(org.org_code)}${periodAsked ? `&period=${periodAsked}` : ""}`;
         return view(request, "intervention.njk", {
           title: intervention.name,
           intervention,
@@ -175,18 +240,43 @@ export function registerPages(app: FastifyInstance): void {
           crumbs: [...crumbsFor(release, org)],
           baseline: release.baselineOf.get(`${id}|${org.level}|${org.org_code}`) ?? {},
           spc,
-          spcSvg: spc.chart
-            ? spcChart(spc, `Monthly spells of ${intervention.name}, ${org.name}, with control limits`)
-            : "",
+          period: periodAsked,
+          periodTable: seriesAt(release, `${id}|${org.level}|${org.org_code}`, periodAsked ?? spc.grain)
+            .totals,
+          tableGrain: grainText[periodAsked ?? spc.grain],
+          spcSvg: spcPicture.svg,
+          spcSummary: spcPicture.summary,
+          spcLinks: [
+            { href: `/api/v1/spc.csv?${selection}`, text: "data (CSV)" },
+            { href: `/api/v1/spc.xlsx?${selection}`, text: "data (Excel)" },
+            { href: `/charts/spc.svg?${selection}`, text: "image (SVG)" },
+            { href: `/charts/spc.png?${selection}`, text: "image (PNG)" },
+          ],
           funnel,
-          funnelSvg: funnel.points.length
-            ? funnelChart(
-                funnel.points,
-                funnel.limits,
-                funnel.target,
-                `Funnel plot of sub-ICB standardised rates for ${intervention.name}`,
-              )
-            : "",
+          chosen,
+          ringed: [...highlightedOf(release, org.org_code)],
+          funnelSvg: funnel.points.length ? funnelPicture(release, id, org.org_code) : "",
+          funnelLinks: [
+            { href: `/api/v1/funnel.csv?${selection}`, text: "data (CSV)" },
+            { href: `/api/v1/funnel.xlsx?${selection}`, text: "data (Excel)" },
+            { href: `/charts/funnel.svg?${selection}`, text: "image (SVG)" },
+            { href: `/charts/funnel.png?${selection}`, text: "image (PNG)" },
+          ],
+          englandRate: england,
+          csvLinks: [
+            {
+              href: `/api/v1/activity.csv?${selection}&breakdown=${periodAsked && periodAsked !== "month" ? periodAsked : "month"}`,
+              text: "Spells by period for this organisation (CSV)",
+            },
+            {
+              href: `/api/v1/activity.csv?intervention=${encodeURIComponent(id)}&level=sub_icb`,
+              text: "Monthly spells of every sub-ICB location (CSV)",
+            },
+            {
+              href: `/api/v1/baselines.csv?intervention=${encodeURIComponent(id)}`,
+              text: "Baselines and goals of every organisation (CSV)",
+            },
+          ],
           spread: variationSummary(release, id, "sub_icb"),
         });
       }),
@@ -254,6 +344,14 @@ export function registerPages(app: FastifyInstance): void {
         title: "Data quality",
         active: "data-quality",
         body: dataQualityPage(request.release),
+      }),
+    ),
+  );
+  app.get("/api/docs", { schema: { hide: true } }, (request, reply) =>
+    page(request, reply, () =>
+      view(request, "page.njk", {
+        title: "API reference",
+        body: apiDocsPage(app.swagger() as never),
       }),
     ),
   );

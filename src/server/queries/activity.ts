@@ -1,3 +1,5 @@
+import type { PeriodGrain } from "../../periods/period.ts";
+import { periodTotals } from "../../periods/periodTotals.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import type { MonthlyRow, OrgLevel, Suppression } from "../../release/tables.ts";
 import { getIntervention } from "./interventions.ts";
@@ -7,7 +9,8 @@ export const activityBreakdowns = ["month", "financial_year", "children"] as con
 export type ActivityBreakdown = (typeof activityBreakdowns)[number];
 
 export interface ActivityFilter {
-  intervention: string;
+  /** One intervention; absent, every measurable intervention. */
+  intervention?: string;
   org?: string;
   level?: OrgLevel;
   /** First and last month, YYYY-MM, inclusive. */
@@ -15,6 +18,61 @@ export interface ActivityFilter {
   to?: string;
   /** month (default); financial_year (April–March totals); children (the org's children, monthly). */
   breakdown?: ActivityBreakdown;
+}
+
+/** Spells of one period at a grain coarser than a month (see `periodTotals` for what is shown). */
+export interface PeriodActivityRow {
+  intervention_id: string;
+  level: OrgLevel;
+  org_code: string;
+  period: string;
+  period_start: string;
+  period_end: string;
+  months: number;
+  spells: number | null;
+  suppressed: Suppression;
+}
+
+/**
+ * Spells by quarter, financial year or rolling 12 months for the organisations `activityRows`
+ * would give monthly: sums of published months, or the release's own totals (baseline year, latest
+ * 12 months), hidden where a month in them is hidden.
+ */
+export function periodActivityRows(
+  release: LoadedRelease,
+  filter: Omit<ActivityFilter, "breakdown"> & { breakdown?: "month" | "children" },
+  grain: Exclude<PeriodGrain, "month">,
+): PeriodActivityRow[] {
+  const months = activityRows(release, { ...filter, breakdown: filter.breakdown ?? "month" }) as MonthlyRow[];
+  const bySeries = new Map<string, MonthlyRow[]>();
+  for (const r of months) {
+    const key = `${r.intervention_id}|${r.level}|${r.org_code}`;
+    bySeries.set(key, [...(bySeries.get(key) ?? []), r]);
+  }
+  const out: PeriodActivityRow[] = [];
+  for (const [key, rows] of bySeries) {
+    const b = release.baselineOf.get(key);
+    const published = b
+      ? [
+          { start: b.baseline_start, end: b.baseline_end, spells: b.baseline_spells },
+          { start: b.latest_start, end: b.latest_end, spells: b.latest_spells },
+        ]
+      : [];
+    const first = rows[0] as MonthlyRow;
+    for (const p of periodTotals(rows, grain, published))
+      out.push({
+        intervention_id: first.intervention_id,
+        level: first.level,
+        org_code: first.org_code,
+        period: p.label,
+        period_start: p.start,
+        period_end: p.end,
+        months: p.months,
+        spells: p.spells,
+        suppressed: p.suppressed,
+      });
+  }
+  return out;
 }
 
 /**
@@ -47,7 +105,9 @@ export function activityRows(
   release: LoadedRelease,
   filter: ActivityFilter,
 ): MonthlyRow[] | FinancialYearRow[] {
-  getIntervention(release, filter.intervention);
+  const interventions = filter.intervention
+    ? [getIntervention(release, filter.intervention).intervention_id]
+    : release.interventions.filter((i) => i.measurable).map((i) => i.intervention_id);
   const breakdown = filter.breakdown ?? "month";
   let orgs = filter.org
     ? [findOrganisation(release, filter.org, filter.level)]
@@ -61,16 +121,18 @@ export function activityRows(
   }
   const from = filter.from ? `${filter.from}-01` : "";
   const to = filter.to ? `${filter.to}-01` : "9999";
-  const months = orgs.flatMap((o) =>
-    (release.monthlyOf.get(`${filter.intervention}|${o.level}|${o.org_code}`) ?? []).filter(
-      (r) => r.month >= from && r.month <= to,
+  const months = interventions.flatMap((id) =>
+    orgs.flatMap((o) =>
+      (release.monthlyOf.get(`${id}|${o.level}|${o.org_code}`) ?? []).filter(
+        (r) => r.month >= from && r.month <= to,
+      ),
     ),
   );
   if (breakdown !== "financial_year") return months;
   const years = new Map<string, FinancialYearRow>();
   for (const r of months) {
     const fy = financialYear(r.month);
-    const key = `${r.level}|${r.org_code}|${fy}`;
+    const key = `${r.intervention_id}|${r.level}|${r.org_code}|${fy}`;
     const row = years.get(key) ?? {
       intervention_id: r.intervention_id,
       level: r.level,

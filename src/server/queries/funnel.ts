@@ -15,17 +15,19 @@ export function commissionerFunnel(release: LoadedRelease, interventionId: strin
   const usable = rows.filter((b) => b.dsr !== null && b.population !== null && b.population > 0);
   const sorted = [...usable].sort((a, b) => (b.dsr as number) - (a.dsr as number));
   const spec = target === null ? null : ({ type: "rate", target } as const);
-  const points: FunnelPoint[] = sorted.map((b, i) => ({
-    org_code: b.org_code,
-    name: release.organisationOf.get(`sub_icb|${b.org_code}`)?.name ?? b.org_code,
-    dsr: b.dsr as number,
-    population: b.population as number,
-    spells: b.baseline_spells,
-    rank: i + 1,
-    classification: spec
-      ? funnelLabel(classifyAgainstFunnel(spec, b.dsr as number, b.population as number))
-      : "no England rate",
-  }));
+  const points: FunnelPoint[] = sorted.map((b, i) => {
+    const c = spec ? classifyAgainstFunnel(spec, b.dsr as number, b.population as number) : null;
+    return {
+      org_code: b.org_code,
+      name: release.organisationOf.get(`sub_icb|${b.org_code}`)?.name ?? b.org_code,
+      dsr: b.dsr as number,
+      population: b.population as number,
+      spells: b.baseline_spells,
+      rank: i + 1,
+      classification: c ? funnelLabel(c) : "no England rate",
+      side: c === "higher-99.8" ? "higher" : c === "lower-99.8" ? "lower" : "within",
+    };
+  });
   const populations = points.map((p) => p.population);
   const lo = Math.min(...populations, 10_000);
   const hi = Math.max(...populations, 100_000);

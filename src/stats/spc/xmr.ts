@@ -20,12 +20,19 @@ export interface XmrOptions {
   screenMovingRanges?: boolean;
   /** Segments with fewer points than this have trial limits (default 13). */
   trialBelow?: number;
+  /**
+   * Inclusive ISO date ranges of points that are charted but left out of the mean, the moving
+   * ranges and every special-cause rule (an exceptional period, such as a pandemic collapse).
+   */
+  exclude?: readonly (readonly [string, string])[];
 }
 
 /** One charted point with its segment's limits and special-cause signals. */
 export interface XmrPoint extends LimitedPoint {
   date: string;
   trial: boolean;
+  /** True when the point lies in an excluded range: charted, but neither in the limits nor signalled. */
+  excluded: boolean;
   special: "improvement" | "concern" | "neutral" | null;
   side: Side | null;
   rules: SpcRule[];
@@ -86,9 +93,11 @@ export function xmrChart(
     segments.set(s, [...(segments.get(s) ?? []), i]);
   });
   const out: XmrPoint[] = new Array(points.length);
-  for (const indices of segments.values()) {
+  const excluded = (date: string) => (opts.exclude ?? []).some(([from, to]) => date >= from && date <= to);
+  for (const all of segments.values()) {
+    const indices = all.filter((i) => !excluded((points[i] as { date: string }).date));
     const values = indices.map((i) => (points[i] as { value: number }).value);
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
     let ranges = values.slice(1).map((v, k) => Math.abs(v - (values[k] as number)));
     let mrBar = ranges.length ? ranges.reduce((a, b) => a + b, 0) / ranges.length : 0;
     if (opts.screenMovingRanges && ranges.length) {
@@ -98,29 +107,45 @@ export function xmrChart(
     }
     const half = XMR_LIMIT_FACTOR * mrBar;
     const near = (2 / 3) * half;
-    const limited: LimitedPoint[] = values.map((value) => ({
+    const limitsOf = (value: number): LimitedPoint => ({
       value,
       mean,
       lower: mean - half,
       upper: mean + half,
       nearLower: mean - near,
       nearUpper: mean + near,
-    }));
+    });
+    const limited = values.map(limitsOf);
     const hits = evaluateRules(limited, runLength, trendLength);
+    const trial = values.length < trialBelow;
     indices.forEach((i, k) => {
       const h = hits[k] ?? [];
       const side = h[0]?.side ?? null;
       out[i] = {
         date: (points[i] as { date: string }).date,
         ...(limited[k] as LimitedPoint),
-        trial: values.length < trialBelow,
+        trial,
+        excluded: false,
         special: side ? specialCauseType(side, direction) : null,
         side,
         rules: h.map((x) => x.rule),
       };
     });
+    for (const i of all) {
+      if (out[i]) continue;
+      const p = points[i] as { date: string; value: number };
+      out[i] = {
+        date: p.date,
+        ...limitsOf(p.value),
+        trial,
+        excluded: true,
+        special: null,
+        side: null,
+        rules: [],
+      };
+    }
   }
-  const last = out[out.length - 1];
+  const last = out.filter((p) => !p.excluded).at(-1);
   return {
     points: out,
     variation: last ? variationIcon(last.special, last.side) : "common",

@@ -1,3 +1,4 @@
+import type { Period, PeriodGrain } from "../../periods/period.ts";
 import type { OrgLevel } from "../../release/tables.ts";
 import type { XmrChart } from "../../stats/index.ts";
 
@@ -12,18 +13,36 @@ export interface FunnelPoint {
   spells: number | null;
   rank: number;
   classification: string;
+  /** Outside the 99.8% limits: "higher" or "lower"; "within" otherwise (or with no England rate). */
+  side: "higher" | "lower" | "within";
 }
 
-/** One organisation's monthly series with its XmR chart, for the SPC chart. */
+/** One point of a control chart: a period's published spells and goal. */
+export interface SpcPoint {
+  period: Period;
+  spells: number | null;
+  /** The goal trajectory summed over the period's months (null when any is hidden). */
+  goal: number | null;
+}
+
+/** One organisation's series at one grain with its XmR chart, for the SPC chart. */
 export interface SpcSeries {
   intervention_id: string;
   level: OrgLevel;
   org_code: string;
-  /** Monthly spells in month order (null where redacted). */
+  /** The grain asked for, or "auto" (the finest grain that can be charted). */
+  asked: PeriodGrain | "auto";
+  /** The grain of `points` and of the chart. */
+  grain: PeriodGrain;
+  /** Monthly spells in month order (null where redacted), for the table of months. */
   months: { month: string; spells: number | null; goal: number | null }[];
+  /** Published figures at the charted grain (complete periods only). */
+  points: SpcPoint[];
   /** The XmR chart, or null with the reason when it cannot be drawn. */
   chart: XmrChart | null;
   reason: string | null;
-  /** Monthly goal for the assurance icon: the goal year's spells ÷ 12. */
+  /** Set when a finer grain could not be charted: what was tried and why, in words for the page. */
+  fallback: string | null;
+  /** The goal per period for the assurance icon: the goal year's spells × months in the period ÷ 12. */
   target: number | null;
 }

@@ -60,6 +60,29 @@ describe("xmrChart", () => {
     expect(c.points[5]?.mean).toBe(18);
     expect(c.points[9]?.lower).toBeCloseTo(15.34, 12);
   });
+  it("charts excluded points without counting them in the limits or signalling them", () => {
+    // Months 2020-04 and 2020-05 (values 0 and 1) excluded: the rest 10,12,10,12,10,12,10,12 give
+    // mean 11 and mean MR 2 (the range across the gap, 12 − 10, counts once) → 11 ± 5.32.
+    const values = [10, 12, 10, 0, 1, 12, 10, 12, 10, 12];
+    const c = xmrChart(monthly(values), { exclude: [["2020-04-01", "2020-05-01"]] });
+    expect(c.points[0]?.mean).toBe(11);
+    expect(c.points[0]?.upper).toBeCloseTo(11 + 5.32, 12);
+    expect(c.points[3]?.lower).toBeCloseTo(11 - 5.32, 12);
+    expect(c.points.map((p) => p.excluded)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+      ...Array(5).fill(false),
+    ]);
+    // 0 and 1 lie below the lower limit (5.68), yet are no "improvement".
+    expect(c.points[3]?.special).toBeNull();
+    expect(c.points[4]?.special).toBeNull();
+    expect(c.variation).toBe("common");
+    // Without the exclusion the collapse is signalled as improvement.
+    expect(xmrChart(monthly(values)).points[3]?.special).toBe("improvement");
+  });
   it("screens out moving ranges of 3.267 × mean(MR) or more when asked", () => {
     // MRs: eight of 1 and one of 25 → mean 33/9; 25 ≥ 3.267 × 3.667, so mean MR becomes 1.
     const values = [5, 6, 5, 6, 5, 6, 5, 6, 5, 30];

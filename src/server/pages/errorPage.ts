@@ -1,0 +1,25 @@
+import type nunjucks from "nunjucks";
+import type { LoadedRelease } from "../../release/readRelease.ts";
+import { createRenderer } from "../../web/renderer.ts";
+import type { ProblemBody } from "../problem.ts";
+
+let env: nunjucks.Environment | null = null;
+
+/** A problem as a page with the service's header, navigation and footer (404s and every other error). */
+export function errorPage(release: LoadedRelease, problem: ProblemBody): string {
+  env ??= createRenderer();
+  try {
+    return env.render("error.njk", {
+      release,
+      title: problem.title,
+      heading: problem.status === 404 ? "Page not found" : problem.title,
+      detail: problem.detail,
+      status: problem.status,
+      code: problem.code,
+    });
+  } catch {
+    // The page of last resort must not fail in turn.
+    const text = problem.detail.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return `<!doctype html><html lang="en"><title>${problem.title}</title><h1>${problem.title}</h1><p>${text}</p><p><a href="/">EBI Insight</a></p></html>`;
+  }
+}

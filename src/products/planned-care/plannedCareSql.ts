@@ -172,13 +172,13 @@ export function quarterStrata(
        SELECT group_id, strftime(quarter, '%Y-%m-%d') AS quarter, sub_icb, (imd_decile + 1) // 2 AS imd_quintile,
               age_band, sex, spells
        FROM pc_cube
-       WHERE group_id IN (SELECT unnest($groups::VARCHAR[])) AND imd_decile IS NOT NULL AND age_band IS NOT NULL
+       WHERE group_id IN (${groupIds.map(quoteLiteral).join(", ")}) AND imd_decile IS NOT NULL AND age_band IS NOT NULL
          AND sex IN ('1', '2') AND (imd_decile <= 2 OR imd_decile >= 9)
      )
      SELECT level, org_code, group_id, quarter, imd_quintile, age_band, sex, value::BIGINT AS spells
      FROM (${rollUp("q", "group_id, quarter, imd_quintile, age_band, sex", "spells")})
      WHERE level IN ('england', 'icb')`,
-    { groups: groupIds as string[] } as never,
+    undefined,
     "planned care: quarterly series",
   );
 }

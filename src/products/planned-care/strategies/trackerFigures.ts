@@ -156,7 +156,7 @@ export function trackStrategy(input: {
       post: quarter >= start,
     };
   });
-  const fit = (
+  const fitSeries = (
     pick: (p: (typeof series)[number]) => number | null,
   ): { fit: SegmentedFit | null; reason: string | null } => {
     const points = series
@@ -171,9 +171,9 @@ export function trackStrategy(input: {
   };
   const controlled =
     comparators.length > 0
-      ? fit((p) => p.difference)
+      ? fitSeries((p) => p.difference)
       : { fit: null, reason: "no comparable ICB without the approach has a gap series" };
-  const uncontrolled = fit((p) => p.gap);
+  const uncontrolled = fitSeries((p) => p.gap);
   const side = (post: boolean) => ({
     gap: mean(series.filter((p) => p.post === post).map((p) => p.gap)),
     comparator_gap: mean(series.filter((p) => p.post === post).map((p) => p.comparator_gap)),

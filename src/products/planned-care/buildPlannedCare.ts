@@ -90,7 +90,9 @@ export interface PlannedCareBuildOptions {
   /** Commissioners' own procedure-group files, added to the shipped ones. */
   groupFiles?: string[];
   waitingList?: string;
+  /** True when the figures are made from the demo; by default, when every loaded file is under `demoDir`. */
   synthetic?: boolean;
+  demoDir?: string;
 }
 
 const round = (v: number | null, places = 3) =>
@@ -307,7 +309,11 @@ export async function buildPlannedCare(
     product: "planned-care",
     build_id: buildId,
     built_at: builtAt,
-    synthetic: options.synthetic ?? false,
+    synthetic:
+      options.synthetic ??
+      (options.demoDir !== undefined &&
+        built.inputs.length > 0 &&
+        built.inputs.every((f) => f.file.startsWith(options.demoDir as string))),
     group_sets: sets,
     inputs: built.inputs,
     waiting_list: built.waitingList,

@@ -119,11 +119,11 @@ export async function generatePlannedCare(
                 + CASE WHEN p.icb = $icb AND q.quarter >= $strategy::DATE
                        THEN (0.35 - 0.35 * (p.imd_decile - 1) / 9.0) * 0.7
                             * least(1.0, (datediff('month', $strategy::DATE, q.quarter) + 3) / 12.0)
-                       ELSE 0 END) AS lambda
+                       ELSE 0 END) AS expected_n
          FROM pcd_people p CROSS JOIN pcd_procs r CROSS JOIN quarters q
          WHERE r.only_sex IS NULL OR r.only_sex = p.sex
        ), drawn AS (
-         SELECT *, (floor(lambda) + CASE WHEN pu(lsoa || sex || age_band || proc, quarter::VARCHAR) < lambda - floor(lambda) THEN 1 ELSE 0 END)::INTEGER AS n
+         SELECT *, (floor(expected_n) + CASE WHEN pu(lsoa || sex || age_band || proc, quarter::VARCHAR) < expected_n - floor(expected_n) THEN 1 ELSE 0 END)::INTEGER AS n
          FROM expected
        )
        SELECT d.*, k.k FROM drawn d, range(d.n) k(k) WHERE d.n > 0`,
@@ -172,7 +172,7 @@ export async function generatePlannedCare(
            strftime(admidate - (weeks * 7)::INTEGER, '%Y-%m-%d') AS REFERRAL_TO_TREATMENT_PERIOD_START_DATE,
            CASE WHEN hash(id, 'bad-stop') % 20000 = 0 THEN strftime(admidate - (weeks * 7)::INTEGER - 3, '%Y-%m-%d')
                 ELSE strftime(admidate, '%Y-%m-%d') END AS REFERRAL_TO_TREATMENT_PERIOD_END_DATE,
-           strftime(admidate + (6 - dayofweek(admidate)) % 7, '%Y-%m-%d') AS WEEK_ENDING_DATE,
+           strftime(admidate + ((6 - dayofweek(admidate)) % 7)::INTEGER, '%Y-%m-%d') AS WEEK_ENDING_DATE,
            lsoa AS DER_LSOA2021, ethnos AS ETHNIC_CATEGORY, sex AS PERSON_STATED_GENDER_CODE, code AS PROCEDURE_CODE_OPCS
          FROM w ORDER BY id
        ) TO ${quoteLiteral(waitingList)} (FORMAT csv, HEADER true)`,

@@ -125,6 +125,43 @@ function attackProblem(
 }
 
 /**
+ * Hides a cell above the threshold in every relation of `cell`, so its unknowns can no longer sum
+ * small; when none of its relations has one left, looks one relation further out, through the hidden
+ * cells it is tied to (up to four steps). Returns how many cells it hid.
+ */
+function widen(system: CellSystem, states: Uint8Array, cell: number, threshold: number): number {
+  let frontier = [cell];
+  const seen = new Set<number>(frontier);
+  for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+    let hid = 0;
+    const next: number[] = [];
+    for (const c of frontier)
+      for (const r of system.relationsOf(c)) {
+        const relation = system.relations[r];
+        if (!relation) continue;
+        const members = [relation.total, ...relation.parts];
+        const extra = smallestPublished(
+          system,
+          states,
+          members.filter((m) => states[m] === CellState.published && (system.values[m] ?? 0) > threshold),
+        );
+        if (extra !== undefined) {
+          states[extra] = CellState.secondary;
+          hid++;
+        }
+        for (const m of members)
+          if (states[m] !== CellState.published && !seen.has(m)) {
+            seen.add(m);
+            next.push(m);
+          }
+      }
+    if (hid > 0) return hid;
+    frontier = next;
+  }
+  return 0;
+}
+
+/**
  * Primary suppression of counts 1..threshold, secondary suppression until no relation has a lone
  * hidden member, then the attacker's test: by linear programming (HiGHS) the tightest interval
  * each small count can be given from everything published; while one is narrower than
@@ -151,6 +188,7 @@ export async function protectEquity(
   secondarySuppression(system, states);
   let widened = 0;
   let lpSeconds = 0;
+  let lastExposed: string[] = [];
   for (let round = 0; round < 50; round++) {
     const { problem, variableOf } = attackProblem(system, states);
     const small = [...variableOf.entries()].filter(([cell]) => states[cell] === CellState.primary);
@@ -167,26 +205,16 @@ export async function protectEquity(
     lpSeconds += stats.seconds;
     const exposed = small.filter(([, v]) => !protects(intervals.get(v) ?? [0, 0], threshold)).map(([c]) => c);
     if (exposed.length === 0) break;
-    for (const cell of exposed) {
-      for (const r of system.relationsOf(cell)) {
-        const relation = system.relations[r];
-        if (!relation) continue;
-        const candidates = [relation.total, ...relation.parts].filter(
-          (c) => states[c] === CellState.published && (system.values[c] ?? 0) > threshold,
-        );
-        const extra = smallestPublished(system, states, candidates);
-        if (extra !== undefined) {
-          states[extra] = CellState.secondary;
-          widened++;
-          break;
-        }
-      }
-    }
+    lastExposed = exposed.map((c) => {
+      const v = variableOf.get(c) as number;
+      return `${system.keys[c]}=${system.values[c]} in [${intervals.get(v)?.join(", ")}]`;
+    });
+    for (const cell of exposed) widened += widen(system, states, cell, threshold);
     secondarySuppression(system, states);
     if (round === 49)
       throw new EbiError(
         "EBI_DISCLOSURE_UNSAFE",
-        "Planned-care equity: small counts stay narrowable after 50 rounds of suppression.",
+        `Planned-care equity: ${lastExposed.length} small counts stay narrowable after 50 rounds of suppression (first ${lastExposed.slice(0, 3).join("; ")}).`,
       );
   }
   // An independent check: no hidden cell is pinned by bounds or by the relations' rank.

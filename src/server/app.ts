@@ -157,5 +157,6 @@ export async function buildApp({
   registerApiRoutes(app);
   await (await loadPages())(app);
   await app.register((await import("./pages/talkingTherapiesPages.ts")).talkingTherapiesPages);
+  await app.register((await import("./pages/plannedCarePages.ts")).plannedCarePages, { access });
   return app;
 }

@@ -93,6 +93,8 @@ export interface PlannedCareBuildOptions {
   /** True when the figures are made from the demo; by default, when every loaded file is under `demoDir`. */
   synthetic?: boolean;
   demoDir?: string;
+  /** Count the EBI interventions beside the groups (default true). */
+  beside?: boolean;
 }
 
 const round = (v: number | null, places = 3) =>
@@ -124,7 +126,7 @@ export async function buildPlannedCare(
   options: PlannedCareBuildOptions,
   effects: Effects,
 ): Promise<{ manifest: PlannedCareManifest; dir: string }> {
-  const { sets, groups } = await loadGroups(options.groupFiles ?? []);
+  const { sets, groups } = await loadGroups(options.groupFiles ?? [], { beside: options.beside });
   const threshold = ebiDashboardPolicy.threshold;
   const built = await store.withConnection(async (connection) => {
     const [loaded] = await allOn<{ n: number }>(connection, "SELECT count(*) AS n FROM apc_episodes");

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Value } from "@sinclair/typebox/value";
 import { EbiError, isEbiError } from "../../errors/index.ts";
-import { ageSql } from "../../rules/compileCondition.ts";
+import { ageSql, CODE_SHAPE } from "../../rules/compileCondition.ts";
 import { compileCondition, interventionSql, loadRuleSets } from "../../rules/index.ts";
 import type { Condition } from "../../rules/schema.ts";
 import { type ProcedureGroup, ProcedureGroupFile } from "./groupSchema.ts";
@@ -67,6 +67,23 @@ export function readGroupFile(file: string): { data: ProcedureGroupFile; text: s
     });
   }
   data.groups.forEach((group, i) => {
+    // The rules engine skips a code of the wrong length, so every code is checked here first.
+    const conditions = [
+      ...(group.match ? [["match", group.match]] : []),
+      ...(group.exclude ?? []).map((c, j) => [`exclude/${j}`, c]),
+    ] as [string, Condition][];
+    for (const [where, condition] of conditions)
+      for (const { code, path } of codesOf(condition, `/groups/${i}/${where}`))
+        if (!CODE_SHAPE.test(code))
+          throw invalid(
+            file,
+            `${path} (${group.slug}): the code ${JSON.stringify(code)} cannot exist: codes are a letter and 2 or 3 digits, no dots.`,
+            {
+              field: path,
+              value: code,
+              expected: "a letter and 2 or 3 digits",
+            },
+          );
     try {
       groupEpisodeSql(group);
     } catch (error) {
@@ -83,6 +100,16 @@ export function readGroupFile(file: string): { data: ProcedureGroupFile; text: s
       );
   });
   return { data, text };
+}
+
+/** Every code of a condition tree, with its path in the group. */
+function codesOf(condition: Condition, path: string): { code: string; path: string }[] {
+  if ("procedure" in condition)
+    return condition.procedure.codes.map((code, i) => ({ code, path: `${path}/procedure/codes/${i}` }));
+  if ("diagnosis" in condition)
+    return condition.diagnosis.codes.map((code, i) => ({ code, path: `${path}/diagnosis/codes/${i}` }));
+  const [key, parts] = Object.entries(condition)[0] as [string, Condition[]];
+  return parts.flatMap((c, i) => codesOf(c, `${path}/${key}/${i}`));
 }
 
 /** A planned-care group's episode test: its condition, less its exclusions, within its age and sex. */

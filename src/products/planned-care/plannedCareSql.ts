@@ -149,7 +149,12 @@ export async function ethnicStrata(connection: DuckDBConnection): Promise<Ethnic
   return [...summed.values()];
 }
 
-/** Spells by planned-care group × quarter × ICB (and England) × IMD quintile × age band × sex: the tracker's series. */
+/**
+ * Spells by planned-care group × quarter × ICB (and England) × age band × sex in the most deprived two
+ * fifths (deciles 1–4, `imd_quintile` 1) and the least deprived two (deciles 7–10, `imd_quintile` 5):
+ * the tracker's series. Two fifths, not one, so that an ICB with few residents in a national fifth
+ * still has a gap.
+ */
 export interface QuarterStratum {
   group_id: string;
   quarter: string;
@@ -169,11 +174,11 @@ export function quarterStrata(
   return allOn<QuarterStratum>(
     connection,
     `WITH q AS (
-       SELECT group_id, strftime(quarter, '%Y-%m-%d') AS quarter, sub_icb, (imd_decile + 1) // 2 AS imd_quintile,
+       SELECT group_id, strftime(quarter, '%Y-%m-%d') AS quarter, sub_icb, CASE WHEN imd_decile <= 4 THEN 1 ELSE 5 END AS imd_quintile,
               age_band, sex, spells
        FROM pc_cube
        WHERE group_id IN (${groupIds.map(quoteLiteral).join(", ")}) AND imd_decile IS NOT NULL AND age_band IS NOT NULL
-         AND sex IN ('1', '2') AND (imd_decile <= 2 OR imd_decile >= 9)
+         AND sex IN ('1', '2') AND (imd_decile <= 4 OR imd_decile >= 7)
      )
      SELECT level, org_code, group_id, quarter, imd_quintile, age_band, sex, value::BIGINT AS spells
      FROM (${rollUp("q", "group_id, quarter, imd_quintile, age_band, sex", "spells")})

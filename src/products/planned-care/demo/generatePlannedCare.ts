@@ -189,7 +189,7 @@ export async function generatePlannedCare(
       icb: result.icb,
       strategy_id: demoStrategyId,
       group_ids: demoStrategyGroups,
-      population: "imd-quintile-1",
+      population: "imd-quintiles-1-2",
       started_on: demoStrategyStart,
     },
   };

@@ -12,13 +12,13 @@ export interface GapPoint {
   quarter: string;
   most_deprived_rate: number | null;
   least_deprived_rate: number | null;
-  /** Least minus most deprived fifth's DSR; above 0 the least deprived get more. */
+  /** Least minus most deprived two fifths' DSR; above 0 the least deprived get more. */
   gap: number | null;
 }
 
 /**
- * The quarterly gap series of every ICB (and England) and group: age-sex DSRs of IMD quintiles 5
- * and 1 per quarter, times 4 to be a yearly rate, over the population of the quarter's year
+ * The quarterly gap series of every ICB (and England) and group: age-sex DSRs of the least and most
+ * deprived two fifths (IMD deciles 7–10 and 1–4) per quarter, times 4 to be a yearly rate, over the population of the quarter's year
  * (`populationFor`). A quarter with under 10 spells in either quintile has no gap.
  */
 export function gapSeries(
@@ -39,7 +39,7 @@ export function gapSeries(
       (p) => p.level === first.level && p.org_code === first.org_code,
     );
     const rateOf = (q: number) => {
-      const deciles = q === 1 ? [1, 2] : [9, 10];
+      const deciles = q === 1 ? [1, 2, 3, 4] : [7, 8, 9, 10];
       const r = ageSexDsr(
         rows.filter((s) => s.imd_quintile === q),
         population.filter((p) => p.imd_decile !== null && deciles.includes(p.imd_decile)),

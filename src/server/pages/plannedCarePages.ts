@@ -280,17 +280,15 @@ export async function plannedCarePages(
     { schema: { querystring: Query } },
     async (request, reply) => {
       if (!pub)
-        return reply
-          .type("text/html; charset=utf-8")
-          .send(
-            env.render("planned-care/equity.njk", {
-              title: "Planned care equity",
-              active: "planned-care",
-              release: { manifest: {} },
-              built: false,
-              dir,
-            }),
-          );
+        return reply.type("text/html; charset=utf-8").send(
+          env.render("planned-care/equity.njk", {
+            title: "Planned care equity",
+            active: "planned-care",
+            release: { manifest: {} },
+            built: false,
+            dir,
+          }),
+        );
       const s = selection(request.query);
       const cells = cellRows(s);
       const by = (d: string) =>

@@ -62,7 +62,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 describe("GET /planned-care", () => {
   it("shows a group's equity for England with no accessibility violations or console errors", async () => {
     const { page, errors } = await open("/planned-care");
-    expect(await page.locator("h1").innerText()).toContain("England");
+    expect(await page.locator("h1").textContent()).toContain("England");
     expect(await page.locator("#table-quintiles tbody tr").count()).toBe(6);
     expect(await page.locator("#table-ebi tbody tr").count()).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
@@ -76,7 +76,7 @@ describe("GET /planned-care", () => {
     const { page, errors } = await open(
       `/planned-care?group=planned-care%2Fcataract&org=${icb}&year=${year}`,
     );
-    expect(await page.locator("h1").innerText()).toMatch(/Cataract surgery/);
+    expect(await page.locator("h1").textContent()).toMatch(/Cataract surgery/);
     expect(await page.locator("#group").inputValue()).toBe("planned-care/cataract");
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);

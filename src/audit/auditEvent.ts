@@ -9,7 +9,8 @@ export type AuditKind =
   | "sign-out"
   | "grant-requested"
   | "grant-approved"
-  | "grant-revoked";
+  | "grant-revoked"
+  | "strategy-recorded";
 
 /** One event before it is chained: who did what, and for a read what it returned. */
 export interface AuditEntry {

@@ -23,6 +23,7 @@ export const commandLoaders: Record<string, () => Promise<Registration>> = {
   tt: () => import("./commands/talkingTherapies.ts").then((m) => m.registerTalkingTherapies),
   audit: () => import("./commands/audit.ts").then((m) => m.registerAudit),
   users: () => import("./commands/users.ts").then((m) => m.registerUsers),
+  "planned-care": () => import("./commands/plannedCare.ts").then((m) => m.registerPlannedCare),
 };
 
 /** The registrations needed for `argv`: the named command's, or every one (for help and unknown commands). */

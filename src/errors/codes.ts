@@ -321,6 +321,25 @@ export const errorCodes = {
     title: "Sign-in required",
     fix: "Sign in at /sign-in with an NHS account; these figures are registered-only (see docs/registered-access.md).",
   },
+  // planned care: procedure groups, waiting-list extracts, strategies
+  EBI_PLANNED_CARE_GROUPS_INVALID: {
+    exit: 65,
+    status: 400,
+    title: "Procedure-group file is invalid",
+    fix: "Correct the field the message names in the procedure-group file (format in docs/planned-care-equity.md); slugs must be unique across the shipped and local groups.",
+  },
+  EBI_WAITING_LIST_INVALID: {
+    exit: 65,
+    status: 400,
+    title: "Waiting-list extract cannot be read",
+    fix: "Give a CSV in the WLMDS clock-stop layout with the columns docs/planned-care-equity.md lists; rows with a bad value are quarantined, a missing column stops the load.",
+  },
+  EBI_STRATEGY_INVALID: {
+    exit: 65,
+    status: 400,
+    title: "Strategy record is invalid",
+    fix: "Choose an approach from the catalogue, at least one procedure group, a population and a start date (YYYY-MM-DD) for an organisation in your scope.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

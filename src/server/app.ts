@@ -133,5 +133,6 @@ export async function buildApp({
   await (await loadPages())(app);
   await app.register((await import("./pages/talkingTherapiesPages.ts")).talkingTherapiesPages);
   await app.register((await import("./pages/areaPages.ts")).areaPages);
+  await app.register((await import("./pages/plannedCarePages.ts")).plannedCarePages, { access });
   return app;
 }

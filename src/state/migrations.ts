@@ -117,4 +117,22 @@ CREATE TABLE approval_audits (
   tables JSONB NOT NULL
 );`,
   },
+  {
+    version: 6,
+    name: "planned-care strategies",
+    sql: `
+CREATE TABLE planned_care_strategies (
+  id TEXT PRIMARY KEY,
+  org_code TEXT NOT NULL,
+  strategy_id TEXT NOT NULL,
+  group_ids JSONB NOT NULL,
+  population TEXT NOT NULL,
+  started_on DATE NOT NULL,
+  ended_on DATE,
+  note TEXT NOT NULL DEFAULT '',
+  recorded_by TEXT NOT NULL REFERENCES users(id),
+  recorded_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX planned_care_strategies_org ON planned_care_strategies(org_code);`,
+  },
 ];

@@ -5,6 +5,7 @@ import { qualitySummary } from "../../activity/index.ts";
 import { generateDemo } from "../../demo/generateDemo.ts";
 import { loadDemo } from "../../demo/loadDemo.ts";
 import { build } from "../../pipeline/build.ts";
+import { ensurePlannedCareDemo } from "../../products/planned-care/plannedCareDemo.ts";
 import { currentReleaseId } from "../../release/releaseFiles.ts";
 import { openStore, resolveWorkspace } from "../../store/index.ts";
 import { action } from "../action.ts";
@@ -47,6 +48,12 @@ export function registerStart(program: Command): void {
           } finally {
             db.close();
           }
+        }
+        const store = await openStore(workspace.storePath);
+        try {
+          await ensurePlannedCareDemo(store, workspace, effects);
+        } finally {
+          store.close();
         }
         await buildTalkingTherapiesReview(effects);
         await serveRelease({ port: Number(options.port), host: options.host });

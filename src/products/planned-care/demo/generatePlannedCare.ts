@@ -1,0 +1,196 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { allOn, type Database, quoteLiteral, runOn } from "../../../db/index.ts";
+import type { Effects } from "../../../effects/index.ts";
+import { EbiError } from "../../../errors/index.ts";
+
+/** The demo's strategy: which approach, where, for which groups, from when. */
+export interface DemoStrategy {
+  icb: string;
+  strategy_id: string;
+  group_ids: string[];
+  population: string;
+  started_on: string;
+}
+
+/** The approach the demo ICB starts, and when. */
+export const demoStrategyStart = "2023-04-01";
+export const demoStrategyId = "case-finding";
+export const demoStrategyGroups = [
+  "planned-care/all-planned",
+  "planned-care/hip-replacement",
+  "planned-care/knee-replacement",
+];
+
+/**
+ * Procedures the demo draws, with a primary OPCS-4 code, a diagnosis, a day-case share, a yearly
+ * rate per 100,000 at ages 65–79 and the shape over age ("joint", "eye", "adult", "flat").
+ * Rates are of the order HES shows for England; "other" stands for the rest of planned care.
+ */
+const procedures: [string, string, string, number, number, string, string | null][] = [
+  ["hip", "W371", "M161", 0.05, 520, "joint", null],
+  ["knee", "W401", "M171", 0.05, 560, "joint", null],
+  ["cataract", "C751", "H259", 0.97, 2600, "eye", null],
+  ["hernia", "T202", "K409", 0.7, 260, "adult", "1"],
+  ["gallbladder", "J183", "K802", 0.6, 200, "adult", null],
+  ["prostate", "M651", "N40X", 0.1, 240, "joint", "1"],
+  ["coronary", "K751", "I251", 0.4, 260, "joint", null],
+  ["hysterectomy", "Q073", "N800", 0.05, 80, "adult", "2"],
+  ["other", "H221", "K573", 0.8, 3000, "flat", null],
+];
+
+const ageShape = (shape: string) => `CASE ${shape}
+  WHEN 'joint' THEN CASE WHEN age_band < 40 THEN 0.02 WHEN age_band < 55 THEN 0.25 WHEN age_band < 65 THEN 0.6 WHEN age_band < 80 THEN 1.0 ELSE 0.7 END
+  WHEN 'eye' THEN CASE WHEN age_band < 40 THEN 0.01 WHEN age_band < 55 THEN 0.08 WHEN age_band < 65 THEN 0.3 WHEN age_band < 80 THEN 1.0 ELSE 1.4 END
+  WHEN 'adult' THEN CASE WHEN age_band < 20 THEN 0.1 WHEN age_band < 40 THEN 0.4 WHEN age_band < 65 THEN 0.8 ELSE 1.0 END
+  ELSE CASE WHEN age_band < 20 THEN 0.3 WHEN age_band < 50 THEN 0.6 ELSE 1.0 END END`;
+
+/**
+ * Writes the demo country's planned care as a HES APC extract (Parquet) and a WLMDS clock-stop
+ * extract (CSV) into `outDir`, from the reference data already in the store: rates by age and sex,
+ * a deprivation gradient (the most deprived decile gets 65% of the least deprived's rate for the
+ * same age and sex), the pandemic's fall in 2020/21, and in the first ICB (by code) a case-finding
+ * strategy from April 2023 that closes 70% of its gradient over a year. Counts per LSOA, age band,
+ * sex, quarter and procedure are the expected value rounded up or down at random (seeded), so the
+ * same seed gives the same files.
+ */
+export async function generatePlannedCare(
+  store: Database,
+  outDir: string,
+  effects: Effects,
+  options: { seed?: number; start?: string; end?: string } = {},
+): Promise<{ apc: string; waitingList: string; rows: number; strategy: DemoStrategy }> {
+  const seed = options.seed ?? 20230401;
+  const start = options.start ?? "2017-04-01";
+  const end = options.end ?? "2025-03-31";
+  mkdirSync(outDir, { recursive: true });
+  const apc = join(outDir, "apc-planned-care.parquet");
+  const waitingList = join(outDir, "wlmds-clock-stops.csv");
+  effects.progress.start("demo: planned care");
+  const result = await store.withConnection(async (c) => {
+    const [icb] = await allOn<{ code: string | null }>(
+      c,
+      "SELECT min(code) AS code FROM ref_organisations WHERE level = 'icb'",
+    );
+    if (!icb?.code)
+      throw new EbiError(
+        "EBI_NOT_FOUND",
+        "The store has no ICBs: load the demo reference data first (`ebi demo load`).",
+      );
+    const s = String(Math.trunc(seed));
+    await runOn(c, `CREATE OR REPLACE TEMP MACRO pu(a, b) AS hash(${s}, a, b) / 18446744073709551616.0`);
+    await runOn(
+      c,
+      `CREATE OR REPLACE TEMP TABLE pcd_procs AS SELECT * FROM (VALUES ${procedures
+        .map(
+          ([k, code, diag, dayCase, rate, shape, sex]) =>
+            `(${quoteLiteral(k)}, ${quoteLiteral(code)}, ${quoteLiteral(diag)}, ${dayCase}, ${rate}, ${quoteLiteral(shape)}, ${sex === null ? "NULL" : quoteLiteral(sex)})`,
+        )
+        .join(", ")}) AS t(proc, code, diag, day_case, rate, shape, only_sex)`,
+    );
+    await runOn(
+      c,
+      `CREATE OR REPLACE TEMP TABLE pcd_people AS
+       WITH imd AS (SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)),
+       year AS (SELECT year FROM ref_population GROUP BY year ORDER BY abs(year - 2019) LIMIT 1)
+       SELECT p.lsoa, p.sex, p.age_band, p.population, l.sub_icb, s.parent_code AS icb, coalesce(i.imd_decile, 5) AS imd_decile
+       FROM ref_population p JOIN year y ON y.year = p.year JOIN ref_lsoa_sub_icb l ON l.lsoa = p.lsoa
+       JOIN ref_organisations s ON s.level = 'sub_icb' AND s.code = l.sub_icb LEFT JOIN imd i ON i.lsoa = p.lsoa
+       WHERE p.population > 0`,
+    );
+    await runOn(
+      c,
+      `CREATE OR REPLACE TEMP TABLE pcd_providers AS
+       SELECT code, row_number() OVER (ORDER BY code) - 1 AS n FROM ref_organisations WHERE level = 'provider'`,
+    );
+    await runOn(
+      c,
+      `CREATE OR REPLACE TEMP TABLE pcd_spells AS
+       WITH quarters AS (
+         SELECT q::DATE AS quarter FROM range(date_trunc('quarter', $start::DATE), $end::DATE, INTERVAL 3 MONTH) t(q)
+       ), expected AS (
+         SELECT p.*, r.proc, r.code, r.diag, r.day_case, q.quarter,
+           p.population * r.rate / 100000.0 / 4 * (${ageShape("r.shape")})
+             * CASE WHEN p.sex = '2' AND r.proc IN ('hip', 'knee') THEN 1.3 ELSE 1.0 END
+             * CASE WHEN q.quarter BETWEEN DATE '2020-04-01' AND DATE '2020-12-31' THEN 0.35
+                    WHEN q.quarter BETWEEN DATE '2021-01-01' AND DATE '2021-03-31' THEN 0.6
+                    WHEN q.quarter BETWEEN DATE '2021-04-01' AND DATE '2022-03-31' THEN 0.85 ELSE 1.0 END
+             * (0.65 + 0.35 * (p.imd_decile - 1) / 9.0
+                + CASE WHEN p.icb = $icb AND q.quarter >= $strategy::DATE
+                       THEN (0.35 - 0.35 * (p.imd_decile - 1) / 9.0) * 0.7
+                            * least(1.0, (datediff('month', $strategy::DATE, q.quarter) + 3) / 12.0)
+                       ELSE 0 END) AS expected_n
+         FROM pcd_people p CROSS JOIN pcd_procs r CROSS JOIN quarters q
+         WHERE r.only_sex IS NULL OR r.only_sex = p.sex
+       ), drawn AS (
+         SELECT *, (floor(expected_n) + CASE WHEN pu(lsoa || sex || age_band || proc, quarter::VARCHAR) < expected_n - floor(expected_n) THEN 1 ELSE 0 END)::INTEGER AS n
+         FROM expected
+       )
+       SELECT d.*, k.k FROM drawn d, range(d.n) k(k) WHERE d.n > 0`,
+      { start, end, icb: icb.code, strategy: demoStrategyStart },
+    );
+    await runOn(
+      c,
+      `CREATE OR REPLACE TEMP TABLE pcd_rows AS
+       SELECT row_number() OVER (ORDER BY quarter, lsoa, sex, age_band, proc, k) AS id, s.*,
+         (quarter + (floor(pu(lsoa || proc || k, quarter::VARCHAR || 'd') * 90))::INTEGER)::DATE AS admidate,
+         least(age_band + floor(pu(lsoa || proc || k, quarter::VARCHAR || 'a') * CASE WHEN age_band = 90 THEN 10 ELSE 5 END)::INTEGER, 104) AS age,
+         CASE WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'c') < day_case THEN '2' ELSE '1' END AS classpat,
+         CASE WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'm') < 0.85 THEN '11' ELSE '12' END AS admimeth,
+         CASE WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.74 + 0.015 * imd_decile THEN 'A'
+              WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.86 + 0.008 * imd_decile THEN 'H'
+              WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.93 + 0.004 * imd_decile THEN 'N'
+              WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.97 THEN 'G' ELSE 'Z' END AS ethnos,
+         (SELECT code FROM pcd_providers WHERE n = hash(sub_icb) % greatest((SELECT count(*) FROM pcd_providers), 1)) AS procode
+       FROM pcd_spells s`,
+    );
+    await runOn(
+      c,
+      `COPY (
+         SELECT 'PC' || lpad(id::VARCHAR, 10, '0') AS epikey, 'PCS' || lpad(id::VARCHAR, 9, '0') AS susspellid,
+           'Q' || lpad((hash(id, 'pc-patient') % 10000000000)::VARCHAR, 10, '0') AS hesid,
+           strftime(admidate, '%Y-%m-%d') AS admidate, strftime(admidate, '%Y-%m-%d') AS epistart,
+           strftime(admidate + CASE WHEN classpat = '2' THEN 0 ELSE 2 END, '%Y-%m-%d') AS epiend,
+           strftime(admidate + CASE WHEN classpat = '2' THEN 0 ELSE 2 END, '%Y-%m-%d') AS disdate,
+           admimeth, classpat, age::VARCHAR AS startage, sex, ethnos, lsoa AS lsoa21, procode AS procode3,
+           procode || '01' AS sitetret, sub_icb, '100' AS tretspef, '100' AS mainspef, diag AS diag_01, code AS opertn_01
+         FROM pcd_rows ORDER BY id
+       ) TO ${quoteLiteral(apc)} (FORMAT parquet)`,
+    );
+    // Clock stops: deprived areas and Asian and Black patients wait longer for the same procedure.
+    await runOn(
+      c,
+      `COPY (
+         WITH w AS (
+           SELECT *, least(104.0, 10 + 0.9 * (10 - imd_decile) + CASE WHEN ethnos IN ('H', 'N') THEN 2.5 ELSE 0 END
+                      - 7 * ln(greatest(pu(id::VARCHAR, 'wait'), 1e-9))) AS weeks
+           FROM pcd_rows WHERE proc <> 'other' AND admidate >= DATE '2021-04-01'
+         )
+         SELECT 'RTT' || lpad(id::VARCHAR, 10, '0') AS PATIENT_PATHWAY_IDENTIFIER,
+           procode AS ORGANISATION_IDENTIFIER_CODE_OF_PROVIDER, sub_icb AS ORGANISATION_IDENTIFIER_CODE_OF_COMMISSIONER,
+           '100' AS ACTIVITY_TREATMENT_FUNCTION_CODE, 'IRTT' AS WAITING_LIST_TYPE, '1' AS PRIORITY_TYPE_CODE,
+           strftime(admidate - (weeks * 7)::INTEGER, '%Y-%m-%d') AS REFERRAL_TO_TREATMENT_PERIOD_START_DATE,
+           CASE WHEN hash(id, 'bad-stop') % 20000 = 0 THEN strftime(admidate - (weeks * 7)::INTEGER - 3, '%Y-%m-%d')
+                ELSE strftime(admidate, '%Y-%m-%d') END AS REFERRAL_TO_TREATMENT_PERIOD_END_DATE,
+           strftime(admidate + ((6 - dayofweek(admidate)) % 7)::INTEGER, '%Y-%m-%d') AS WEEK_ENDING_DATE,
+           lsoa AS DER_LSOA2021, ethnos AS ETHNIC_CATEGORY, sex AS PERSON_STATED_GENDER_CODE, code AS PROCEDURE_CODE_OPCS
+         FROM w ORDER BY id
+       ) TO ${quoteLiteral(waitingList)} (FORMAT csv, HEADER true)`,
+    );
+    const [n] = await allOn<{ n: number }>(c, "SELECT count(*) AS n FROM pcd_rows");
+    return { rows: n?.n ?? 0, icb: icb.code };
+  });
+  effects.progress.finish(`${result.rows.toLocaleString("en-GB")} planned admissions`);
+  return {
+    apc,
+    waitingList,
+    rows: result.rows,
+    strategy: {
+      icb: result.icb,
+      strategy_id: demoStrategyId,
+      group_ids: demoStrategyGroups,
+      population: "imd-quintiles-1-2",
+      started_on: demoStrategyStart,
+    },
+  };
+}

@@ -1,0 +1,239 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { allOn, quoteLiteral, runOn } from "../../db/index.ts";
+import { ethnicGroupOf } from "./ethnicGroups.ts";
+import type { ResolvedGroup } from "./loadGroups.ts";
+
+/**
+ * The planned-care build's SQL, one named step each, over the store's `apc_episodes` and reference
+ * tables, on one connection (its temporary tables vanish with it).
+ */
+
+/** Admission methods 11, 12, 13 (waiting list, booked, planned) with classification 1 or 2 (ordinary, day case). */
+export const plannedSpellSql = "s.first.admimeth IN ('11', '12', '13') AND s.first.classpat IN ('1', '2')";
+
+/** `pc_spells`: one row per spell, described by its first episode, with whether any episode names a cancer. */
+export async function createSpellTable(connection: DuckDBConnection, cancerSql: string): Promise<void> {
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE pc_spells AS
+     SELECT spell_id,
+       min_by({'admimeth': admimeth, 'classpat': classpat, 'start_date': coalesce(admidate, epistart),
+               'age': age, 'sex': sex, 'ethnos': ethnos, 'imd_decile': imd_decile, 'sub_icb': sub_icb},
+              (coalesce(admidate, epistart), epistart, source_row)) AS first,
+       bool_or(${cancerSql}) AS cancer_in_spell
+     FROM apc_episodes GROUP BY spell_id`,
+    undefined,
+    "planned care: spells",
+  );
+}
+
+/** `pc_matched`: each spell once per group it belongs to. Group ids are checked slugs, quoted as literals. */
+export async function createMatchedTable(
+  connection: DuckDBConnection,
+  groups: readonly ResolvedGroup[],
+): Promise<void> {
+  const parts = groups.map(
+    (g) =>
+      `SELECT ${quoteLiteral(g.group_id)} AS group_id, e.spell_id
+       FROM apc_episodes e JOIN pc_spells s ON s.spell_id = e.spell_id
+       WHERE ${g.kind === "planned" ? `${plannedSpellSql} AND ` : ""}(${g.episodeSql})`,
+  );
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE pc_matched AS SELECT DISTINCT group_id, spell_id FROM (${parts.join("\nUNION ALL\n")})`,
+    undefined,
+    "planned care: match groups",
+  );
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE pc_cube AS
+     SELECT m.group_id, date_trunc('quarter', s.first.start_date)::DATE AS quarter,
+       CASE WHEN month(s.first.start_date) >= 4 THEN year(s.first.start_date) ELSE year(s.first.start_date) - 1 END AS fyear,
+       s.first.sub_icb AS sub_icb,
+       CASE WHEN s.first.age IS NULL THEN NULL ELSE least(s.first.age // 5 * 5, 90) END AS age_band,
+       s.first.sex AS sex, s.first.ethnos AS ethnos, s.first.imd_decile AS imd_decile, count(*) AS spells
+     FROM pc_matched m JOIN pc_spells s ON s.spell_id = m.spell_id
+     GROUP BY ALL`,
+    undefined,
+    "planned care: cube",
+  );
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP TABLE pc_org_map AS
+     SELECT s.code AS sub_icb, i.code AS icb, r.code AS region
+     FROM ref_organisations s
+     JOIN ref_organisations i ON i.level = 'icb' AND i.code = s.parent_code
+     JOIN ref_organisations r ON r.level = 'region' AND r.code = i.parent_code
+     WHERE s.level = 'sub_icb'`,
+    undefined,
+    "planned care: organisations",
+  );
+}
+
+/** The commissioner levels figures are made for, with the SQL of each level's code. */
+const levels = [
+  ["england", "'ENG'"],
+  ["region", "m.region"],
+  ["icb", "m.icb"],
+] as const;
+
+/** `source`'s rows at England, region and ICB level, summing `measure` over `keys`. */
+function rollUp(source: string, keys: string, measure: string): string {
+  return levels
+    .map(
+      ([level, code]) =>
+        `SELECT '${level}' AS level, ${code} AS org_code, ${keys}, sum(${measure}) AS value
+         FROM ${source} s ${level === "england" ? "LEFT " : ""}JOIN pc_org_map m ON m.sub_icb = s.sub_icb
+         ${level === "england" ? "" : "WHERE m.sub_icb IS NOT NULL"}
+         GROUP BY ALL`,
+    )
+    .join("\nUNION ALL\n");
+}
+
+/** Spells by group × financial year × commissioner × IMD decile × 5-year age band × sex. */
+export interface YearStratum {
+  group_id: string;
+  fyear: number;
+  level: string;
+  org_code: string;
+  imd_decile: number | null;
+  age_band: number | null;
+  sex: string | null;
+  spells: number;
+}
+
+export function yearStrata(connection: DuckDBConnection): Promise<YearStratum[]> {
+  return allOn<YearStratum>(
+    connection,
+    `SELECT level, org_code, group_id, fyear, imd_decile, age_band, sex, value::BIGINT AS spells
+     FROM (${rollUp("pc_cube", "group_id, fyear, imd_decile, age_band, sex", "spells")})`,
+    undefined,
+    "planned care: strata",
+  );
+}
+
+/** Spells by group × financial year × commissioner × NHS ethnic category code. */
+export interface EthnicStratum {
+  group_id: string;
+  fyear: number;
+  level: string;
+  org_code: string;
+  ethnic_group: string;
+  spells: number;
+}
+
+export async function ethnicStrata(connection: DuckDBConnection): Promise<EthnicStratum[]> {
+  const rows = await allOn<Omit<EthnicStratum, "ethnic_group"> & { ethnos: string | null }>(
+    connection,
+    `SELECT level, org_code, group_id, fyear, ethnos, value::BIGINT AS spells
+     FROM (${rollUp("pc_cube", "group_id, fyear, ethnos", "spells")})`,
+    undefined,
+    "planned care: ethnic groups",
+  );
+  const summed = new Map<string, EthnicStratum>();
+  for (const r of rows) {
+    const ethnic_group = ethnicGroupOf(r.ethnos);
+    const k = `${r.group_id}|${r.fyear}|${r.level}|${r.org_code}|${ethnic_group}`;
+    const row = summed.get(k);
+    if (row) row.spells += r.spells;
+    else
+      summed.set(k, {
+        group_id: r.group_id,
+        fyear: r.fyear,
+        level: r.level,
+        org_code: r.org_code,
+        ethnic_group,
+        spells: r.spells,
+      });
+  }
+  return [...summed.values()];
+}
+
+/**
+ * Spells by planned-care group × quarter × ICB (and England) × age band × sex in the most deprived two
+ * fifths (deciles 1–4, `imd_quintile` 1) and the least deprived two (deciles 7–10, `imd_quintile` 5):
+ * the tracker's series. Two fifths, not one, so that an ICB with few residents in a national fifth
+ * still has a gap.
+ */
+export interface QuarterStratum {
+  group_id: string;
+  quarter: string;
+  level: string;
+  org_code: string;
+  imd_quintile: number;
+  age_band: number;
+  sex: string;
+  spells: number;
+}
+
+export function quarterStrata(
+  connection: DuckDBConnection,
+  groupIds: readonly string[],
+): Promise<QuarterStratum[]> {
+  if (groupIds.length === 0) return Promise.resolve([]);
+  return allOn<QuarterStratum>(
+    connection,
+    `WITH q AS (
+       SELECT group_id, strftime(quarter, '%Y-%m-%d') AS quarter, sub_icb, CASE WHEN imd_decile <= 4 THEN 1 ELSE 5 END AS imd_quintile,
+              age_band, sex, spells
+       FROM pc_cube
+       WHERE group_id IN (${groupIds.map(quoteLiteral).join(", ")}) AND imd_decile IS NOT NULL AND age_band IS NOT NULL
+         AND sex IN ('1', '2') AND (imd_decile <= 4 OR imd_decile >= 7)
+     )
+     SELECT level, org_code, group_id, quarter, imd_quintile, age_band, sex, value::BIGINT AS spells
+     FROM (${rollUp("q", "group_id, quarter, imd_quintile, age_band, sex", "spells")})
+     WHERE level IN ('england', 'icb')`,
+    undefined,
+    "planned care: quarterly series",
+  );
+}
+
+/** Population of a mid-year (the nearest loaded) by commissioner × IMD decile × age band × sex. */
+export interface PopulationStratum {
+  level: string;
+  org_code: string;
+  imd_decile: number | null;
+  age_band: number;
+  sex: string;
+  population: number;
+}
+
+export async function populationOf(
+  connection: DuckDBConnection,
+  year: number,
+): Promise<{ year: number | null; rows: PopulationStratum[] }> {
+  const [nearest] = await allOn<{ year: number | null }>(
+    connection,
+    "SELECT year FROM ref_population GROUP BY year ORDER BY abs(year - $year), year LIMIT 1",
+    { year },
+  );
+  if (!nearest?.year) return { year: null, rows: [] };
+  const rows = await allOn<PopulationStratum>(
+    connection,
+    `WITH imd AS (SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)),
+     pop AS (
+       SELECT l.sub_icb, i.imd_decile, p.age_band, p.sex, p.population
+       FROM ref_population p JOIN ref_lsoa_sub_icb l ON l.lsoa = p.lsoa LEFT JOIN imd i ON i.lsoa = p.lsoa
+       WHERE p.year = $year
+     )
+     SELECT level, org_code, imd_decile, age_band, sex, value AS population
+     FROM (${rollUp("pop", "imd_decile, age_band, sex", "population")})`,
+    { year: nearest.year },
+    "planned care: population",
+  );
+  return { year: nearest.year, rows };
+}
+
+/** England, the regions and the ICBs, with names and parents. */
+export function commissioners(
+  connection: DuckDBConnection,
+): Promise<{ level: string; org_code: string; name: string; parent_code: string | null }[]> {
+  return allOn(
+    connection,
+    `SELECT 'england' AS level, 'ENG' AS org_code, 'England' AS name, NULL AS parent_code
+     UNION ALL
+     SELECT level, code, name, CASE WHEN level = 'region' THEN 'ENG' ELSE parent_code END
+     FROM ref_organisations WHERE level IN ('region', 'icb')
+     ORDER BY 1, 2`,
+  );
+}

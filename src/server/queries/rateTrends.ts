@@ -1,31 +1,11 @@
 import type { LoadedRelease } from "../../release/readRelease.ts";
-import type { BaselineRow, InterventionRow, OrganisationRow } from "../../release/tables.ts";
-import { type BenchmarkClass, byarsCountInterval, compareWithBenchmark } from "../../stats/index.ts";
+import type { BaselineRow } from "../../release/tables.ts";
+import { byarsCountInterval, compareWithBenchmark } from "../../stats/index.ts";
+import type { RateTrend, TrendPoint } from "../../web/charts/chartData.ts";
 import { getIntervention } from "./interventions.ts";
 import { findOrganisation } from "./organisations.ts";
 
-/** One financial year's standardised rate of an area or England. */
-export interface TrendPoint {
-  /** "2018/19" */
-  year: string;
-  start: string;
-  end: string;
-  spells: number | null;
-  rate: number | null;
-  lower: number | null;
-  upper: number | null;
-  status: "shown" | "suppressed" | "not-calculated" | "no-baseline";
-}
-
-export interface RateTrend {
-  intervention: InterventionRow;
-  org: OrganisationRow;
-  confidence: number;
-  rows: { year: string; area: TrendPoint; england: TrendPoint; comparison: BenchmarkClass | null }[];
-  /** The published latest-12-month DSRs, for a check on the estimate. */
-  latest: { start: string; end: string; area: number | null; england: number | null };
-  method: string;
-}
+export type { RateTrend, TrendPoint };
 
 export const trendMethod =
   "Each financial year's rate is the year's published spells scaled by the area's baseline ratio of standardised rate to spells: the directly age-sex standardised rate the year would have with the baseline year's population and age-sex mix of spells. Under that assumption Dobson's factor √(var/O) stays as in the baseline, so each year's limits are the rate + factor × (Byar's limit of the year's count − the count). A year with a hidden month is hidden; no rate below 10 spells. The latest 12 months' published standardised rate is shown beside them for comparison.";

@@ -1,6 +1,6 @@
 import type { Period, PeriodGrain } from "../../periods/period.ts";
-import type { OrgLevel } from "../../release/tables.ts";
-import type { XmrChart } from "../../stats/index.ts";
+import type { InterventionRow, OrganisationRow, OrgLevel } from "../../release/tables.ts";
+import type { BenchmarkClass, XmrChart } from "../../stats/index.ts";
 
 /** The data the charts draw, declared here so web/ never imports from server/ (which fills them). */
 
@@ -45,4 +45,27 @@ export interface SpcSeries {
   fallback: string | null;
   /** The goal per period for the assurance icon: the goal year's spells × months in the period ÷ 12. */
   target: number | null;
+}
+
+/** One financial year's standardised rate of an area or England. */
+export interface TrendPoint {
+  /** "2018/19" */
+  year: string;
+  start: string;
+  end: string;
+  spells: number | null;
+  rate: number | null;
+  lower: number | null;
+  upper: number | null;
+  status: "shown" | "suppressed" | "not-calculated" | "no-baseline";
+}
+
+export interface RateTrend {
+  intervention: InterventionRow;
+  org: OrganisationRow;
+  confidence: number;
+  rows: { year: string; area: TrendPoint; england: TrendPoint; comparison: BenchmarkClass | null }[];
+  /** The published latest-12-month DSRs, for a check on the estimate. */
+  latest: { start: string; end: string; area: number | null; england: number | null };
+  method: string;
 }

@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import type { RateTrend } from "../../server/queries/rateTrends.ts";
+import type { RateTrend } from "./chartData.ts";
 import { renderPlot } from "./renderPlot.ts";
 
 /** Financial-year standardised rates of an area (dots with intervals) against England's (line). */

@@ -1,5 +1,4 @@
-import { gzipSync } from "node:zlib";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { EbiError } from "../../errors/index.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import type { OrganisationRow, OrgLevel } from "../../release/tables.ts";
@@ -9,7 +8,6 @@ import { spineChart } from "../../web/charts/spineChart.ts";
 import { tileMap } from "../../web/charts/tileMap.ts";
 import { trendChart } from "../../web/charts/trendChart.ts";
 import { createRenderer } from "../../web/renderer.ts";
-import { cacheControl } from "../plugins/requestSide.ts";
 import { areaGlance } from "../queries/areaGlance.ts";
 import {
   type BenchmarkKind,
@@ -27,7 +25,7 @@ import { findOrganisation } from "../queries/organisations.ts";
 import { peerGroupOf, peerLevels } from "../queries/peerGroups.ts";
 import { commissionerProviders, providerView } from "../queries/providerView.ts";
 import { rateTrend } from "../queries/rateTrends.ts";
-import { acceptsGzip } from "./registerPages.ts";
+import { htmlPageSender } from "./registerPages.ts";
 
 const levelPlural: Record<OrgLevel, string> = {
   england: "England",
@@ -84,23 +82,7 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
   env.addFilter("interventionOptions", (list: { intervention_id: string; name: string }[]) =>
     list.map((i) => ({ value: i.intervention_id, text: i.name })),
   );
-  const cache = new Map<string, { plain: Buffer; gzip: Buffer }>();
-  const page = (request: FastifyRequest, reply: FastifyReply, render: () => string) => {
-    const cacheable = request.side === "public" && !request.principal;
-    let bytes = cacheable ? cache.get(request.url) : undefined;
-    if (bytes === undefined) {
-      const plain = Buffer.from(render(), "utf8");
-      bytes = { plain, gzip: gzipSync(plain) };
-      if (cacheable && cache.size < 5000) cache.set(request.url, bytes);
-    }
-    reply
-      .type("text/html; charset=utf-8")
-      .header("cache-control", cacheControl(request))
-      .header("vary", "accept-encoding");
-    return acceptsGzip(request.headers["accept-encoding"])
-      ? reply.header("content-encoding", "gzip").send(bytes.gzip)
-      : reply.send(bytes.plain);
-  };
+  const page = htmlPageSender();
   const view = (request: FastifyRequest, template: string, context: Record<string, unknown>) =>
     env.render(template, {
       release: request.release,

@@ -43,24 +43,18 @@ export function acceptsGzip(header: string | undefined): boolean {
 }
 
 /**
- * The dashboard's pages, server-rendered from the release each request may read; each public page
- * is kept per URL (a release never changes). Pages with registered figures are rendered per request,
- * so each read is seen by the audit log, and never kept.
+ * Sends a rendered page, gzipped when the client takes it. Public anonymous pages are kept per URL
+ * as bytes, plain and gzipped: encoding a 150 kB page of charts to UTF-8 on every answer was most of
+ * what an organisation page cost under load, and its SVG compresses about tenfold. Pages with
+ * registered figures are rendered per request, so each read is seen by the audit log, and never kept.
  */
-export function registerPages(app: FastifyInstance): void {
-  chartRoutes(app);
-  const env = createRenderer();
+export function htmlPageSender(): (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  render: () => string,
+) => FastifyReply {
   const cache = new Map<string, { plain: Buffer; gzip: Buffer }>();
-  const css = readFileSync(join(staticDir, "ebi.css"), "utf8");
-  // The design system's CSS fetches its typeface from an NHS host; a self-hosted service must not
-  // depend on it (or tell it who reads what), so the font rules are dropped and Arial, the design
-  // system's own fallback, is used.
-  const nhsukCss = readFileSync(nhsukStylesheet, "utf8")
-    .replace(/@font-face\{[^}]*\}/g, "")
-    .replaceAll("url(/assets/images/", "url(/assets/nhsuk/assets/images/");
-  // Kept as bytes, plain and gzipped: encoding a 150 kB page of charts to UTF-8 on every answer was
-  // most of what an organisation page cost under load, and its SVG compresses about tenfold.
-  const page = (request: FastifyRequest, reply: FastifyReply, render: () => string) => {
+  return (request, reply, render) => {
     const cacheable = request.side === "public" && !request.principal;
     let bytes = cacheable ? cache.get(request.url) : undefined;
     if (bytes === undefined) {
@@ -76,6 +70,24 @@ export function registerPages(app: FastifyInstance): void {
       ? reply.header("content-encoding", "gzip").send(bytes.gzip)
       : reply.send(bytes.plain);
   };
+}
+
+/**
+ * The dashboard's pages, server-rendered from the release each request may read; each public page
+ * is kept per URL (a release never changes). Pages with registered figures are rendered per request,
+ * so each read is seen by the audit log, and never kept.
+ */
+export function registerPages(app: FastifyInstance): void {
+  chartRoutes(app);
+  const env = createRenderer();
+  const css = readFileSync(join(staticDir, "ebi.css"), "utf8");
+  // The design system's CSS fetches its typeface from an NHS host; a self-hosted service must not
+  // depend on it (or tell it who reads what), so the font rules are dropped and Arial, the design
+  // system's own fallback, is used.
+  const nhsukCss = readFileSync(nhsukStylesheet, "utf8")
+    .replace(/@font-face\{[^}]*\}/g, "")
+    .replaceAll("url(/assets/images/", "url(/assets/nhsuk/assets/images/");
+  const page = htmlPageSender();
   const view = (request: FastifyRequest, template: string, context: Record<string, unknown>) =>
     env.render(template, {
       release: request.release,

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { quoteLiteral, runOn } from "../../db/index.ts";
 import { ensureImdTable, imdTable } from "./deprivation.ts";
 import { anxietyToolSql, descriptorGroupSql } from "./problemDescriptors.ts";
+import { ensureOptionalTables } from "./stageTables.ts";
 import { type ThresholdSet, toolThreshold, usableInOutcomes } from "./thresholds.ts";
 
 /**
@@ -70,16 +71,22 @@ export function pathwayPieces(set: ThresholdSet): Record<string, string> {
       FROM tt_IDS603PresentingComplaints
       QUALIFY row_number() OVER (PARTITION BY PathwayID
         ORDER BY (PresCompCodSig = 'P') DESC NULLS LAST, PresCompDate DESC NULLS LAST, source_row DESC) = 1`,
-    scores: `SELECT coalesce(c.PathwayID, s.PathwayID) AS PathwayID, t.tool, s.PersScore AS score,
-        coalesce(s.AssToolCompDate, c.CareContDate) AS score_date, c.CareContDate AS contact_date, s.CareActId
-      FROM tt_IDS607CodedScoreAssessmentAct s
-      JOIN tool_codes t ON t.code = s.CodedAssToolType
-      LEFT JOIN tt_IDS202CareActivity a ON a.CareActId = s.CareActId
-      LEFT JOIN tt_IDS201CareContact c ON c.CareContactId = a.CareContactId
-      LEFT JOIN tt_IDS101Referral r ON r.PathwayID = coalesce(c.PathwayID, s.PathwayID)
+    // Scores from both places the data set records them: at a care activity (IDS607, dated by
+    // the questionnaire or else its contact) and for the referral (IDS606, always dated).
+    scores: `SELECT s.* FROM (
+        SELECT coalesce(c.PathwayID, s.PathwayID) AS PathwayID, t.tool, s.PersScore AS score,
+          coalesce(s.AssToolCompDate, c.CareContDate) AS score_date, c.CareContDate AS contact_date, s.CareActId
+        FROM tt_IDS607CodedScoreAssessmentAct s
+        JOIN tool_codes t ON t.code = s.CodedAssToolType
+        LEFT JOIN tt_IDS202CareActivity a ON a.CareActId = s.CareActId
+        LEFT JOIN tt_IDS201CareContact c ON c.CareContactId = a.CareContactId
+        UNION ALL
+        SELECT s.PathwayID, t.tool, s.PersScore, s.AssToolCompDate, NULL::DATE, NULL::VARCHAR
+        FROM tt_IDS606CodedScoreAssessmentRefer s
+        JOIN tool_codes t ON t.code = s.CodedAssToolType) s
+      LEFT JOIN (SELECT PathwayID AS r_pathway, ServDischDate FROM tt_IDS101Referral) r ON r.r_pathway = s.PathwayID
       -- Scores after the discharge come from follow-ups, which are not part of the course's outcome.
-      WHERE coalesce(s.AssToolCompDate, c.CareContDate) IS NULL OR r.ServDischDate IS NULL
-         OR coalesce(s.AssToolCompDate, c.CareContDate) <= r.ServDischDate`,
+      WHERE s.score_date IS NULL OR r.ServDischDate IS NULL OR s.score_date <= r.ServDischDate`,
     // First score: the earliest; last score: the latest, only when there are two or more (paired).
     // The order key sorts undated scores last, as NULLS LAST would, so arg_min/arg_max pick the
     // same first and last scores as sorting every score would.
@@ -168,6 +175,7 @@ export function outcomePieces(set: ThresholdSet): Record<string, string> {
 /** Builds `tt_pathway`: one row per pathway with appointments, descriptor, scores and outcome flags. */
 export async function buildPathways(connection: DuckDBConnection, set: ThresholdSet): Promise<void> {
   await ensureImdTable(connection);
+  await ensureOptionalTables(connection);
   const pieces = { ...pathwayPieces(set), ...outcomePieces(set) };
   const ctes = Object.entries(pieces)
     .map(([name, sql]) => `${name} AS (${sql})`)

@@ -295,6 +295,19 @@ async function emptyTable(connection: DuckDBConnection, layout: TableLayout): Pr
   );
 }
 
+/**
+ * Creates an empty clean table for each optional table the connection lacks, so a store loaded
+ * before a table was added to the layout still measures (the table simply holds no rows).
+ */
+export async function ensureOptionalTables(connection: DuckDBConnection): Promise<void> {
+  for (const layout of tableLayouts.filter((t) => !t.required)) {
+    const columns = layout.fields.map((f) => `${quoteIdentifier(f.name)} ${sqlType(f)}`).join(", ");
+    await connection.run(
+      `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(cleanTable(layout.name))} (source_row BIGINT, ${columns})`,
+    );
+  }
+}
+
 /** Orphans: rows whose parent record is absent are quarantined, never silently dropped. */
 const orphanRules: { table: string; where: string; field: string; reason: string }[] = [
   {
@@ -314,6 +327,12 @@ const orphanRules: { table: string; where: string; field: string; reason: string
     field: "CareContactId",
     where: `NOT EXISTS (SELECT 1 FROM tt_IDS201CareContact c WHERE c.CareContactId = t.CareContactId)`,
     reason: "no care contact (IDS201CareContact) with this CareContactId",
+  },
+  {
+    table: "IDS606CodedScoreAssessmentRefer",
+    field: "PathwayID",
+    where: `NOT EXISTS (SELECT 1 FROM tt_IDS101Referral r WHERE r.PathwayID = t.PathwayID)`,
+    reason: "no referral (IDS101Referral) with this PathwayID",
   },
   {
     table: "IDS607CodedScoreAssessmentAct",

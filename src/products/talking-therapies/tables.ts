@@ -311,6 +311,47 @@ export const tableLayouts: TableLayout[] = [
     ],
   },
   {
+    // Scores issued and completed for the referral but not at a contact (questionnaires sent
+    // before the first appointment, online forms): they count toward first and last scores exactly
+    // as IDS607's do. Field names from the IAPT v2.x IDS606 table.
+    name: "IDS606CodedScoreAssessmentRefer",
+    required: false,
+    key: ["PathwayID", "CodedAssToolType", "AssToolCompDate"],
+    parent: { table: "IDS101Referral", fields: ["PathwayID"] },
+    fields: [
+      {
+        name: "PathwayID",
+        kind: "id",
+        required: true,
+        aliases: ["Pathway_ID", "pathway_id", "ReferralID", "Referral_ID", "ServiceRequestId"],
+        meaning: "the referral the score belongs to",
+      },
+      {
+        name: "CodedAssToolType",
+        kind: "code",
+        required: true,
+        aliases: ["CodedAssessmentToolType", "AssToolType", "ToolCode", "AssessmentTool", "tool"],
+        meaning: "assessment tool (SNOMED CT): PHQ-9 720433000, GAD-7 445455005, ADSMs",
+      },
+      {
+        name: "PersScore",
+        kind: "score",
+        required: true,
+        aliases: ["PersonScore", "Score", "TotalScore", "score"],
+        meaning: "total score",
+      },
+      {
+        name: "AssToolCompDate",
+        kind: "date",
+        required: true,
+        aliases: ["AssessmentToolCompletionDate", "ScoreDate", "CompletionDate", "score_date"],
+        meaning:
+          "date the questionnaire was completed (orders first and last scores; no contact to fall back on)",
+      },
+      ...submissionFields,
+    ],
+  },
+  {
     name: "IDS607CodedScoreAssessmentAct",
     required: false,
     key: ["CareActId", "CodedAssToolType"],

@@ -11,7 +11,8 @@ export interface DescriptorGroup {
 }
 
 export const descriptorGroups: DescriptorGroup[] = [
-  { group: "Body dysmorphic disorder", prefixes: ["F4522"], anxietyTool: "biq" },
+  // The catalogue's paired-ADSM construction names body dysmorphic disorder by its SNOMED CT code.
+  { group: "Body dysmorphic disorder", prefixes: ["F4522", "83482000"], anxietyTool: "biq" },
   { group: "Agoraphobia", prefixes: ["F400"], anxietyTool: "mi" },
   { group: "Social phobia", prefixes: ["F401"], anxietyTool: "spin" },
   { group: "Specific phobia", prefixes: ["F402"], anxietyTool: "gad7" },

@@ -28,6 +28,15 @@ const manual =
   "NHS Talking Therapies for anxiety and depression Manual (NHS England, v7 2024), Appendix: outcome measures; IAPT v2.1 guidance (NHS Digital)";
 
 /**
+ * Where the programme states the anxiety-disorder-specific measures' cut-offs: the IAPT Data
+ * Handbook v2.0.1 (June 2011) Appendix D and NHS Digital's "A guide to IAPT data and
+ * publications" section 7. Both were located but their tables could not be read here, so no value
+ * below is confirmed from them.
+ */
+const programmeTables =
+  "programme tables (IAPT Data Handbook v2.0.1 Appendix D; NHS Digital, A guide to IAPT data and publications, section 7) located but not read";
+
+/**
  * The shipped thresholds. PHQ-9 and GAD-7 are confirmed by the programme's published
  * definitions; the anxiety-disorder-specific measures carry the literature values the reference
  * notes list but are unconfirmed against the programme's own guidance, so they are excluded from
@@ -64,7 +73,7 @@ export const defaultThresholds: ThresholdSet = {
       caseness: 19,
       reliableChange: null,
       status: "unconfirmed",
-      source: "literature (Connor et al. 2000); programme value not confirmed",
+      source: `literature (Connor et al. 2000); ${programmeTables}`,
     },
     {
       tool: "pdss",
@@ -73,7 +82,7 @@ export const defaultThresholds: ThresholdSet = {
       caseness: null,
       reliableChange: null,
       status: "unconfirmed",
-      source: "not found in the programme guidance searched",
+      source: `no value found; ${programmeTables}`,
     },
     {
       tool: "mi",
@@ -82,7 +91,7 @@ export const defaultThresholds: ThresholdSet = {
       caseness: 2.3,
       reliableChange: null,
       status: "unconfirmed",
-      source: "literature (Chambless et al. 1985): item mean above 2.3; programme value not confirmed",
+      source: `literature (Chambless et al. 1985): item mean above 2.3; ${programmeTables}`,
     },
     {
       tool: "oci",
@@ -91,8 +100,7 @@ export const defaultThresholds: ThresholdSet = {
       caseness: 40,
       reliableChange: null,
       status: "unconfirmed",
-      source:
-        "literature (Foa et al. 1998): OCI 40 (OCI-R 17, reliable change 13); programme value not confirmed",
+      source: `literature (Foa et al. 1998): OCI 40 (OCI-R 17, reliable change 13); ${programmeTables}`,
     },
     {
       tool: "hai",
@@ -101,7 +109,7 @@ export const defaultThresholds: ThresholdSet = {
       caseness: 18,
       reliableChange: null,
       status: "unconfirmed",
-      source: "literature (Salkovskis et al. 2002); programme value not confirmed",
+      source: `literature (Salkovskis et al. 2002); ${programmeTables}`,
     },
     {
       tool: "ptsd",
@@ -110,7 +118,7 @@ export const defaultThresholds: ThresholdSet = {
       caseness: null,
       reliableChange: null,
       status: "unconfirmed",
-      source: "IES-R and PCL-5 cut-offs differ by source; programme value not confirmed",
+      source: `IES-R (Clark et al. 2018) and PCL-5 (v2.1) cut-offs differ by source; ${programmeTables}`,
     },
     {
       tool: "biq",
@@ -119,7 +127,7 @@ export const defaultThresholds: ThresholdSet = {
       caseness: null,
       reliableChange: null,
       status: "unconfirmed",
-      source: "not found in the programme guidance searched",
+      source: `no value found; ${programmeTables}`,
     },
   ],
 };

@@ -217,6 +217,11 @@ async function stageOne(
     .map((f) => `CAST(NULL AS ${sqlType(f)}) AS ${quoteIdentifier(f.name)}`);
   const normalisedRows = `SELECT *, ${[...values, ...absent].join(", ")} FROM (${read})`;
   const checks = fields.flatMap((f) => problems(f, id("r_", f), id("t_", f), quoteIdentifier(f.name)));
+  for (const check of layout.rowChecks ?? []) {
+    const field = fields.find((f) => f.name === check.field);
+    if (field)
+      checks.push({ cond: check.cond, field: field.name, value: id("r_", field), reason: check.reason });
+  }
   const stage = quoteIdentifier(`tt_stage_${layout.name}`);
   const clean = quoteIdentifier(cleanTable(layout.name));
   try {

@@ -18,6 +18,30 @@ export interface TableField {
   pad?: number;
 }
 
+/** A check across fields of one row: SQL over the normalised columns (quoted v2.1 names). */
+export interface RowCheck {
+  /** The field the problem is reported against (its raw text is the reported value). */
+  field: string;
+  cond: string;
+  reason: string;
+}
+
+/**
+ * Totals no completed questionnaire can give: PHQ-9 is nine items scored 0–3 (0–27), GAD-7 seven
+ * (0–21), both whole numbers. A score outside that is a recording error, quarantined rather than
+ * allowed to decide caseness or change.
+ */
+export const scoreRanges = [
+  { code: "720433000", label: "PHQ-9", max: 27 },
+  { code: "445455005", label: "GAD-7", max: 21 },
+] as const;
+
+const scoreRangeChecks: RowCheck[] = scoreRanges.map((r) => ({
+  field: "PersScore",
+  cond: `"CodedAssToolType" = '${r.code}' AND ("PersScore" > ${r.max} OR "PersScore" <> round("PersScore"))`,
+  reason: `not a ${r.label} total (expected a whole number 0–${r.max})`,
+}));
+
 export interface TableLayout {
   name: string;
   /** Whether the measures cannot be made without this table. */
@@ -27,6 +51,8 @@ export interface TableLayout {
   /** The table whose key this table's rows must find (orphans are quarantined). */
   parent?: { table: string; fields: string[] };
   fields: TableField[];
+  /** Checks across fields (after each field's own checks). */
+  rowChecks?: RowCheck[];
 }
 
 /** Fields any table may carry that order resubmissions (latest wins; file order breaks ties). */
@@ -350,6 +376,7 @@ export const tableLayouts: TableLayout[] = [
       },
       ...submissionFields,
     ],
+    rowChecks: scoreRangeChecks,
   },
   {
     name: "IDS607CodedScoreAssessmentAct",
@@ -390,6 +417,7 @@ export const tableLayouts: TableLayout[] = [
       },
       ...submissionFields,
     ],
+    rowChecks: scoreRangeChecks,
   },
   {
     name: "IDS902CarePersQual",

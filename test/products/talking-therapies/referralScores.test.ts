@@ -85,6 +85,12 @@ describe("referral-level scores (IDS606CodedScoreAssessmentRefer)", () => {
     expect(englandValue(csv, "deterioration")).toBe(0);
   });
 
+  it("quarantines a total no PHQ-9 can give instead of letting it decide the outcome", () => {
+    // R2's PHQ-9 of 30 on 2024-10-10 would otherwise be its last score, a reliable deterioration.
+    expect(quarantine).toMatch(/IDS606CodedScoreAssessmentRefer,[^\n]*,PersScore,30,not a PHQ-9 total/);
+    expect(flags.R2).toMatchObject({ phq9_last: 11, deterioration: false });
+  });
+
   it("quarantines an unreadable score and a score for a referral that is not there", () => {
     expect(quarantine).toMatch(/IDS606CodedScoreAssessmentRefer,[^\n]*,PersScore,abc,/);
     expect(quarantine).toMatch(/IDS606CodedScoreAssessmentRefer,[^\n]*,PathwayID,R9,[^\n]*no referral/);

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { allOn, Database } from "../../../src/db/index.ts";
 import { quietEffects } from "../../../src/effects/index.ts";
 import { measureFolder, measureOnConnection } from "../../../src/products/talking-therapies/measureFolder.ts";
+import { stageTables } from "../../../src/products/talking-therapies/stageTables.ts";
 
 // Three finished courses whose scores come partly or wholly from IDS606 (referral-level scores),
 // worked by hand in the comments below.
@@ -94,5 +95,28 @@ describe("referral-level scores (IDS606CodedScoreAssessmentRefer)", () => {
   it("quarantines an unreadable score and a score for a referral that is not there", () => {
     expect(quarantine).toMatch(/IDS606CodedScoreAssessmentRefer,[^\n]*,PersScore,abc,/);
     expect(quarantine).toMatch(/IDS606CodedScoreAssessmentRefer,[^\n]*,PathwayID,R9,[^\n]*no referral/);
+  });
+
+  it("measures a store loaded before referral-level scores were read, as if it had none", async () => {
+    const db = await Database.open(":memory:");
+    try {
+      const finished = await db.withConnection(async (connection) => {
+        await stageTables(connection, fixture);
+        await connection.run("DROP TABLE tt_IDS606CodedScoreAssessmentRefer");
+        await measureOnConnection(connection, { ...period, output: join(dir, "store.csv") }, quietEffects());
+        return allOn<{ PathwayID: string; phq9_first: number | null }>(
+          connection,
+          "SELECT PathwayID, phq9_first FROM tt_period ORDER BY PathwayID",
+        );
+      });
+      // Without IDS606, R1 has no scores at all and R2's first PHQ-9 is its IDS607 one.
+      expect(finished).toEqual([
+        { PathwayID: "R1", phq9_first: null },
+        { PathwayID: "R2", phq9_first: 11 },
+        { PathwayID: "R3", phq9_first: 14 },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });

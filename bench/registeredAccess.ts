@@ -10,6 +10,9 @@
  * access off (the baseline), anonymous with it on (session cookie absent), and signed in as an ICB
  * user (session lookup, scope, registered figures, one audit event queued before each answer and
  * committed in a batch). It exits non-zero when the log holds fewer events than answers given.
+ * The target is judged on the server's CPU time per answer (from /proc), which other work on a
+ * shared machine disturbs far less than throughput. EBI_BENCH_PROFILE=DIR writes a CPU profile of
+ * each `ebi serve` into DIR.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -226,7 +229,7 @@ if (!flags.quick) {
     start,
     "## Registered access: authorisation and audit under load",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:registered\` (${seconds} s per run, ${connections} connections, autocannon, one \`ebi serve\` process, the fixture release; route \`${route}\`). The same route is loaded with registered access off, anonymous with it on, and signed in as an ICB user whose scope covers S2 (session, scope, merged registered figures, one audit event per answer). "Service ms" is 1 ÷ throughput, the time one request holds the saturated server; "added per request" is its difference signed in against access off (and, beside it, the difference in mean latency, which at 50 connections waiting in line is about 50 times the service time's). The events of the signed-in run are counted in the log once they are committed (on PostgreSQL after the process has stopped, which commits what it still holds; embedded, through the running server, which commits first) and must not be fewer than the answers.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:registered\` (${seconds} s per run, ${connections} connections, autocannon, one \`ebi serve\` process, the fixture release; route \`${route}\`). The same route is loaded with registered access off, anonymous with it on, and signed in as an ICB user whose scope covers S2 (session, scope, merged registered figures, one audit event per answer). "Server CPU ms per answer" is the CPU time (user and system, from /proc) the \`ebi serve\` process used during the run divided by the answers it gave; "added per request" is its difference signed in against access off, the figure the target is judged on, because it barely moves when other work shares the machine. With PostgreSQL as a server the database's own processes are not in it. "Service ms" (1 ÷ throughput, the time one request holds the saturated server) and mean latency are beside it, but on a shared machine they swing with its load. The events of the signed-in run are counted in the log once they are committed (on PostgreSQL after the process has stopped, which commits what it still holds; embedded, through the running server, which commits first) and must not be fewer than the answers.`,
     "",
     table,
     "",

@@ -60,6 +60,9 @@ const orgKey = (seriesKey: string) => {
   return `${level}|${org}`;
 };
 
+/** Series of merged rows one scope's view keeps at most (a national scope reads all of them). */
+const mergedLimit = 20_000;
+
 /** Rows of a series in the same order on both sides (months, or groups), paired by position. */
 function mergeSeries<T extends Row>(
   table: Table,
@@ -68,15 +71,23 @@ function mergeSeries<T extends Row>(
   reg: SeriesLookup<T>,
   sameRow: (a: T, b: T) => boolean,
 ): SeriesLookup<T> & { all(): T[] } {
+  // Merged rows are kept per series: each figure notes its read when read, in whichever request
+  // reads it, so one set of rows serves every request of this scope.
+  const merged = new Map<string, T[]>();
   const get = (key: string): T[] | undefined => {
+    if (!inScope(orgKey(key))) return pub.get(key);
+    const kept = merged.get(key);
+    // A copy: callers may sort or extend what they are given, as they may a public series.
+    if (kept) return kept.slice();
     const published = pub.get(key);
-    if (!inScope(orgKey(key))) return published;
     const registered = reg.get(key);
     if (!registered) return published;
-    return registered.map((r, i) => {
+    const rows = registered.map((r, i) => {
       const p = published?.[i];
       return registeredRow(table, r, p && sameRow(p, r) ? p : published?.find((x) => sameRow(x, r)));
     });
+    if (merged.size < mergedLimit) merged.set(key, rows);
+    return rows.slice();
   };
   return {
     get,

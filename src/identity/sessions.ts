@@ -38,6 +38,7 @@ const recentMs = 2_000;
  */
 export class SessionStore {
   private readonly recent = new Map<string, { live: LiveSession; until: number }>();
+  private readonly reading = new Map<string, Promise<LiveSession | null>>();
 
   constructor(
     private readonly db: StateDb,
@@ -69,11 +70,24 @@ export class SessionStore {
     const kept = this.recent.get(idHash);
     // Kept only within its two seconds of the clock (a clock moved back or on asks again).
     if (kept && kept.until > now.getTime() && kept.until - recentMs <= now.getTime()) return kept.live;
-    const live = await this.read(idHash, now);
-    if (this.recent.size > 10_000) this.recent.clear();
-    if (live) this.recent.set(idHash, { live, until: now.getTime() + recentMs });
-    else this.recent.delete(idHash);
-    return live;
+    // Requests arriving while the session is being read wait for that one read, rather than each
+    // asking the database (at 50 connections, every expiry of a kept lookup was 50 queries).
+    const reading = this.reading.get(idHash);
+    if (reading) return reading;
+    const read: Promise<LiveSession | null> = this.read(idHash, now)
+      .then((live) => {
+        // A sign-out while this read was under way: its answer is not kept.
+        if (this.reading.get(idHash) !== read) return live;
+        if (this.recent.size > 10_000) this.recent.clear();
+        if (live) this.recent.set(idHash, { live, until: now.getTime() + recentMs });
+        else this.recent.delete(idHash);
+        return live;
+      })
+      .finally(() => {
+        if (this.reading.get(idHash) === read) this.reading.delete(idHash);
+      });
+    this.reading.set(idHash, read);
+    return read;
   }
 
   private async read(idHash: string, now: Date): Promise<LiveSession | null> {
@@ -116,6 +130,7 @@ export class SessionStore {
   async destroy(token: string | undefined): Promise<void> {
     if (!token || !validToken(token)) return;
     this.recent.delete(hashOf(token));
+    this.reading.delete(hashOf(token));
     await this.db.query("DELETE FROM sessions WHERE id_hash = $1", [hashOf(token)]);
   }
 }

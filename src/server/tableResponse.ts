@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { ReadSnapshot } from "../access/readTracker.ts";
 import { policyStatement } from "../disclosure/policy.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
 import { type EncodedBytes, encodeBytes, sendEncoded } from "./encodedBytes.ts";
@@ -125,17 +126,29 @@ export interface KeptAnswer {
   type: string;
   headers: Record<string, string>;
   bytes: EncodedBytes;
+  /** For a registered answer, what making it read: noted again for each request it is sent to. */
+  reads?: ReadSnapshot;
 }
 
-/** Public answers by release, then by format and URL: a release never changes, so neither do they. */
+/**
+ * Answers by release, then by format and URL: a release never changes, so neither do they. A
+ * registered request reads its scope's view of the release (one object per scope, see
+ * `releasePlugin`), so its answers are kept per scope, never shared with another scope or the public.
+ */
 const kept = new WeakMap<LoadedRelease, Map<string, KeptAnswer>>();
 const keptLimit = 20_000;
+/** A scope's view keeps fewer: there may be up to 200 views at once. */
+const keptRegisteredLimit = 2_000;
 const keyOf = (request: FastifyRequest) =>
   `${requestedFormat(request)}|${request.originalUrl ?? request.url}`;
-/** Only anonymous public answers are kept; a registered answer is made afresh for its reader, and audited. */
-const keepable = (request: FastifyRequest) => request.side === "public" && !request.principal;
+/**
+ * Public answers are kept for everyone; registered ones for their scope's view, with the reads made
+ * in answering, so each request sent a kept registered answer is audited as if it had made it.
+ */
+const keepable = (request: FastifyRequest) =>
+  request.side === "public" || (request.side === "registered" && request.reads !== null);
 
-/** The kept answer for this request, if there is one (public side only). */
+/** The kept answer for this request, if there is one. */
 export function keptAnswer(request: FastifyRequest): KeptAnswer | undefined {
   if (!keepable(request)) return undefined;
   return kept.get(request.release)?.get(keyOf(request));
@@ -144,6 +157,7 @@ export function keptAnswer(request: FastifyRequest): KeptAnswer | undefined {
 /** Sends a kept answer, or 304 when the client holds it. */
 export function sendKept(request: FastifyRequest, reply: FastifyReply, answer: KeptAnswer): FastifyReply {
   if (notModified(request, reply, request.release, requestedFormat(request))) return reply.code(304).send();
+  if (answer.reads) request.reads?.absorb(answer.reads);
   reply.type(answer.type);
   for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
   return sendEncoded(request, reply, answer.bytes);
@@ -156,7 +170,11 @@ function keep(request: FastifyRequest, answer: KeptAnswer): void {
     byUrl = new Map();
     kept.set(request.release, byUrl);
   }
-  if (byUrl.size < keptLimit) byUrl.set(keyOf(request), answer);
+  if (byUrl.size >= (request.side === "registered" ? keptRegisteredLimit : keptLimit)) return;
+  byUrl.set(
+    keyOf(request),
+    request.side === "registered" ? { ...answer, reads: request.reads?.snapshot() } : answer,
+  );
 }
 
 /**
@@ -219,7 +237,7 @@ export async function sendTable(
       bytes: encodeBytes(reply.serialize(body) as string),
     };
   }
-  keep(request, answer);
+  if (release === request.release) keep(request, answer);
   reply.type(answer.type);
   for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
   return answer.type.startsWith("application/vnd")

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditCsv, auditFhirBundle, whoSaw } from "../../src/audit/auditExport.ts";
-import { AuditLog, listEvents, verifyChain } from "../../src/audit/auditLog.ts";
+import { AuditLog, appendAfter, chainHead, listEvents, verifyChain } from "../../src/audit/auditLog.ts";
 import type { StateDb } from "../../src/state/stateDb.ts";
 import { stateTargets } from "../state/stateTargets.ts";
 
@@ -35,6 +35,17 @@ for (const target of stateTargets())
       expect(new Set(events.map((e) => e.detail.route)).size).toBe(500);
       for (let i = 1; i < events.length; i++) expect(events[i]?.prev_hash).toBe(events[i - 1]?.hash);
       expect(await verifyChain(db)).toMatchObject({ intact: true, events: 500 });
+    });
+
+    it("appends a batch after a head only while it is still the chain's last event", async () => {
+      const head = await chainHead(db);
+      const entry = { kind: "read" as const, actor: "u1", detail: { route: "GET /head-test" } };
+      const moved = await appendAfter(db, head, [entry, entry], clock);
+      expect(moved).toEqual({ seq: head.seq + 2, hash: (await chainHead(db)).hash });
+      // The same stale head again: the chain has moved on, so nothing is written.
+      expect(await appendAfter(db, head, [entry], clock)).toBeNull();
+      expect(await chainHead(db)).toEqual(moved);
+      expect(await verifyChain(db)).toMatchObject({ intact: true, events: head.seq + 2 });
     });
 
     it("refuses to update or delete an event", async () => {

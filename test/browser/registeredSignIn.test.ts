@@ -90,8 +90,18 @@ describe("registered access in a real browser", () => {
       throw new Error(`${e}: at ${page.url()}: ${(await page.content()).slice(0, 600)} ${errors.join(" ")}`);
     });
     expect(await page.textContent(".ebi-registered")).toContain("Registered view");
-    const months = (await cells(page, "table tbody tr td:nth-child(2)")).slice(0, 3).map((t) => t.trim());
-    expect(months).toEqual([0, 1, 2].map((i) => String(registeredValues.grommets("S3", i))));
+    // The control chart's table and the funnel's table mark each figure the public sees hidden.
+    const months = (await cells(page, "#period-table tbody tr td:nth-child(2)"))
+      .slice(0, 3)
+      .map((t) => t.trim());
+    expect(months).toEqual([0, 1, 2].map((i) => `${registeredValues.grommets("S3", i)} hidden publicly`));
+    const ranked = page.locator("#ranked tbody tr");
+    const s3Row = ranked.filter({ has: page.locator('a[href$="org=S3"]') });
+    expect(await s3Row.locator(".ebi-hidden-mark").count()).toBeGreaterThan(0);
+    // Figures the public sees too carry no mark.
+    expect(await ranked.locator(".ebi-hidden-mark").count()).toBe(
+      await s3Row.locator(".ebi-hidden-mark").count(),
+    );
     const response = await page.goto(`${base}/organisations/S3`);
     expect(response?.headers()["cache-control"]).toBe("private, no-store");
     expect(await page.locator("text=hidden publicly").count()).toBeGreaterThan(1);

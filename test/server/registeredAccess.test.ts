@@ -50,6 +50,26 @@ describe("sign-in through the built-in provider", () => {
     expect((other.json().items as { spells: number | null }[]).every((r) => r.spells === null)).toBe(true);
   });
 
+  it("audits every request sent a kept registered answer, and keeps each scope's answers apart", async () => {
+    const url = `/api/v1/activity?intervention=${fixture.grommets}&org=S2&kept-answer-test=1`;
+    const { jar: icb } = await signIn(t.send, "icb-analyst");
+    const { jar: other } = await signIn(t.send, "other-icb-analyst");
+    const answers = [await get(url, icb), await get(url, icb), await get(url, icb)];
+    const expected = fixture.months.map((_, i) => registeredValues.grommets("S2", i));
+    for (const a of answers)
+      expect((a.json().items as { spells: number | null }[]).map((r) => r.spells)).toEqual(expected);
+    // Another ICB's user asking the same URL gets the public answer, not the kept registered one.
+    const theirs = await get(url, other);
+    expect((theirs.json().items as { spells: number | null }[]).every((r) => r.spells === null)).toBe(true);
+    await t.access.audit.flush();
+    const reads = (await listEvents(t.state)).filter(
+      (e) => e.kind === "read" && e.detail.route?.endsWith("kept-answer-test=1"),
+    );
+    expect(reads.map((e) => e.detail.username)).toEqual(["icb-analyst", "icb-analyst", "icb-analyst"]);
+    for (const e of reads)
+      expect(e.detail).toMatchObject({ organisations: ["S2"], tables: ["monthly"], unredacted: true });
+  });
+
   it("marks registered CSV and Excel downloads as not for publication", async () => {
     const { jar } = await signIn(t.send, "icb-analyst");
     const csv = await get(`/api/v1/activity.csv?intervention=${fixture.grommets}&org=S2`, jar);

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { EbiError } from "../../errors/index.ts";
-import { grainText, parsePeriodGrain } from "../../periods/period.ts";
+import { grainText, type PeriodGrain, parsePeriodGrain } from "../../periods/period.ts";
 import { readProviderCommissioners } from "../../release/providerCommissioners.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
+import type { OrganisationRow } from "../../release/tables.ts";
 import { equityChart } from "../../web/charts/equityChart.ts";
 import { createRenderer, nhsukScript, nhsukStylesheet, staticDir } from "../../web/renderer.ts";
 import { encodeBytes, sendEncoded } from "../encodedBytes.ts";
@@ -22,6 +23,7 @@ import { etagMatches } from "../tableResponse.ts";
 import { apiDocsPage } from "./apiDocsPage.ts";
 import { chartRoutes } from "./chartRoutes.ts";
 import { funnelPicture, highlightedOf } from "./funnelPicture.ts";
+import { markFunnelPoints, markLatestPeriods, markPeriodTable } from "./publiclyHidden.ts";
 import { perGrain, spcView } from "./spcView.ts";
 import { dataQualityPage, downloadsPage, methodsPage } from "./staticPages.ts";
 
@@ -130,6 +132,19 @@ export function registerPages(app: FastifyInstance): void {
     });
   }
 
+  // A registered page marks each figure the public side hides, worked out against the public release.
+  const latestPeriodsMarked = (request: FastifyRequest, org: OrganisationRow, grain: PeriodGrain) => {
+    const periods = latestPeriodsOf(request.release, org, grain);
+    if (request.side !== "registered") return periods;
+    return markLatestPeriods(periods, latestPeriodsOf(request.publicRelease, org, grain));
+  };
+  const periodTableMarked = (request: FastifyRequest, key: string, grain: PeriodGrain) => {
+    const { totals } = seriesAt(request.release, key, grain);
+    return request.side === "registered"
+      ? markPeriodTable(totals, request.publicRelease, key, grain)
+      : totals;
+  };
+
   app.get<{ Querystring: { period?: string } }>("/", (request, reply) =>
     page(request, reply, () => {
       const { release } = request;
@@ -141,7 +156,7 @@ export function registerPages(app: FastifyInstance): void {
         grain,
         grainText: grainText[grain],
         formAction: "/",
-        latestPeriods: latestPeriodsOf(release, org, grain),
+        latestPeriods: latestPeriodsMarked(request, org, grain),
         title: "England overview",
         heading: "Evidence-Based Interventions: England",
         active: "overview",
@@ -188,7 +203,7 @@ export function registerPages(app: FastifyInstance): void {
               : null,
           period: periodAsked,
           formAction: `/organisations/${org.org_code}`,
-          latestPeriods: latestPeriodsOf(release, org, grain),
+          latestPeriods: latestPeriodsMarked(request, org, grain),
           grain,
           grainText: grainText[grain],
           charts: release.interventions
@@ -238,6 +253,11 @@ export function registerPages(app: FastifyInstance): void {
         const periodAsked = request.query.period ? parsePeriodGrain(request.query.period) : null;
         const spc = spcSeries(release, id, org.level, org.org_code, periodAsked ?? "auto");
         const funnel = commissionerFunnel(release, id);
+        if (request.side === "registered")
+          funnel.points = markFunnelPoints(
+            funnel.points,
+            commissionerFunnel(request.publicRelease, id).points,
+          );
         const spcPicture = spcView(
           spc,
           `${intervention.name}, ${org.name}: spells ${perGrain[spc.grain]} with control limits`,
@@ -253,8 +273,11 @@ export function registerPages(app: FastifyInstance): void {
           baseline: release.baselineOf.get(`${id}|${org.level}|${org.org_code}`) ?? {},
           spc,
           period: periodAsked,
-          periodTable: seriesAt(release, `${id}|${org.level}|${org.org_code}`, periodAsked ?? spc.grain)
-            .totals,
+          periodTable: periodTableMarked(
+            request,
+            `${id}|${org.level}|${org.org_code}`,
+            periodAsked ?? spc.grain,
+          ),
           tableGrain: grainText[periodAsked ?? spc.grain],
           spcSvg: spcPicture.svg,
           spcSummary: spcPicture.summary,

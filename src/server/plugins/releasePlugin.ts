@@ -1,8 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import type { Scope } from "../../access/principal.ts";
+import type { Principal, Scope } from "../../access/principal.ts";
 import { scopedRelease } from "../../access/scopedRelease.ts";
 import { scopeOf } from "../../access/scopeOf.ts";
+import type { ActiveGrant } from "../../identity/sessions.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import { cacheControl, type Side } from "./requestSide.ts";
 
@@ -10,6 +11,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The release as this request may read it. */
     release: LoadedRelease;
+    /** The public side, whatever this request may read: to mark what the public sees hidden. */
+    publicRelease: LoadedRelease;
     side: Side;
     scope: Scope;
   }
@@ -30,20 +33,27 @@ export const releasePlugin = fp(
   async (app: FastifyInstance, options: { release: LoadedRelease; registered?: LoadedRelease | null }) => {
     const { release, registered } = options;
     app.decorateRequest("release", null as unknown as LoadedRelease);
+    app.decorateRequest("publicRelease", null as unknown as LoadedRelease);
     app.decorateRequest("side", "public");
     app.decorateRequest("scope", null as unknown as Scope);
     app.decorate("registeredAccess", Boolean(registered));
     const views = new Map<string, LoadedRelease>();
+    // A session lookup hands every request of its few seconds the same principal and grants
+    // objects, so their scope is worked out once; a new lookup (sign-out, new grant) makes new ones.
+    const scopes = new WeakMap<object, { grants: readonly ActiveGrant[]; scope: Scope }>();
+    const scopeFor = (principal: Principal, grants: readonly ActiveGrant[]): Scope => {
+      const known = scopes.get(principal);
+      if (known && known.grants === grants) return known.scope;
+      const scope = scopeOf(principal, release.organisations, release.childrenOf, grants);
+      scopes.set(principal, { grants, scope });
+      return scope;
+    };
     app.addHook("onRequest", async (request) => {
       request.release = release;
+      request.publicRelease = release;
       request.scope = publicScope;
       if (!registered || !request.principal) return;
-      const scope = scopeOf(
-        request.principal,
-        release.organisations,
-        release.childrenOf,
-        request.session?.grants ?? [],
-      );
+      const scope = scopeFor(request.principal, request.session?.grants ?? []);
       request.scope = scope;
       if (scope.keys.size === 0) return;
       let view = views.get(scope.key);

@@ -1,0 +1,62 @@
+import type { PeriodFigure } from "../../periods/periodTotals.ts";
+import type { LoadedRelease } from "../../release/readRelease.ts";
+import type { FunnelPoint } from "../queries/funnel.ts";
+import { seriesAt } from "../queries/spc.ts";
+
+const blank = (v: unknown) => v === null || v === undefined;
+
+/** True when a figure is shown (a number here) that the public side hides (blank there). */
+export const hiddenPublicly = (shown: unknown, published: unknown): boolean =>
+  !blank(shown) && blank(published);
+
+/**
+ * A control chart's period table as a registered page shows it: each period's spells, with
+ * `public_hidden` where the public side's own table for the same organisation has that period blank.
+ * The public table is worked out from the public release as the public page does, so a period total
+ * the public side would withhold (a hidden month inside it) is marked even when every month is shown here.
+ */
+export function markPeriodTable(
+  rows: readonly PeriodFigure[],
+  publicRelease: LoadedRelease,
+  key: string,
+  grain: PeriodFigure["grain"],
+): (PeriodFigure & { public_hidden: boolean })[] {
+  const published = new Map(seriesAt(publicRelease, key, grain).totals.map((t) => [t.start, t.spells]));
+  return rows.map((r) => ({ ...r, public_hidden: hiddenPublicly(r.spells, published.get(r.start)) }));
+}
+
+/**
+ * Funnel points as a registered page shows them, each with `spells_hidden` and `dsr_hidden` where the
+ * public side hides that figure (a point the public funnel lacks has its rate hidden there).
+ */
+export function markFunnelPoints(
+  points: readonly FunnelPoint[],
+  publicPoints: readonly FunnelPoint[],
+): (FunnelPoint & { spells_hidden: boolean; dsr_hidden: boolean })[] {
+  const published = new Map(publicPoints.map((p) => [p.org_code, p]));
+  return points.map((p) => {
+    const pub = published.get(p.org_code);
+    return {
+      ...p,
+      spells_hidden: hiddenPublicly(p.spells, pub?.spells),
+      dsr_hidden: hiddenPublicly(p.dsr, pub?.dsr),
+    };
+  });
+}
+
+/** Latest periods (see `latestPeriodsOf`) with `public_hidden` on each latest figure the public side hides. */
+export function markLatestPeriods<T extends { latest: PeriodFigure | null }>(
+  periods: Record<string, T>,
+  publicPeriods: Record<string, T>,
+): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [id, lp] of Object.entries(periods)) {
+    const pub = publicPeriods[id]?.latest;
+    const latest = lp.latest && {
+      ...lp.latest,
+      public_hidden: hiddenPublicly(lp.latest.spells, pub?.start === lp.latest.start ? pub.spells : null),
+    };
+    out[id] = { ...lp, latest };
+  }
+  return out;
+}

@@ -115,17 +115,22 @@ export function reviewFindings(tables: Tables): Finding[] {
     recommendation:
       "Record a specific problem descriptor at assessment so that the right anxiety measure is used; check it in the monthly data-quality report.",
   });
-  const phq = numberOf(whole?.phq_rate);
+  const paired = [
+    ["PHQ-9", numberOf(whole?.phq_rate)],
+    ["the anxiety measure", numberOf(whole?.anx_rate)],
+    ["the appropriate anxiety measure", numberOf(whole?.appropriate_rate)],
+  ] as const;
+  const lowest = [...paired].sort((a, b) => (a[1] ?? 101) - (b[1] ?? 101))[0];
   push({
     id: "paired-scores",
     page: "data-quality",
     table: "completeness",
-    text: `${phq ?? "[c]"}% of finished courses have paired PHQ-9 scores.`,
-    value: phq,
-    threshold: "below 90% paired",
-    crosses: phq !== null && phq < 90,
+    text: `Paired scores: ${paired.map(([name, v]) => `${v ?? "[c]"}% on ${name}`).join(", ")} of finished courses.`,
+    value: lowest?.[1] ?? null,
+    threshold: "below 90% of finished courses paired on any of the three",
+    crosses: lowest?.[1] !== null && lowest?.[1] !== undefined && lowest[1] < 90,
     recommendation:
-      "Collect scores at every treatment appointment (session-by-session), so a last score exists whenever a course ends.",
+      "Collect scores at every treatment appointment (session by session), on the anxiety measure the problem descriptor calls for, so a last score exists whenever a course ends.",
   });
   const differs = rowsOf(tables, "reconciliation").filter((r) => r.status === "differs");
   const flaggedMonths = rowsOf(tables, "reconciliation-monthly").filter(

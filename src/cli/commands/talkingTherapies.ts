@@ -206,11 +206,20 @@ export function registerTalkingTherapies(program: Command): void {
       "national annual measures (Parquet or NHS England's CSV)",
       "../shared/data/talking-therapies/measures_annual.parquet",
     )
+    .option(
+      "--configuration <file>",
+      "service configuration: investment, prevalence, workforce, population served (default: the demo's)",
+    )
     .action(
-      action(async (options: { out?: string; seed: string; published: string }) => {
+      action(async (options: { out?: string; seed: string; published: string; configuration?: string }) => {
         const outDir = options.out ?? publicReviewDir();
         const review = await buildPublicReview(
-          { outDir, seed: Number(options.seed), published: options.published },
+          {
+            outDir,
+            seed: Number(options.seed),
+            published: options.published,
+            ...(options.configuration ? { configuration: options.configuration } : {}),
+          },
           terminalEffects(),
         );
         process.stdout.write(`wrote ${review.tables.length} public tables to ${outDir}\n`);

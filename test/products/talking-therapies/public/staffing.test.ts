@@ -71,7 +71,9 @@ describe("capacityFor", () => {
     expect(c.entries).toBeCloseTo(1938.46, 2);
     expect(c.access).toBeCloseTo(19.38, 2);
     expect(c.clearanceWeeks).toBeCloseTo(35.58, 2);
-    expect(capacityFor(58000, 20, 10000, assumptions, { entriesPerYear: 1500, waiting: 300 }).clearanceWeeks).toBeNull();
+    expect(
+      capacityFor(58000, 20, 10000, assumptions, { entriesPerYear: 1500, waiting: 300 }).clearanceWeeks,
+    ).toBeNull();
   });
 });
 

@@ -31,7 +31,13 @@ describe("protectedSurvival", () => {
   });
 
   it("stops once fewer than 10 are at risk, so no shown count is 1 to 5", () => {
-    const steps = protectedSurvival(padded([[40, 0], [0, 0], [0, 8]]));
+    const steps = protectedSurvival(
+      padded([
+        [40, 0],
+        [0, 0],
+        [0, 8],
+      ]),
+    );
     // 50 at risk (40 + 8 = 48 → 50); 40 events → 20%; 10 left, none end in week 1–2; in week 2–3
     // the 8 censored show as 10, leaving 0 at risk, so the curve stops at week 3–4.
     expect(steps[0]?.stillWaiting).toBe(20);

@@ -33,7 +33,7 @@ import {
   readServiceConfiguration,
   type ServiceConfiguration,
 } from "./serviceConfiguration.ts";
-import { type Delivered, staffingTable, workforceTable } from "./staffing.ts";
+import { accessTable, type Delivered, staffingTable, workforceTable } from "./staffing.ts";
 import { type SurvivalRawRow, survivalTable } from "./survival.ts";
 
 /** Version of the public review build (tables and disclosure rule), written into its provenance. */
@@ -231,7 +231,11 @@ export async function buildPublicReview(
           entered: Number(headlineWhole.entered ?? 0),
           waitingFirst: Number(waitingWhole.waiting ?? 0),
         };
-        out.push(staffingTable(configuration, delivered), workforceTable(configuration));
+        out.push(
+          accessTable(configuration, delivered),
+          staffingTable(configuration, delivered),
+          workforceTable(configuration),
+        );
         const monthly = out.find((t) => t.id === "monthly");
         if (monthly) {
           const causeOf = (name: string) =>

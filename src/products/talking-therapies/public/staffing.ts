@@ -165,3 +165,30 @@ export function capacityFor(
     clearanceWeeks: spare > 0 ? demand.waiting / (spare / 52) : null,
   };
 }
+
+/** Access against prevalence: people entering treatment in the year ÷ prevalence (the configuration's). */
+export function accessTable(config: ServiceConfiguration, delivered: Delivered): PublicTable {
+  return {
+    id: "access-prevalence",
+    page: "access",
+    title: "Access: people entering treatment against the prevalence of common mental health problems",
+    method: `People entering treatment in the period (a first attended treatment appointment; rounded count) ÷ the prevalence in the service configuration (${config.prevalence.source}), and referrals received ÷ prevalence likewise.`,
+    columns: [
+      { key: "measure", label: "Measure", kind: "label" },
+      { key: "people", label: "People", kind: "count" },
+      { key: "prevalence", label: "Prevalence", kind: "text" },
+      { key: "rate", label: "Per 100 with a common mental health problem", kind: "text" },
+    ],
+    rows: (
+      [
+        ["Entered treatment", delivered.entered],
+        ["Referrals received", delivered.referrals],
+      ] as const
+    ).map(([measure, people]) => ({
+      measure,
+      people,
+      prevalence: config.prevalence.people.toLocaleString("en-GB"),
+      rate: round1((100 * Number(people)) / config.prevalence.people),
+    })),
+  };
+}

@@ -35,23 +35,23 @@ export function survivalCharts(table: PublicTable): { gap: string; svg: string }
         {
           width: 760,
           height: 300,
-          marginRight: 120,
+          marginRight: 20,
           x: { label: "Weeks since the last appointment →", domain: [0, 52], grid: true },
           y: { label: "↑ Still waiting (%)", domain: [0, 100], grid: true },
           color: { domain: areas, range: areaColours, legend: false },
           marks: [
             Plot.line(series, { x: "week", y: "value", stroke: "area", curve: "step-after", strokeWidth: 2 }),
+            // A key in the top right corner, one line per area in its colour.
             Plot.text(
-              series,
-              Plot.selectLast({
-                x: "week",
-                y: "value",
-                z: "area",
-                text: "area",
+              areas.map((area, i) => ({ area, y: 96 - 7 * i })),
+              {
+                x: 52,
+                y: "y",
+                text: (d: { area: string }) => `— ${d.area}`,
                 fill: "area",
-                dx: 4,
-                textAnchor: "start",
-              }),
+                textAnchor: "end",
+                fontWeight: 600,
+              },
             ),
           ],
         },

@@ -44,7 +44,8 @@ export function reviewFindings(tables: Tables): Finding[] {
     push({
       id,
       page: "overview",
-      table: "standards",
+      // The monthly control charts show the measure's course against the standard.
+      table: "monthly",
       text: `${measure}: ${v ?? "[c]"}% against the national standard of ${goal}%.`,
       value: v,
       threshold: `below ${goal}%`,

@@ -214,6 +214,15 @@ export async function buildPublicReview(
         out.push(survivalTable((await query(survivalSql, "survival")) as unknown as SurvivalRawRow[]));
         out.push(equityTable(await query(equitySql, "equity"), configuration));
         await addEnglandFigures(c, out, options.published, period);
+        const englandCount = (name: string) =>
+          england.find((p) => p.measureName === name && p.statistic === "count")?.value ?? null;
+        const englandFinished = englandCount("finished_course_treatment");
+        const englandCaseness = englandCount("at_caseness");
+        for (const r of out.find((t) => t.id === "caseness")?.rows ?? [])
+          r.england =
+            englandFinished && englandCaseness !== null
+              ? Math.round((1000 * englandCaseness) / englandFinished) / 10
+              : "–";
         const byStep = new Map(
           (await query(appointmentsByStepSql, "appointments by step")).map((r) => [
             String(r.step),

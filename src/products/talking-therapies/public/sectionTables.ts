@@ -158,7 +158,7 @@ export const sectionTables: TableSpec[] = [
     page: "severity",
     title: "First PHQ-9 and GAD-7 scores of finished courses, by severity band",
     method:
-      "The first score on each measure in the course of each finished course, in the published severity bands (PHQ-9: 0–4 minimal, 5–9 mild, 10–14 moderate, 15–19 moderately severe, 20–27 severe; GAD-7: 0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe). Share = courses in the band ÷ finished courses with a first score, from the rounded counts. NHS England's annual figures do not give score distributions, so England is compared on the share at caseness at the start (next table).",
+      "The first score on each measure in the course of each finished course, in the published severity bands (PHQ-9: 0–4 minimal, 5–9 mild, 10–14 moderate, 15–19 moderately severe, 20–27 severe; GAD-7: 0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe). Share = courses in the band ÷ finished courses with a first score, from the rounded counts. NHS England's annual figures do not give score distributions, so England is compared on the share at caseness at the start (the table after it).",
     sql: `WITH s AS (
         SELECT 'PHQ-9' AS measure, 1 AS mord, phq9_first AS score, CASE WHEN phq9_first IS NULL THEN NULL
           WHEN phq9_first <= 4 THEN '0–4 minimal' WHEN phq9_first <= 9 THEN '5–9 mild' WHEN phq9_first <= 14 THEN '10–14 moderate'
@@ -176,6 +176,21 @@ export const sectionTables: TableSpec[] = [
       { key: "share", label: "Share (%)", kind: "percent", of: ["courses", "scored"] },
     ],
     chart: { value: "share", label: "Share of scored finished courses (%)" },
+  },
+  {
+    id: "caseness",
+    page: "severity",
+    title: "Finished courses at caseness at the start, beside England",
+    method:
+      "Finished courses whose first PHQ-9 was 10 or more or whose first anxiety score was at or above its cut-off (at caseness), ÷ finished courses, from the rounded counts; England's is NHS England's published at caseness ÷ finished a course for the year.",
+    sql: `SELECT 'This service' AS who, ${f("finished")} AS finished, ${f("at_caseness")} AS at_caseness FROM tt_review`,
+    columns: [
+      { key: "who", label: "Service", kind: "label" },
+      { key: "finished", label: "Finished courses", kind: "count" },
+      { key: "at_caseness", label: "At caseness at the start", kind: "count" },
+      { key: "rate", label: "At caseness (%)", kind: "percent", of: ["at_caseness", "finished"] },
+      { key: "england", label: "England (%)", kind: "text" },
+    ],
   },
   {
     id: "descriptors",

@@ -116,9 +116,13 @@ describe("the public talking-therapies review", () => {
       const charts = await page.locator("figure.ebi-chart svg[role=img]").count();
       const tables = await page.locator("table.nhsuk-table").count();
       expect(tables).toBeGreaterThan(0);
-      // Every chart's figures are in a table: on its own page, or (the report) on the section's page.
-      if (!path.endsWith("/report")) expect(tables).toBeGreaterThanOrEqual(charts);
-      else expect(await page.locator("figcaption a[href*='#table-']").count()).toBe(charts);
+      // Every chart's figures are in a table it links to: on this page, or (the report) on the section's page.
+      const links = await page
+        .locator("figure.ebi-chart figcaption a[href*='#table-']")
+        .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? ""));
+      expect(links).toHaveLength(charts);
+      if (!path.endsWith("/report"))
+        for (const href of links) expect(await page.locator(href).count(), href).toBe(1);
       expect(await page.locator("text=How this is calculated.").count()).toBe(tables);
       expect(await page.locator('header a[href="/talking-therapies"]').count()).toBeGreaterThan(0);
       expect(errors).toEqual([]);

@@ -128,6 +128,9 @@ describe("the public talking-therapies review", () => {
       expect(errors).toEqual([]);
       for (const width of [1400, 390]) {
         await page.setViewportSize({ width, height: 900 });
+        // Let the page lay itself out at the new width before measuring.
+        await page.waitForFunction((w) => document.documentElement.clientWidth <= w, width);
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(null))));
         expect(await sidewaysOverflow(page), `${path} at ${width} px`).toBeLessThanOrEqual(0);
       }
       expect(await seriousViolations(page)).toEqual([]);

@@ -340,6 +340,13 @@ export const errorCodes = {
     title: "Strategy record is invalid",
     fix: "Choose an approach from the catalogue, at least one procedure group, a population and a start date (YYYY-MM-DD) for an organisation in your scope.",
   },
+  // talking-therapies service review: service configuration
+  EBI_TT_SERVICE_CONFIG: {
+    exit: 65,
+    status: 400,
+    title: "Service configuration is invalid",
+    fix: "Correct the field the message names in the service-configuration file (every field is described in docs/talking-therapies.md); money in pounds, WTE and hours as numbers ≥ 0.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

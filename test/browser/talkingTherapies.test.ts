@@ -24,14 +24,24 @@ let browser: Browser;
 let base: string;
 let review: PublicReview;
 let outDir: string;
+const baseUrl = () => base;
 
 const pages = [
   ["service overview", "/talking-therapies"],
   ["referrals, access and waits", "/talking-therapies/access"],
+  ["severity and complexity", "/talking-therapies/severity"],
   ["treatment", "/talking-therapies/treatment"],
+  ["outcomes", "/talking-therapies/outcomes"],
+  ["equity of access", "/talking-therapies/equity"],
+  ["staffing and value for money", "/talking-therapies/staffing"],
   ["data quality", "/talking-therapies/data-quality"],
   ["reconciliation", "/talking-therapies/reconciliation"],
+  ["review report", "/talking-therapies/report"],
 ] as const;
+
+/** How far the page reaches past the window's right edge, in CSS pixels. */
+const sidewaysOverflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 beforeAll(async () => {
   outDir = join(mkdtempSync(join(tmpdir(), "tt-public-test-")), "public");
@@ -42,7 +52,7 @@ beforeAll(async () => {
   await app.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: chromiumPath });
-}, 300_000);
+}, 600_000);
 afterAll(async () => {
   delete process.env.EBI_TT_PUBLIC_DIR;
   await browser?.close();
@@ -106,13 +116,27 @@ describe("the public talking-therapies review", () => {
       const charts = await page.locator("figure.ebi-chart svg[role=img]").count();
       const tables = await page.locator("table.nhsuk-table").count();
       expect(tables).toBeGreaterThan(0);
-      expect(tables).toBeGreaterThanOrEqual(charts);
+      // Every chart's figures are in a table it links to: on this page, or (the report) on the section's page.
+      const links = await page
+        .locator("figure.ebi-chart figcaption a[href*='#table-']")
+        .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? ""));
+      expect(links).toHaveLength(charts);
+      if (!path.endsWith("/report"))
+        for (const href of links) expect(await page.locator(href).count(), href).toBe(1);
       expect(await page.locator("text=How this is calculated.").count()).toBe(tables);
       expect(await page.locator('header a[href="/talking-therapies"]').count()).toBeGreaterThan(0);
       expect(errors).toEqual([]);
+      for (const width of [1400, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        // Let the page lay itself out at the new width before measuring.
+        await page.waitForFunction((w) => document.documentElement.clientWidth <= w, width);
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(null))));
+        expect(await sidewaysOverflow(page), `${path} at ${width} px`).toBeLessThanOrEqual(0);
+      }
+      expect(await seriousViolations(page)).toEqual([]);
       await page.close();
     },
-    60_000,
+    90_000,
   );
 
   it("holds no count of 1 to 7 and no unrounded count in any table, CSV or page", async () => {
@@ -138,8 +162,9 @@ describe("the public talking-therapies review", () => {
     expect(readdirSync(outDir).sort()).toEqual(
       ["review.json", ...review.tables.map((t) => `${t.id}.csv`)].sort(),
     );
-    // The pages: every numeric cell of a count column as rendered.
-    for (const [, path] of pages) {
+    // The pages: every numeric cell of a count column as rendered (the report's one table, of
+    // findings, holds no counts).
+    for (const [, path] of pages.filter(([, p]) => !p.endsWith("/report"))) {
       const { page } = await open(path);
       const cells = await page.locator('td[data-kind="count"]').allTextContents();
       expect(cells.length, path).toBeGreaterThan(0);
@@ -169,6 +194,78 @@ describe("the public talking-therapies review", () => {
     const referrals = table("reconciliation").find((r) => r.measure === "referrals received");
     expect(referrals?.status).toBe("differs");
     expect(String(referrals?.cause)).toContain("records missing");
+  });
+
+  it("shows each built-in finding on a page, and the report's summary ties each to a recommendation", async () => {
+    const { page } = await open("/talking-therapies/report");
+    for (const id of [
+      "hidden-waits",
+      "group-dna",
+      "unqualified",
+      "descriptor-other",
+      "paired-scores",
+      "reconciliation",
+    ])
+      expect(await page.locator(`#summary-findings #finding-${id}`).count(), id).toBe(1);
+    const summary = await page.locator("#summary-findings li").count();
+    expect(await page.locator("#recommendation-list li").count()).toBe(summary);
+    expect(await page.locator("#finding-hidden-waits").textContent()).toContain("Sub-ICB 07K");
+    // The printed copy leaves off the navigation and starts each section on a new page.
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("nav.ebi-no-print").isVisible()).toBe(false);
+    expect(
+      await page
+        .locator(".ebi-report-section")
+        .first()
+        .evaluate((e) => getComputedStyle(e).breakBefore),
+    ).toBe("page");
+    await page.close();
+    // Unqualified counsellors, as a group, on the staffing page; the hidden waits on the survival curve.
+    const staffing = await open("/talking-therapies/staffing");
+    expect(await staffing.page.locator("#table-qualification-mix").textContent()).toContain(
+      "Counsellor (no IAPT qualification)",
+    );
+    await staffing.page.close();
+    const survival = review.tables.find((t) => t.id === "survival")?.rows ?? [];
+    const still = (area: string, interval: string) =>
+      survival.find(
+        (r) => r.gap === "Second to third treatment" && r.area === area && r.interval === interval,
+      )?.still_waiting;
+    expect(Number(still("Sub-ICB 07K", "12–18 weeks"))).toBeGreaterThan(25);
+    expect(Number(still("Sub-ICB 26A", "4–6 weeks"))).toBeLessThan(5);
+    const access = await open("/talking-therapies/access");
+    expect(await access.page.locator("#table-survival").textContent()).toContain("Second to third treatment");
+    expect(
+      await access.page.locator("figure.ebi-chart svg[aria-label^='Second to third treatment']").count(),
+    ).toBe(1);
+    await access.page.close();
+    // The overview draws a Making Data Count chart per headline measure, with its icons in words.
+    const overview = await open("/talking-therapies");
+    expect(await overview.page.locator("figure.ebi-chart .ebi-spc-icons").count()).toBe(4);
+    await overview.page.close();
+  }, 120_000);
+
+  it("recalculates capacity for another investment on the staffing page", async () => {
+    const entries = async (query: string) => {
+      const { page } = await open(`/talking-therapies/staffing${query}`);
+      const text = (await page.locator("#calc-entries").textContent()) ?? "";
+      await page.close();
+      return Number(text.replaceAll(",", "").trim());
+    };
+    const base = await entries("?investment=5000000");
+    expect(base).toBeGreaterThan(0);
+    // Capacity is proportional to the investment under the stated assumptions.
+    expect(Math.abs((await entries("?investment=10000000")) - 2 * base)).toBeLessThanOrEqual(1);
+    expect((await fetch(`${baseUrl()}/talking-therapies/staffing?investment=-1`)).status).toBe(400);
+  }, 60_000);
+
+  it("serves every table as XLSX", async () => {
+    for (const t of review.tables) {
+      const r = await fetch(`${base}/talking-therapies/tables/${t.id}.xlsx`);
+      expect(r.status, t.id).toBe(200);
+      expect(r.headers.get("content-type")).toContain("spreadsheetml");
+      expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
   });
 
   it("serves each table as JSON and answers an unknown table with 404", async () => {

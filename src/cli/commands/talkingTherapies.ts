@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { quietEffects } from "../../effects/index.ts";
@@ -9,6 +9,7 @@ import { measureFolder, measureOnConnection } from "../../products/talking-thera
 import {
   buildPublicReview,
   publicReviewDir,
+  publicReviewVersion,
   registeredReviewDir,
 } from "../../products/talking-therapies/public/buildPublicReview.ts";
 import { reconciledCsv } from "../../products/talking-therapies/reconcile.ts";
@@ -206,11 +207,20 @@ export function registerTalkingTherapies(program: Command): void {
       "national annual measures (Parquet or NHS England's CSV)",
       "../shared/data/talking-therapies/measures_annual.parquet",
     )
+    .option(
+      "--configuration <file>",
+      "service configuration: investment, prevalence, workforce, population served (default: the demo's)",
+    )
     .action(
-      action(async (options: { out?: string; seed: string; published: string }) => {
+      action(async (options: { out?: string; seed: string; published: string; configuration?: string }) => {
         const outDir = options.out ?? publicReviewDir();
         const review = await buildPublicReview(
-          { outDir, seed: Number(options.seed), published: options.published },
+          {
+            outDir,
+            seed: Number(options.seed),
+            published: options.published,
+            ...(options.configuration ? { configuration: options.configuration } : {}),
+          },
           terminalEffects(),
         );
         process.stdout.write(`wrote ${review.tables.length} public tables to ${outDir}\n`);
@@ -226,10 +236,13 @@ export async function buildTalkingTherapiesReview(
   effects: ReturnType<typeof terminalEffects>,
 ): Promise<void> {
   const outDir = publicReviewDir();
-  // A review built before the registered side existed has no practitioners.json: build both again.
+  // A review built before the registered side existed has no practitioners.json, and one built
+  // by an earlier version lacks later tables: build both again.
+  const reviewFile = join(outDir, "review.json");
   if (
-    existsSync(join(outDir, "review.json")) &&
-    existsSync(join(registeredReviewDir(outDir), "practitioners.json"))
+    existsSync(reviewFile) &&
+    existsSync(join(registeredReviewDir(outDir), "practitioners.json")) &&
+    (JSON.parse(readFileSync(reviewFile, "utf8")) as { version?: string }).version === publicReviewVersion
   )
     return;
   if (!existsSync(defaultPublished)) {

@@ -17,11 +17,27 @@ import {
   type RegisteredReview,
 } from "../registered/practitionerDashboards.ts";
 import { defaultThresholds } from "../thresholds.ts";
+import { monthlyReconciliation } from "./monthlyReconciliation.ts";
 import { protectCount, protectedPercent } from "./protectCount.ts";
+import { type Finding, findingsTable, reviewFindings } from "./reviewFindings.ts";
 import { type Cell, type PublicTable, protectTable, reviewTables } from "./reviewTables.ts";
+import {
+  appointmentsByStepSql,
+  clearanceTable,
+  equitySql,
+  sectionTables,
+  survivalSql,
+} from "./sectionTables.ts";
+import {
+  demoServiceConfigurationFile,
+  readServiceConfiguration,
+  type ServiceConfiguration,
+} from "./serviceConfiguration.ts";
+import { accessTable, type Delivered, staffingTable, workforceTable } from "./staffing.ts";
+import { type SurvivalRawRow, survivalTable } from "./survival.ts";
 
 /** Version of the public review build (tables and disclosure rule), written into its provenance. */
-export const publicReviewVersion = "tt-public-review 1.0";
+export const publicReviewVersion = "tt-public-review 2.0";
 
 export interface PublicReview {
   version: string;
@@ -35,6 +51,12 @@ export interface PublicReview {
   disclosure: string;
   createdAt: string;
   tables: PublicTable[];
+  /** The review's checks against their thresholds (executive summary and good practice). */
+  findings: Finding[];
+  /** The service configuration the staffing tables and the calculator use. */
+  configuration: ServiceConfiguration;
+  /** What the service delivered in the year (protected counts), for the calculator. */
+  delivered: Delivered;
 }
 
 export interface BuildPublicReviewOptions {
@@ -46,6 +68,8 @@ export interface BuildPublicReviewOptions {
   published: string;
   /** Folder for the registered (practitioner-level) review; default `registered` beside `outDir`. */
   registeredDir?: string;
+  /** The service-configuration file (investment, prevalence, workforce); default the demo's. */
+  configuration?: string;
 }
 
 export const disclosureRule =
@@ -69,7 +93,18 @@ export function tableCsv(table: PublicTable): string {
   return `${lines.join("\n")}\n`;
 }
 
-const standards: { measure: string; key: string; standard: number | null; england: string | null }[] = [
+/**
+ * England's 2024-25 waits among finished courses, which the national measures file here does not
+ * hold: NHS England, NHS Talking Therapies for anxiety and depression Annual report 2024-25.
+ */
+export const englandWaits = { within6: 91.6, within18: 98.7 };
+
+const standards: {
+  measure: string;
+  key: string;
+  standard: number | null;
+  england: string | number | null;
+}[] = [
   { measure: "Recovery", key: "recovery_rate", standard: 50, england: "recovery" },
   { measure: "Reliable recovery", key: "reliable_recovery_rate", standard: 48, england: "reliable_recovery" },
   { measure: "Reliable improvement", key: "improvement_rate", standard: 67, england: "improvement" },
@@ -77,13 +112,13 @@ const standards: { measure: string; key: string; standard: number | null; englan
     measure: "First treatment within 6 weeks of referral",
     key: "waited_6_rate",
     standard: 75,
-    england: null,
+    england: englandWaits.within6,
   },
   {
     measure: "First treatment within 18 weeks of referral",
     key: "waited_18_rate",
     standard: 95,
-    england: null,
+    england: englandWaits.within18,
   },
 ];
 
@@ -107,6 +142,7 @@ export async function buildPublicReview(
       },
     );
   const targets = options.targets ?? rmy202425;
+  const configuration = readServiceConfiguration(options.configuration ?? demoServiceConfigurationFile);
   const scratch = mkdtempSync(join(tmpdir(), "tt-public-"));
   const partial = `${options.outDir}.partial`;
   try {
@@ -115,6 +151,12 @@ export async function buildPublicReview(
     const db = await Database.open(":memory:", { memoryLimit: process.env.EBI_MEMORY_LIMIT });
     let tables: PublicTable[];
     let registered: RegisteredReview | undefined;
+    let delivered: Delivered = {
+      appointments: { "Low intensity": 0, "High intensity": 0 },
+      referrals: 0,
+      entered: 0,
+      waitingFirst: 0,
+    };
     try {
       tables = await db.withConnection(async (c) => {
         const period = { from: targets.from, to: targets.to };
@@ -134,7 +176,7 @@ export async function buildPublicReview(
           page: "overview",
           title: "The service against the national standards and England",
           method:
-            "The whole service's percentages from the headline table, beside the national standard (NHS England operational planning guidance: recovery 50%, reliable recovery 48%, reliable improvement 67%; waiting-time standards 75% within 6 weeks and 95% within 18 weeks) and England's published figure for the same year (NHS England, NHS Talking Therapies annual report; waits are not in the national file used here).",
+            "The whole service's percentages from the headline table, beside the national standard (NHS England operational planning guidance: recovery 50%, reliable recovery 48%, reliable improvement 67%; waiting-time standards 75% within 6 weeks and 95% within 18 weeks) and England's published figure for the same year (NHS England, NHS Talking Therapies annual report; England's waits, which are not in the national measures file, are from the report's text).",
           columns: [
             { key: "measure", label: "Measure", kind: "label" },
             { key: "service", label: "This service (%)", kind: "percent" },
@@ -144,9 +186,12 @@ export async function buildPublicReview(
           ],
           rows: standards.map((s) => {
             const service = whole[s.key] ?? null;
-            const e = s.england
-              ? england.find((p) => p.measureName === s.england && p.statistic === "percentage")
-              : undefined;
+            const e =
+              typeof s.england === "number"
+                ? { value: s.england }
+                : s.england
+                  ? england.find((p) => p.measureName === s.england && p.statistic === "percentage")
+                  : undefined;
             return {
               measure: s.measure,
               service,
@@ -161,7 +206,74 @@ export async function buildPublicReview(
             };
           }),
         });
-        out.push(reconciliationTable(reconciled));
+        const recon = reconciliationTable(reconciled);
+        out.push(recon);
+        const query = (sql: string, step: string) => allOn<Record<string, unknown>>(c, sql, undefined, step);
+        for (const spec of [...sectionTables, clearanceTable])
+          out.push(protectTable(spec, await query(spec.sql, spec.id)));
+        out.push(survivalTable((await query(survivalSql, "survival")) as unknown as SurvivalRawRow[]));
+        out.push(equityTable(await query(equitySql, "equity"), configuration));
+        await addEnglandFigures(c, out, options.published, period);
+        const englandCount = (name: string) =>
+          england.find((p) => p.measureName === name && p.statistic === "count")?.value ?? null;
+        const englandFinished = englandCount("finished_course_treatment");
+        const englandCaseness = englandCount("at_caseness");
+        for (const r of out.find((t) => t.id === "caseness")?.rows ?? [])
+          r.england =
+            englandFinished && englandCaseness !== null
+              ? Math.round((1000 * englandCaseness) / englandFinished) / 10
+              : "–";
+        const byStep = new Map(
+          (await query(appointmentsByStepSql, "appointments by step")).map((r) => [
+            String(r.step),
+            protectCount(Number(r.appointments)) ?? 0,
+          ]),
+        );
+        const headlineWhole = out.find((t) => t.id === "headline")?.rows[0] ?? {};
+        const waitingWhole = out.find((t) => t.id === "clearance")?.rows[0] ?? {};
+        delivered = {
+          appointments: {
+            "Low intensity": byStep.get("Low intensity") ?? 0,
+            "High intensity": byStep.get("High intensity") ?? 0,
+          },
+          referrals: Number(headlineWhole.referrals ?? 0),
+          entered: Number(headlineWhole.entered ?? 0),
+          waitingFirst: Number(waitingWhole.waiting ?? 0),
+        };
+        out.push(
+          accessTable(configuration, delivered),
+          staffingTable(configuration, delivered),
+          workforceTable(configuration),
+        );
+        const monthly = out.find((t) => t.id === "monthly");
+        if (monthly) {
+          const causeOf = (name: string) =>
+            recon.rows.find((r) => r.measure === name && r.statistic === "count" && r.status === "differs")
+              ?.cause as string | undefined;
+          const publishedCount = (name: string) => {
+            const v = Number(
+              reconciled.find((r) => r.measure_name === name && r.measure_statistic === "count")?.published,
+            );
+            return Number.isFinite(v) ? v : null;
+          };
+          out.push(
+            monthlyReconciliation(
+              monthly,
+              {
+                referrals: publishedCount("referrals_received"),
+                finished: publishedCount("finished_course_treatment"),
+              },
+              {
+                ...(causeOf("referrals received")
+                  ? { referrals: causeOf("referrals received") as string }
+                  : {}),
+                ...(causeOf("finished course treatment")
+                  ? { finished: causeOf("finished course treatment") as string }
+                  : {}),
+              },
+            ),
+          );
+        }
         registered = {
           provider: targets.provider,
           period,
@@ -189,12 +301,17 @@ export async function buildPublicReview(
       notice: serviceNotice,
       disclosure: disclosureRule,
       createdAt: effects.clock.now().toISOString(),
-      tables,
+      tables: [...tables],
+      findings: [],
+      configuration,
+      delivered,
     };
+    review.findings = reviewFindings(new Map(tables.map((t) => [t.id, t])));
+    review.tables.push(findingsTable(review.findings));
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });
     writeFileSync(join(partial, "review.json"), `${JSON.stringify(review, null, 2)}\n`);
-    for (const t of tables) writeFileSync(join(partial, `${t.id}.csv`), tableCsv(t));
+    for (const t of review.tables) writeFileSync(join(partial, `${t.id}.csv`), tableCsv(t));
     rmSync(options.outDir, { recursive: true, force: true });
     renameSync(partial, options.outDir);
     // Practitioner- and pathway-level: written apart from the public folder, read only through
@@ -210,6 +327,115 @@ export async function buildPublicReview(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     rmSync(partial, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Referrals and entries by group beside the population served: referral share = the group's
+ * referrals ÷ referrals of every stated group (rounded counts); population share from the service
+ * configuration; ratio = referral share ÷ population share (below 0.8: referred less than expected).
+ */
+function equityTable(raw: Record<string, unknown>[], configuration: ServiceConfiguration): PublicTable {
+  const protectedRows = raw.map((r) => ({
+    dimension: String(r.dimension),
+    grp: String(r.grp),
+    referrals: protectCount(Number(r.referrals)),
+    entered: protectCount(Number(r.entered)),
+  }));
+  const stated = (d: string) =>
+    protectedRows
+      .filter((r) => r.dimension === d && !r.grp.startsWith("Not stated"))
+      .reduce((s, r) => s + (r.referrals ?? 0), 0);
+  const rows = protectedRows.map((r) => {
+    const population = configuration.populationServed.groups[r.dimension]?.[r.grp];
+    const share = r.grp.startsWith("Not stated") ? "–" : protectedPercent(r.referrals, stated(r.dimension));
+    const ratio =
+      typeof share === "number" && population !== undefined && population > 0
+        ? Math.round((100 * share) / population) / 100
+        : "–";
+    return {
+      ...r,
+      referral_share: share,
+      entered_rate: protectedPercent(r.entered, r.referrals),
+      population_share: population ?? "–",
+      referral_ratio: ratio,
+      flag: typeof ratio === "number" && ratio < 0.8 ? "Referred less than expected" : "",
+    };
+  });
+  return {
+    id: "equity",
+    page: "equity",
+    title: "Referrals and entries by age, ethnic group and deprivation, against the population served",
+    method: `Referrals received and people entering treatment in the period by age band (at the period's end), ethnic group and IMD decile (01 least deprived, as NHS England labels it). Referral share = the group's referrals ÷ referrals of all stated groups; population share from the service configuration (${configuration.populationServed.source}); ratio = referral share ÷ population share, flagged below 0.8. Entered (%) = entries ÷ referrals of the group (entries may come from earlier referrals). From the rounded counts.`,
+    columns: [
+      { key: "dimension", label: "By", kind: "label" },
+      { key: "grp", label: "Group", kind: "label" },
+      { key: "referrals", label: "Referrals received", kind: "count" },
+      { key: "entered", label: "Entered treatment", kind: "count" },
+      { key: "referral_share", label: "Share of referrals (%)", kind: "percent" },
+      { key: "population_share", label: "Share of population (%)", kind: "percent" },
+      { key: "referral_ratio", label: "Ratio to population", kind: "text" },
+      { key: "entered_rate", label: "Entered ÷ referred (%)", kind: "percent" },
+      { key: "flag", label: "Flag", kind: "text" },
+    ],
+    rows,
+    chart: { value: "referral_share", label: "Share of referrals (%)" },
+  };
+}
+
+/**
+ * England's figures beside the service's, where the national long file has them: recovery by
+ * breakdown on the outcomes table, and the share of referrals with a group not stated on the
+ * recording table. Left as "–" for a file without breakdowns (NHS England's CSV layout).
+ */
+async function addEnglandFigures(
+  c: Parameters<typeof allOn>[0],
+  tables: PublicTable[],
+  file: string,
+  period: { from: string; to: string },
+): Promise<void> {
+  const outcomes = tables.find((t) => t.id === "outcomes-by-group");
+  const recording = tables.find((t) => t.id === "recording");
+  for (const r of outcomes?.rows ?? []) r.england_recovery = "–";
+  for (const r of recording?.rows ?? []) r.england = "–";
+  if (!/\.parq(uet)?$/i.test(file)) return;
+  const rows = await allOn<{
+    variable_type: string;
+    variable_a: string;
+    measure_name: string;
+    statistic: string;
+    value: string;
+  }>(
+    c,
+    `SELECT variable_type, CAST(variable_a AS VARCHAR) AS variable_a, measure_name, measure_statistic AS statistic,
+       CAST(value AS VARCHAR) AS value FROM read_parquet($file)
+     WHERE org_type = 'England' AND CAST(start_date AS DATE) = $from::DATE AND CAST(end_date AS DATE) = $to::DATE
+       AND ((measure_name = 'recovery' AND measure_statistic = 'percentage') OR (measure_name = 'referrals_received' AND measure_statistic = 'count'))`,
+    { file, from: period.from, to: period.to },
+    "England breakdowns",
+  );
+  const find = (type: string, value: string | null, measure: string) =>
+    rows.find(
+      (r) =>
+        r.variable_type === type && (value === null || r.variable_a === value) && r.measure_name === measure,
+    )?.value;
+  for (const r of outcomes?.rows ?? []) {
+    const v = Number(find(String(r.dimension), String(r.grp), "recovery"));
+    if (Number.isFinite(v) && find(String(r.dimension), String(r.grp), "recovery") !== undefined)
+      r.england_recovery = Math.round(10 * v) / 10;
+  }
+  const total = Number(find("Total", null, "referrals_received"));
+  for (const r of recording?.rows ?? []) {
+    const type =
+      r.item === "Ethnic category not known"
+        ? "Ethnic Group"
+        : r.item === "IMD decile not known"
+          ? "Indices of Deprivation Decile"
+          : null;
+    if (!type) continue;
+    const n = Number(find(type, "Not stated/Not known/Invalid", "referrals_received"));
+    if (Number.isFinite(n) && Number.isFinite(total) && total > 0)
+      r.england = Math.round((1000 * n) / total) / 10;
   }
 }
 

@@ -4,6 +4,7 @@
  * EBI Insight's own rule is stricter on one point: no public figure may be 1 to 5, so a count that
  * would round to 5 (a true 5, 6 or 7) is suppressed as well. Zero is shown: it reveals no person.
  */
+import { wilsonInterval } from "../../../stats/index.ts";
 
 /** The smallest true count shown (it rounds to 10). */
 export const smallestShownCount = 8;
@@ -27,6 +28,17 @@ export function protectedPercent(
   if (denominator === 0) return "–";
   if (numerator === null || denominator === null) return null;
   return Math.round((1000 * numerator) / denominator) / 10;
+}
+
+/**
+ * The 95% Wilson score interval of a percentage from two protected counts, as "lower–upper" in
+ * percent to one decimal place: null when either is suppressed, "–" when the denominator is 0.
+ */
+export function protectedInterval(numerator: number | null, denominator: number | null): string | null {
+  if (denominator === 0) return "–";
+  if (numerator === null || denominator === null) return null;
+  const i = wilsonInterval(Math.min(numerator, denominator), denominator);
+  return `${(100 * i.lower).toFixed(1)}–${(100 * i.upper).toFixed(1)}`;
 }
 
 /** A mean or median of a group, shown to one decimal place only when the group's count is shown. */

@@ -1,5 +1,5 @@
 import { appointmentTypeBreakdown, groupBreakdown, modeBreakdown } from "../reviewMeasures.ts";
-import { protectCount, protectedAverage, protectedPercent } from "./protectCount.ts";
+import { protectCount, protectedAverage, protectedInterval, protectedPercent } from "./protectCount.ts";
 
 /**
  * The public service-review tables: aggregate figures over `tt_review` and `tt_review_contacts`
@@ -8,13 +8,27 @@ import { protectCount, protectedAverage, protectedPercent } from "./protectCount
  * row per pathway or per practitioner.
  */
 
-export type ReviewPage = "overview" | "access" | "treatment" | "data-quality" | "reconciliation";
+export type ReviewPage =
+  | "overview"
+  | "access"
+  | "severity"
+  | "treatment"
+  | "outcomes"
+  | "equity"
+  | "staffing"
+  | "data-quality"
+  | "reconciliation"
+  | "report";
 
 export type ColumnSpec =
   | { key: string; label: string; kind: "label" | "text" }
   | { key: string; label: string; kind: "count" }
   | { key: string; label: string; kind: "percent"; of: [string, string] }
-  | { key: string; label: string; kind: "average"; of: [string, string] };
+  | { key: string; label: string; kind: "average"; of: [string, string] }
+  /** The 95% Wilson interval of a percentage, from the protected numerator and denominator. */
+  | { key: string; label: string; kind: "interval"; of: [string, string] }
+  /** protected numerator ÷ protected denominator × scale, one decimal place. */
+  | { key: string; label: string; kind: "ratio"; of: [string, string]; scale: number };
 
 export interface TableSpec {
   id: string;
@@ -25,7 +39,18 @@ export interface TableSpec {
   sql: string;
   columns: ColumnSpec[];
   /** The chart drawn above the table: a percentage column by row label. */
-  chart?: { value: string; label: string; reference?: number; referenceLabel?: string };
+  chart?: ChartSpec;
+}
+
+/** What the page draws above a table: bars of one column (default), or an SPC or survival chart. */
+export interface ChartSpec {
+  value: string;
+  label: string;
+  reference?: number;
+  referenceLabel?: string;
+  type?: "bar" | "spc" | "survival";
+  /** For SPC charts: whether higher is better. */
+  direction?: "higher" | "lower";
 }
 
 export type Cell = number | string | null;
@@ -33,7 +58,7 @@ export type Cell = number | string | null;
 export interface PublicColumn {
   key: string;
   label: string;
-  kind: "label" | "text" | "count" | "percent" | "average";
+  kind: "label" | "text" | "count" | "percent" | "average" | "interval" | "ratio";
 }
 
 export interface PublicTable {
@@ -56,7 +81,14 @@ export function protectTable(spec: TableSpec, raw: Record<string, unknown>[]): P
       if (c.kind === "count") out[c.key] = protectCount(num(r[c.key]));
       else if (c.kind === "percent")
         out[c.key] = protectedPercent(protectCount(num(r[c.of[0]])), protectCount(num(r[c.of[1]])));
-      else if (c.kind === "average")
+      else if (c.kind === "interval")
+        out[c.key] = protectedInterval(protectCount(num(r[c.of[0]])), protectCount(num(r[c.of[1]])));
+      else if (c.kind === "ratio") {
+        const a = protectCount(num(r[c.of[0]]));
+        const b = protectCount(num(r[c.of[1]]));
+        out[c.key] =
+          a === null || b === null ? null : b === 0 ? "–" : Math.round((10 * c.scale * a) / b) / 10;
+      } else if (c.kind === "average")
         out[c.key] = protectedAverage(
           r[c.of[0]] === null || r[c.of[0]] === undefined ? null : Number(r[c.of[0]]),
           num(r[c.of[1]]),

@@ -26,6 +26,27 @@ describe("buildPublicReview", () => {
   });
 });
 
+describe("buildPublicReview with a bad service configuration", () => {
+  it("stops with EBI_TT_SERVICE_CONFIG naming the field, before building, and leaves the folder as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tt-public-"));
+    const outDir = join(dir, "public");
+    mkdirSync(outDir);
+    writeFileSync(join(outDir, "review.json"), "{}\n");
+    const configuration = join(dir, "service.json");
+    writeFileSync(
+      configuration,
+      JSON.stringify({ about: "x", provider: "RMY", year: "2024-25", workforce: [] }),
+    );
+    const error = await buildPublicReview(
+      { outDir, published: "../shared/data/talking-therapies/measures_annual.parquet", configuration },
+      quietEffects(),
+    ).catch((e: unknown) => e);
+    expect((error as EbiError).code).toBe("EBI_TT_SERVICE_CONFIG");
+    expect((error as EbiError).message).toContain("workforce");
+    expect(readdirSync(outDir)).toEqual(["review.json"]);
+  });
+});
+
 describe("tableCsv", () => {
   it("writes labels as the header, [c] for suppressed figures, and quotes commas", () => {
     const table: PublicTable = {

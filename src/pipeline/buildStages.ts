@@ -371,6 +371,9 @@ export const manifestStage: Stage<BuildState> = {
       setting: i.setting,
       confidence: i.confidence,
       measurable: i.measurable,
+      measurability: i.measurability,
+      dataset: i.dataset,
+      source_url: i.rule.sourceUrl ?? null,
       description: i.description,
       provenance: i.provenance,
     }));

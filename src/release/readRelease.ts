@@ -209,9 +209,18 @@ export async function readRelease(
   }
   // Every public table must be the one the build wrote: a changed file is refused, not served.
   const manifest = assertReleaseIntact(dir, releaseId);
-  const interventions = JSON.parse(
-    readFileSync(join(dir, "interventions.json"), "utf8"),
-  ) as InterventionRow[];
+  // Releases written before measurability had its own fields say it only in the description.
+  const interventions = (
+    JSON.parse(readFileSync(join(dir, "interventions.json"), "utf8")) as Partial<InterventionRow>[]
+  ).map(
+    (i) =>
+      ({
+        ...i,
+        measurability: i.measurability ?? (i.measurable ? "hes" : "unknown"),
+        dataset: i.dataset ?? null,
+        source_url: i.source_url ?? null,
+      }) as InterventionRow,
+  );
   const file = (name: string) => `read_parquet(${quoteLiteral(join(dir, side, `${name}.parquet`))})`;
   const db = await Database.open(":memory:");
   const columns = (sql: string) => db.withConnection(async (c) => readColumns(await c.run(sql)));

@@ -47,6 +47,10 @@ export interface InterventionRow {
   setting: string[]; // ["apc"] | ["apc","op"]
   confidence: "published" | "derived" | "provisional" | "not-measurable" | "no-source";
   measurable: boolean;
+  /** Where it can be counted: hes (admitted/outpatient data), dataset (only with `dataset`), none, unknown. */
+  measurability: "hes" | "dataset" | "none" | "unknown";
+  dataset: string | null; // "DID" | "pathology" | "transfusion" when measurability is dataset
+  source_url: string | null; // the programme page the rule was read from; null = none found
   description: string; // the rule in words
   provenance: string;
 }

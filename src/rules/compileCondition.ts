@@ -6,22 +6,37 @@ import type { CodeClause, Condition, GlobalRuleId, InterventionRule } from "./sc
 /** The shape every stored code has: a letter and 2 or 3 digits (OPCS-4 and ICD-10 alike). */
 export const CODE_SHAPE = /^[A-Z][0-9]{2}[0-9]?$/;
 
+/**
+ * What a code that cannot exist should have been, when that is plain: the dotted form HES does not
+ * store ("A65.1" is A651) or lower case. Only named in the error; the rule is never rewritten.
+ */
+export function suggestedCode(code: string): string | undefined {
+  const undotted = code.trim().toUpperCase().replace(".", "");
+  return undotted !== code && CODE_SHAPE.test(undotted) ? undotted : undefined;
+}
+
 /** A code checked against CODE_SHAPE, as a SQL literal: the only way a rule's text reaches SQL. */
 function codeLiteral(code: string): string {
   if (!CODE_SHAPE.test(code)) {
+    const suggestion = suggestedCode(code);
     throw new EbiError(
       "EBI_RULES_INVALID",
-      `The code ${JSON.stringify(code)} cannot exist: codes are a letter and 2 or 3 digits.`,
-      {
-        code,
-      },
+      `The code ${JSON.stringify(code)} cannot exist: codes are a letter and 2 or 3 digits, with no dot${
+        suggestion ? ` (write ${suggestion})` : ""
+      }.`,
+      { code, expected: "a letter and 2 or 3 digits", ...(suggestion ? { suggestion } : {}) },
     );
   }
   return `'${code}'`;
 }
 
-/** SQL true when the scalar code `x` is one of `codes` (3 characters = prefix); NULL when `x` is. */
+/**
+ * SQL true when the scalar code `x` is one of `codes` (3 characters = prefix); NULL when `x` is.
+ * Every code is checked first: one of another length would otherwise fall out of both lists below
+ * and the clause would silently stop matching it.
+ */
 function codeTest(x: string, codes: readonly string[]): string {
+  for (const code of codes) codeLiteral(code);
   const exact = codes.filter((c) => c.length === 4);
   const prefixes = codes.filter((c) => c.length === 3);
   const parts: string[] = [];
@@ -169,9 +184,22 @@ export function ageSql(age: InterventionRule["age"]): string | undefined {
  */
 export function interventionSql(rule: InterventionRule, setting: "apc" | "op"): string | undefined {
   if (!isCounted(rule) || !rule.match || !rule.setting.includes(setting)) return undefined;
-  const parts = [compileCondition(rule.match as Condition)];
-  for (const exclusion of (rule.exclude ?? []) as Condition[])
-    parts.push(`NOT ${compileCondition(exclusion)}`);
+  const compile = (condition: Condition, where: string): string => {
+    try {
+      return compileCondition(condition);
+    } catch (error) {
+      if (!(error instanceof EbiError)) throw error;
+      throw new EbiError("EBI_RULES_INVALID", `Intervention ${rule.slug}, ${where}: ${error.message}`, {
+        ...error.details,
+        intervention: rule.slug,
+        field: where,
+      });
+    }
+  };
+  const parts = [compile(rule.match as Condition, "match")];
+  ((rule.exclude ?? []) as Condition[]).forEach((exclusion, i) => {
+    parts.push(`NOT ${compile(exclusion, `exclude[${i}]`)}`);
+  });
   const age = ageSql(rule.age);
   if (age) parts.push(age);
   if (rule.sex) parts.push(`sex = '${rule.sex === "female" ? "2" : "1"}'`);

@@ -8,6 +8,7 @@ export {
   parseCountingUnit,
 } from "./countingUnit.ts";
 export { conditionWords, describeRule } from "./describeRule.ts";
+export { diffRuleSets, type RuleChange } from "./diffRuleSets.ts";
 export { type ComparisonInput, englandComparisonMarkdown } from "./englandComparison.ts";
 export { type Explanation, explainEpisode } from "./explainEpisode.ts";
 export { classificationSqlScript, codeListCsv, codeListRows, codeListXlsx } from "./exportRuleSet.ts";

@@ -1,4 +1,4 @@
-import { CODE_SHAPE } from "./compileCondition.ts";
+import { CODE_SHAPE, suggestedCode } from "./compileCondition.ts";
 import type { ResolvedRuleSet } from "./loadRuleSets.ts";
 import type { CodeClause, Condition, InterventionRule } from "./schema.ts";
 
@@ -108,9 +108,12 @@ export function lintRule(rule: InterventionRule): LintFinding[] {
       if (seen.has(code)) add("duplicate-code", `${path}: ${code} is listed twice`);
       seen.add(code);
       if (!CODE_SHAPE.test(code)) {
+        const suggestion = suggestedCode(code);
         add(
           "code-shape",
-          `${path}: ${JSON.stringify(code)} cannot exist (a letter and 2 or 3 digits); the clause can never match it`,
+          `${path}: ${JSON.stringify(code)} cannot exist (a letter and 2 or 3 digits, no dot)${
+            suggestion ? `; write ${suggestion}` : ""
+          }; building with it is refused`,
         );
         continue;
       }

@@ -93,6 +93,17 @@ export const InterventionSchema = Type.Object({
   setting: Type.Array(Type.String()),
   confidence: Type.String(),
   measurable: Type.Boolean(),
+  measurability: Type.Union(
+    ["hes", "dataset", "none", "unknown"].map((m) => Type.Literal(m)),
+    {
+      description:
+        "hes: counted from admitted-care/outpatient data; dataset: only with the data set named in `dataset`; none: not from routine data; unknown: neither coding nor data set found",
+    },
+  ),
+  dataset: nullable(Type.String({ description: "DID, pathology or transfusion" })),
+  source_url: nullable(
+    Type.String({ description: "the programme page the rule was read from; null when none was found" }),
+  ),
   description: Type.String(),
   provenance: Type.String(),
 });

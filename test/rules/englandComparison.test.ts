@@ -19,6 +19,9 @@ const intervention = (id: string, measurable: boolean): InterventionRow => ({
   setting: measurable ? ["apc"] : [],
   confidence: measurable ? "published" : "not-measurable",
   measurable,
+  measurability: measurable ? "hes" : "dataset",
+  dataset: measurable ? null : "DID",
+  source_url: null,
   description: measurable
     ? "counts"
     : "Counted only with the Diagnostic Imaging Dataset (DID): no count is made here.",

@@ -43,6 +43,28 @@ describe("/api/v1", () => {
     ).toContain("W851");
   });
 
+  it("says where each intervention can be counted and which page its rule was read from", async () => {
+    const body = await json("/api/v1/interventions");
+    const of = (id: string) => body.items.find((i: { intervention_id: string }) => i.intervention_id === id);
+    expect(of("ebi-list-2/mri-hip-arthritis")).toMatchObject({
+      measurable: false,
+      measurability: "dataset",
+      dataset: "DID",
+      source_url: expect.stringMatching(/^https:\/\/www\.aomrc\.org\.uk\//),
+    });
+    expect(of("ebi-list-2/psa-testing")).toMatchObject({ measurability: "dataset", dataset: "pathology" });
+    expect(of(busiest)).toMatchObject({ measurable: true, measurability: "hes", dataset: null });
+    const unknown = body.items.filter((i: { measurability: string }) => i.measurability === "unknown");
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(unknown.every((i: { confidence: string }) => i.confidence === "no-source")).toBe(true);
+    const csv = await get("/api/v1/interventions.csv");
+    expect(csv.body.split("\r\n")[0]).toContain("measurability,dataset,source_url");
+    const page = await get("/interventions/ebi-list-2/mri-hip-arthritis");
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("only with another data set (DID), not from HES");
+    expect(page.body).toContain('href="https://www.aomrc.org.uk/');
+  });
+
   it("pages organisations and filters them by level, parent and search", async () => {
     const page = await json("/api/v1/organisations?limit=2&offset=0");
     expect(page.items).toHaveLength(2);

@@ -5,6 +5,7 @@ import {
   classificationSqlScript,
   codeListCsv,
   codeListXlsx,
+  diffRuleSets,
   explainEpisode,
   type FixtureEpisode,
   interventionTableMarkdown,
@@ -20,7 +21,7 @@ import { action } from "../action.ts";
 
 const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 
-/** `ebi rules list|show|lint|test|explain|export`. */
+/** `ebi rules list|show|diff|lint|test|explain|export`. */
 export function registerRules(program: Command): void {
   const rules = program.command("rules").description("the rule sets that say what each intervention counts");
   rules
@@ -77,6 +78,31 @@ export function registerRules(program: Command): void {
             `  category: ${i.category ?? "unknown"}; measurability: ${i.measurability}${i.dataset ? ` (${i.dataset})` : ""}${i.rule.sourceUrl ? `; page: ${i.rule.sourceUrl}` : ""}`,
           );
           if (i.rule.notes) out(`  notes: ${i.rule.notes}`);
+        }
+      }),
+    );
+  rules
+    .command("diff")
+    .description("what changed between two versions of a rule set (or a set and a local variant)")
+    .argument("<from>", "the earlier rule set, e.g. ebi-list-1@2019")
+    .argument("<to>", "the later rule set, e.g. ebi-list-1")
+    .action(
+      action(async (fromRef: string, toRef: string) => {
+        const [from, to] = await loadRuleSets([fromRef, toRef]);
+        if (!from || !to) throw new EbiError("EBI_USAGE", "Name two rule sets to compare.");
+        const changes = diffRuleSets(from, to);
+        out(
+          `${from.id}@${from.version} → ${to.id}@${to.version}: ${changes.length === 0 ? "no intervention changed" : `${changes.length} intervention(s) changed`}`,
+        );
+        for (const c of changes) {
+          const fields = [
+            c.counting.length > 0 ? `counts differ (${c.counting.join(", ")})` : "",
+            c.describing.length > 0 ? `wording (${c.describing.join(", ")})` : "",
+          ].filter(Boolean);
+          out(`  ${c.change} ${c.intervention_id}${fields.length > 0 ? `: ${fields.join("; ")}` : ""}`);
+          const countsDiffer = c.change !== "changed" || c.counting.length > 0;
+          if (countsDiffer && c.before !== null) out(`    before: ${c.before}`);
+          if (countsDiffer && c.after !== null) out(`    after: ${c.after}`);
         }
       }),
     );

@@ -96,6 +96,40 @@ export const monthlyTable = declareTable({
   order: [...seriesKey, "month"],
 });
 
+/**
+ * quarterly.parquet: spells per financial-year quarter (April–June first) for every intervention ×
+ * commissioner, complete quarters only. Protected with its months, so a quarter can be published
+ * where a month inside it is hidden, and charts fall back to it.
+ */
+export const quarterlyTable = declareTable({
+  name: "quarterly",
+  description: "spells per financial-year quarter for every intervention and commissioner",
+  columns: {
+    intervention_id: column.text(),
+    level: column.text<OrgLevel>(), // england | region | icb | sub_icb
+    org_code: column.text(),
+    quarter_start: column.text(), // first month of the quarter
+    quarter_end: column.text(), // last month of the quarter
+    spells: column.count(),
+    suppressed: column.optionalText<NonNullable<Suppression>>(),
+  },
+  key: [...seriesKey, "quarter_start"],
+  unit: "intervention_id",
+  counts: [
+    {
+      column: "spells",
+      tag: "q",
+      key: ["level", "org_code", "quarter_start"],
+      relations: [
+        { kind: "hierarchy" },
+        { kind: "period", start: "quarter_start", end: "quarter_end", months: "monthly" },
+      ],
+    },
+  ],
+  derivedFrom: {},
+  order: [...seriesKey, "quarter_start"],
+});
+
 /** baselines.parquet: baseline, goal, latest 12 months and money per intervention × commissioner level. */
 export const baselinesTable = declareTable({
   name: "baselines",
@@ -246,6 +280,7 @@ export const equityTable = declareTable({
 
 export type OrganisationRow = RowOf<typeof organisationsTable.columns>;
 export type MonthlyRow = RowOf<typeof monthlyTable.columns>;
+export type QuarterlyRow = RowOf<typeof quarterlyTable.columns>;
 export type BaselineRow = RowOf<typeof baselinesTable.columns>;
 export type TrajectoryRow = RowOf<typeof trajectoryTable.columns>;
 export type VariationRow = RowOf<typeof variationTable.columns>;
@@ -259,6 +294,7 @@ export const releaseTableDeclarations = [
   trajectoryTable,
   variationTable,
   equityTable,
+  quarterlyTable,
 ] as const;
 
 type Declared = (typeof releaseTableDeclarations)[number];

@@ -48,7 +48,7 @@ export interface LoadedRelease {
   /** Rows by `${intervention_id}|${level}|${org_code}` in month order. */
   trajectoryOf: SeriesLookup<TrajectoryRow>;
   baselineOf: Map<string, BaselineRow>;
-  /** Every quarterly row (empty in releases written before quarters were published). */
+  /** Every quarterly row (absent from hand-made releases in tests). */
   quarterly?: QuarterlyRow[];
   /** Quarters by `${intervention_id}|${level}|${org_code}` in time order. */
   quarterlyOf?: Map<string, QuarterlyRow[]>;
@@ -180,14 +180,8 @@ async function monthSeries<T>(
   });
 }
 
-/** Tables a release may lack because it was written before they were published. */
-const laterTables: readonly string[] = ["quarterly"];
-
 /** The files of a release the service reads; every one must be there. */
-const releaseFiles = [
-  "interventions.json",
-  ...releaseTables.filter((t) => !laterTables.includes(t)).map((t) => join("public", `${t}.parquet`)),
-];
+const releaseFiles = ["interventions.json", ...releaseTables.map((t) => join("public", `${t}.parquet`))];
 
 /**
  * Reads the published release (or `id`) of `releasesDir`: manifest, interventions and the tables of
@@ -260,11 +254,9 @@ export async function readRelease(
         ORDER BY ${eKey.replaceAll(/(\w+)/g, "e.$1")}, e.group_order, e.group_code`),
       readRuns(columns, file("equity"), eKey.split(", ")),
     ]);
-    const quarterly = existsSync(join(dir, side, "quarterly.parquet"))
-      ? await db.all<QuarterlyRow>(
-          `SELECT * FROM ${file("quarterly")} ORDER BY intervention_id, level, org_code, quarter_start`,
-        )
-      : [];
+    const quarterly = await db.all<QuarterlyRow>(
+      `SELECT * FROM ${file("quarterly")} ORDER BY intervention_id, level, org_code, quarter_start`,
+    );
     const split = (key: string) => key.split("|") as [string, OrgLevel, string, ...string[]];
     const groups = (eGroups.dimension as string[]).map((_, i) => ({
       group_code: (eGroups.group_code as string[])[i] as string,

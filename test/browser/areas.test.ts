@@ -161,7 +161,7 @@ describe("comparing areas in a real browser", () => {
     await page.fill("#list-q", "Ashmere ICB");
     await page.press("#list-q", "Enter");
     await page.waitForURL(/\/search/);
-    expect(await page.locator(`a[href="/organisations/${icb.org_code}"]`).count()).toBe(1);
+    expect(await page.locator(`a[href="/areas/${icb.org_code}"]`).count()).toBe(1);
     expect((await page.locator("main li a").first().textContent())?.trim()).toBe(icb.name);
     expect(errors).toEqual([]);
     await page.close();

@@ -8,6 +8,7 @@ import {
   type BaselineRow,
   type EquityRow,
   type InterventionRow,
+  laterTables,
   type MonthlyRow,
   type OrganisationRow,
   type OrgLevel,
@@ -180,8 +181,22 @@ async function monthSeries<T>(
   });
 }
 
-/** The files of a release the service reads; every one must be there. */
-const releaseFiles = ["interventions.json", ...releaseTables.map((t) => join("public", `${t}.parquet`))];
+/** The files of a release the service reads; every one must be there (a later table only when recorded). */
+const releaseFiles = (recorded: Record<string, unknown>) => [
+  "interventions.json",
+  ...releaseTables
+    .filter((t) => !laterTables.includes(t) || recorded[t])
+    .map((t) => join("public", `${t}.parquet`)),
+];
+
+/** The tables a manifest records; none when it does not parse (the integrity check then says so). */
+function recordedTables(path: string): Record<string, unknown> {
+  try {
+    return (JSON.parse(readFileSync(path, "utf8")) as ReleaseManifest).tables ?? {};
+  } catch {
+    return {};
+  }
+}
 
 /**
  * Reads the published release (or `id`) of `releasesDir`: manifest, interventions and the tables of
@@ -204,7 +219,7 @@ export async function readRelease(
   const dir = join(releasesDir, releaseId);
   if (!existsSync(join(dir, "manifest.json")))
     throw new EbiError("EBI_NOT_FOUND", `No complete release ${releaseId} in ${releasesDir}.`);
-  for (const name of releaseFiles) {
+  for (const name of releaseFiles(recordedTables(join(dir, "manifest.json")))) {
     if (!existsSync(join(dir, name)))
       throw new EbiError(
         "EBI_RELEASE_FILE_MISSING",
@@ -254,9 +269,11 @@ export async function readRelease(
         ORDER BY ${eKey.replaceAll(/(\w+)/g, "e.$1")}, e.group_order, e.group_code`),
       readRuns(columns, file("equity"), eKey.split(", ")),
     ]);
-    const quarterly = await db.all<QuarterlyRow>(
-      `SELECT * FROM ${file("quarterly")} ORDER BY intervention_id, level, org_code, quarter_start`,
-    );
+    const quarterly = manifest.tables.quarterly
+      ? await db.all<QuarterlyRow>(
+          `SELECT * FROM ${file("quarterly")} ORDER BY intervention_id, level, org_code, quarter_start`,
+        )
+      : [];
     const split = (key: string) => key.split("|") as [string, OrgLevel, string, ...string[]];
     const groups = (eGroups.dimension as string[]).map((_, i) => ({
       group_code: (eGroups.group_code as string[])[i] as string,

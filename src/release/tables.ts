@@ -305,6 +305,12 @@ export type ReleaseTables = {
   [D in Declared as D["name"]]: RowOf<D["columns"]>[];
 };
 
+/**
+ * Tables added after releases were first published: a release whose manifest does not record one
+ * was written before it, and is read without it (a recorded one must be there like any other).
+ */
+export const laterTables: readonly ReleaseTable[] = ["quarterly"];
+
 /** The names of the declared tables. */
 export const releaseTables: readonly ReleaseTable[] = releaseTableDeclarations.map((t) => t.name);
 

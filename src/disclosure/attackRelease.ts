@@ -1,7 +1,9 @@
 import { EbiError } from "../errors/index.ts";
+import { cellKeyOf } from "../release/declareTable.ts";
 import type { BaselineRow, EquityRow, OrgLevel } from "../release/tables.ts";
 import { auditPublicRelease } from "./auditPublicRelease.ts";
 import { cellIntervals, type IntervalStats, type LinearProblem, protects } from "./cellIntervals.ts";
+import { declaredCountTables, declaredSums } from "./declaredRelations.ts";
 import type { ReleaseTables } from "./protectRelease.ts";
 import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
 import { cellKey } from "./releaseCellSystem.ts";
@@ -24,7 +26,8 @@ export interface AttackOptions {
   /** The goal percentile the release used (manifest `goal.percentile`). */
   goalPercentile: number;
   /** Registered count tables: which published sums are exact (an attacker is assumed to know). */
-  registered?: Pick<ReleaseTables, "monthly" | "baselines" | "equity">;
+  registered?: Pick<ReleaseTables, "monthly" | "baselines" | "equity"> &
+    Partial<Pick<ReleaseTables, "quarterly">>;
   /**
    * Which hidden counts to bound (`${intervention}|${cellKey}`); all when absent. A judge that knows
    * the true values need only bound the small ones: any other count's true value lies in its
@@ -128,6 +131,8 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
     }
     for (const r of options.registered.equity)
       if (r.spells !== null) registeredValue.set(`${r.intervention_id}|${cellKey.equity(r)}`, r.spells);
+    for (const [id, key, value] of declaredCells(options.registered))
+      if (value !== null) registeredValue.set(`${id}|${key}`, value);
   }
 
   const children = new Map<string, string[]>();
@@ -156,6 +161,18 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
   const equityBy = byIntervention(published.equity);
   const trajectoryBy = byIntervention(published.trajectory);
   const variationBy = new Map(published.variation.map((v) => [v.intervention_id, v]));
+  const declaredBy = new Map<string, Record<string, Record<string, unknown>[]>>();
+  for (const table of declaredCountTables)
+    for (const row of (published as unknown as Record<string, Record<string, unknown>[] | undefined>)[
+      table.name
+    ] ?? []) {
+      const id = String(row[table.unit ?? ""]);
+      const tables = declaredBy.get(id) ?? {};
+      const list = tables[table.name] ?? [];
+      list.push(row);
+      tables[table.name] = list;
+      declaredBy.set(id, tables);
+    }
 
   for (const [intervention, baselines] of baselinesBy) {
     result.stats.interventions++;
@@ -168,6 +185,8 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
       unknowns.count(cellKey.latest(r), r.latest_spells);
     }
     for (const r of equity) unknowns.count(cellKey.equity(r), r.spells);
+    const declared = declaredBy.get(intervention) ?? {};
+    for (const [, key, value] of declaredCells(declared)) unknowns.count(key, value);
 
     const exact = (total: string, parts: readonly string[]) => {
       const t = registeredValue.get(`${intervention}|${total}`);
@@ -197,6 +216,7 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
         cellKey.monthly({ level: "england", org_code: "ENG", month }),
         providers.map((p) => cellKey.monthly({ level: "provider", org_code: p, month })),
       );
+    for (const [total, parts] of declaredSums(declared, children, months)) sum(total, parts);
     for (const b of baselines) {
       const inPeriod = (start: string, end: string) =>
         months.filter((m) => m >= start && m <= end).map((m) => cellKey.monthly({ ...b, month: m }));
@@ -352,6 +372,14 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
   return result;
 }
 
+/** `[intervention, cell key, count]` of every count in the declared tables beyond the built-in ones. */
+function* declaredCells(tables: object): Generator<[string, string, number | null]> {
+  for (const table of declaredCountTables)
+    for (const row of (tables as Record<string, Record<string, unknown>[] | undefined>)[table.name] ?? [])
+      for (const count of table.counts)
+        yield [String(row[table.unit ?? ""]), cellKeyOf(count, row), row[count.column] as number | null];
+}
+
 function same(a: number | null, b: number | null): boolean {
   if (a === null || b === null) return a === b;
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
@@ -491,6 +519,7 @@ export async function auditRelease(
     note(r.intervention_id, cellKey.latest(r), r.latest_spells);
   }
   for (const r of registered.equity) note(r.intervention_id, cellKey.equity(r), r.spells);
+  for (const [id, key, value] of declaredCells(registered)) note(id, key, value);
   let attack: AttackResult;
   try {
     attack = await attackRelease(published, {

@@ -5,7 +5,8 @@ import { roundCount } from "./policy.ts";
 import type { ReleaseTables } from "./protectRelease.ts";
 import { groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
 
-type CountTables = Pick<ReleaseTables, "organisations" | "monthly" | "baselines" | "equity">;
+type CountTables = Pick<ReleaseTables, "organisations" | "monthly" | "baselines" | "equity"> &
+  Partial<Pick<ReleaseTables, "quarterly">>;
 
 /** The declared tables that hold counts: the ones a public side must protect. */
 const countTables = releaseTableDeclarations.filter((t) => t.counts.length > 0);
@@ -34,7 +35,10 @@ export function auditPublicRelease(
     publicValue.set(`${id}|${key}`, value);
   };
   for (const table of countTables) {
-    for (const row of published[table.name as keyof CountTables] as unknown as Record<string, unknown>[]) {
+    const rows = published[table.name as keyof CountTables] as unknown as
+      | Record<string, unknown>[]
+      | undefined;
+    for (const row of rows ?? []) {
       const id = String(row[table.unit ?? ""]);
       for (const count of table.counts) {
         const key = cellKeyOf(count, row);

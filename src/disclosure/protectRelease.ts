@@ -1,4 +1,5 @@
 import { EbiError } from "../errors/index.ts";
+import { cellKeyOf } from "../release/declareTable.ts";
 import {
   type BaselineRow,
   type ReleaseTables,
@@ -9,6 +10,7 @@ import {
 } from "../release/tables.ts";
 import { auditRelease } from "./attackRelease.ts";
 import { CellState, type CellSystem } from "./CellSystem.ts";
+import { declaredCountTables } from "./declaredRelations.ts";
 import { findRecoverableCells, type PublicView } from "./findRecoverableCells.ts";
 import { type DisclosurePolicy, ebiDashboardPolicy, roundCount, withThreshold } from "./policy.ts";
 import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
@@ -349,6 +351,30 @@ export function applySuppression(
       upper: rounding ? null : row.upper,
     };
   });
+  // The other declared count tables: each count hidden or rounded, its derived figures with it.
+  const declared = Object.fromEntries(
+    declaredCountTables.map((table) => {
+      const rows = (registered as unknown as Record<string, Record<string, unknown>[] | undefined>)[
+        table.name
+      ];
+      return [
+        table.name,
+        (rows ?? []).map((row) => {
+          const out: Record<string, unknown> = { ...row };
+          for (const count of table.counts) {
+            const reason = why(String(row[table.unit ?? ""]), cellKeyOf(count, row));
+            if (reason) {
+              out[count.column] = null;
+              out.suppressed = reason;
+              for (const [column, from] of Object.entries(table.derivedFrom))
+                if (from?.includes(count.column)) out[column] = null;
+            } else out[count.column] = shown(row[count.column] as number | null);
+          }
+          return out;
+        }),
+      ];
+    }),
+  ) as unknown as Pick<ReleaseTables, "quarterly">;
   return {
     organisations: registered.organisations.map((o) => ({ ...o })),
     variation,
@@ -356,6 +382,7 @@ export function applySuppression(
     baselines,
     trajectory,
     equity,
+    ...declared,
   };
 }
 

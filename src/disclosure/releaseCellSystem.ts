@@ -8,15 +8,19 @@ import {
   monthlyTable,
   type OrganisationRow,
   type OrgLevel,
+  type QuarterlyRow,
   releaseTableDeclarations,
 } from "../release/tables.ts";
 import { CellSystem } from "./CellSystem.ts";
+import { declaredSums } from "./declaredRelations.ts";
 
 /** The count-bearing rows of one intervention, as the build registers them. */
 export interface InterventionCounts {
   monthly: readonly MonthlyRow[];
   baselines: readonly BaselineRow[];
   equity: readonly EquityRow[];
+  /** Absent in tables written before quarters were published. */
+  quarterly?: readonly QuarterlyRow[];
 }
 
 /** The declared count of `table` held in `column`. */
@@ -159,6 +163,15 @@ export function releaseCellSystem(
       );
     }
   }
+
+  // The other declared count tables (quarters): their hierarchy and period sums.
+  const sortedMonths = [...months].sort();
+  for (const [total, parts] of declaredSums(
+    counts as unknown as Record<string, Record<string, unknown>[]>,
+    children,
+    sortedMonths,
+  ))
+    relateByKey(total, parts);
   return system;
 }
 
@@ -180,20 +193,27 @@ function childrenByParent(organisations: readonly OrganisationRow[]): Map<string
 }
 
 /** The count-bearing rows of each intervention. */
-export function groupByIntervention(
-  tables: InterventionCounts,
-): Map<
+export function groupByIntervention(tables: InterventionCounts): Map<
   string,
-  InterventionCounts & { monthly: MonthlyRow[]; baselines: BaselineRow[]; equity: EquityRow[] }
+  InterventionCounts & {
+    monthly: MonthlyRow[];
+    baselines: BaselineRow[];
+    equity: EquityRow[];
+    quarterly: QuarterlyRow[];
+  }
 > {
-  const groups = new Map<string, { monthly: MonthlyRow[]; baselines: BaselineRow[]; equity: EquityRow[] }>();
+  const groups = new Map<
+    string,
+    { monthly: MonthlyRow[]; baselines: BaselineRow[]; equity: EquityRow[]; quarterly: QuarterlyRow[] }
+  >();
   const of = (id: string) => {
-    const group = groups.get(id) ?? { monthly: [], baselines: [], equity: [] };
+    const group = groups.get(id) ?? { monthly: [], baselines: [], equity: [], quarterly: [] };
     groups.set(id, group);
     return group;
   };
   for (const row of tables.monthly) of(row.intervention_id).monthly.push(row);
   for (const row of tables.baselines) of(row.intervention_id).baselines.push(row);
   for (const row of tables.equity) of(row.intervention_id).equity.push(row);
+  for (const row of tables.quarterly ?? []) of(row.intervention_id).quarterly.push(row);
   return groups;
 }

@@ -34,6 +34,7 @@ import {
 import { type CostTable, unitCostOf } from "./costs.ts";
 import { equityRows } from "./equity.ts";
 import { providerCommissioners } from "./providerCommissioners.ts";
+import { quarterlyRows } from "./quarterly.ts";
 import type { Stage } from "./runStages.ts";
 import { releaseTileLayout } from "./tileLayout.ts";
 
@@ -286,7 +287,7 @@ export const figuresStage: Stage<BuildState> = {
       }
     }
     state.figures = tables;
-    state.registered = { organisations, monthly, ...tables };
+    state.registered = { organisations, monthly, ...tables, quarterly: quarterlyRows(monthly) };
     return undefined;
   },
 };

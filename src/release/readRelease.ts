@@ -8,9 +8,11 @@ import {
   type BaselineRow,
   type EquityRow,
   type InterventionRow,
+  laterTables,
   type MonthlyRow,
   type OrganisationRow,
   type OrgLevel,
+  type QuarterlyRow,
   type ReleaseManifest,
   releaseTables,
   type Suppression,
@@ -47,6 +49,10 @@ export interface LoadedRelease {
   /** Rows by `${intervention_id}|${level}|${org_code}` in month order. */
   trajectoryOf: SeriesLookup<TrajectoryRow>;
   baselineOf: Map<string, BaselineRow>;
+  /** Every quarterly row (absent from hand-made releases in tests). */
+  quarterly?: QuarterlyRow[];
+  /** Quarters by `${intervention_id}|${level}|${org_code}` in time order. */
+  quarterlyOf?: Map<string, QuarterlyRow[]>;
   /** Rows by `${intervention_id}|${level}|${org_code}|${period}|${dimension}` in group order. */
   equityOf: SeriesLookup<EquityRow>;
   /** Organisations by `${level}|${org_code}`. */
@@ -175,8 +181,22 @@ async function monthSeries<T>(
   });
 }
 
-/** The files of a release the service reads; every one must be there. */
-const releaseFiles = ["interventions.json", ...releaseTables.map((t) => join("public", `${t}.parquet`))];
+/** The files of a release the service reads; every one must be there (a later table only when recorded). */
+const releaseFiles = (recorded: Record<string, unknown>) => [
+  "interventions.json",
+  ...releaseTables
+    .filter((t) => !laterTables.includes(t) || recorded[t])
+    .map((t) => join("public", `${t}.parquet`)),
+];
+
+/** The tables a manifest records; none when it does not parse (the integrity check then says so). */
+function recordedTables(path: string): Record<string, unknown> {
+  try {
+    return (JSON.parse(readFileSync(path, "utf8")) as ReleaseManifest).tables ?? {};
+  } catch {
+    return {};
+  }
+}
 
 /**
  * Reads the published release (or `id`) of `releasesDir`: manifest, interventions and the tables of
@@ -199,7 +219,7 @@ export async function readRelease(
   const dir = join(releasesDir, releaseId);
   if (!existsSync(join(dir, "manifest.json")))
     throw new EbiError("EBI_NOT_FOUND", `No complete release ${releaseId} in ${releasesDir}.`);
-  for (const name of releaseFiles) {
+  for (const name of releaseFiles(recordedTables(join(dir, "manifest.json")))) {
     if (!existsSync(join(dir, name)))
       throw new EbiError(
         "EBI_RELEASE_FILE_MISSING",
@@ -258,6 +278,11 @@ export async function readRelease(
         ORDER BY ${eKey.replaceAll(/(\w+)/g, "e.$1")}, e.group_order, e.group_code`),
       readRuns(columns, file("equity"), eKey.split(", ")),
     ]);
+    const quarterly = manifest.tables.quarterly
+      ? await db.all<QuarterlyRow>(
+          `SELECT * FROM ${file("quarterly")} ORDER BY intervention_id, level, org_code, quarter_start`,
+        )
+      : [];
     const split = (key: string) => key.split("|") as [string, OrgLevel, string, ...string[]];
     const groups = (eGroups.dimension as string[]).map((_, i) => ({
       group_code: (eGroups.group_code as string[])[i] as string,
@@ -317,6 +342,8 @@ export async function readRelease(
       monthlyOf,
       trajectoryOf,
       baselineOf: new Map(baselines.map((b) => [byOrg(b), b])),
+      quarterly,
+      quarterlyOf: group(quarterly, byOrg),
       equityOf,
       organisationOf: new Map(organisations.map((o) => [`${o.level}|${o.org_code}`, o])),
       childrenOf: group(

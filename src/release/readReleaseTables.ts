@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Database, quoteLiteral } from "../db/index.ts";
 import { EbiError } from "../errors/index.ts";
-import { type ReleaseManifest, type ReleaseTables, releaseTables } from "./tables.ts";
+import { laterTables, type ReleaseManifest, type ReleaseTables, releaseTables } from "./tables.ts";
 
 /** Every table of one side of a release folder, as plain rows. */
 export type ReleaseSide = ReleaseTables;
@@ -25,7 +25,11 @@ export async function readReleaseSide(
   const db = await Database.open(":memory:");
   try {
     const tables: Record<string, unknown[]> = {};
-    for (const name of releaseTables) tables[name] = await db.all(`SELECT * FROM ${file(name)}`);
+    for (const name of releaseTables)
+      tables[name] =
+        laterTables.includes(name) && !manifest.tables[name]
+          ? []
+          : await db.all(`SELECT * FROM ${file(name)}`);
     return { manifest, tables: tables as unknown as ReleaseSide };
   } finally {
     db.close();

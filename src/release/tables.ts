@@ -100,6 +100,40 @@ export const monthlyTable = declareTable({
   order: [...seriesKey, "month"],
 });
 
+/**
+ * quarterly.parquet: spells per financial-year quarter (April–June first) for every intervention ×
+ * commissioner, complete quarters only. Protected with its months, so a quarter can be published
+ * where a month inside it is hidden, and charts fall back to it.
+ */
+export const quarterlyTable = declareTable({
+  name: "quarterly",
+  description: "spells per financial-year quarter for every intervention and commissioner",
+  columns: {
+    intervention_id: column.text(),
+    level: column.text<OrgLevel>(), // england | region | icb | sub_icb
+    org_code: column.text(),
+    quarter_start: column.text(), // first month of the quarter
+    quarter_end: column.text(), // last month of the quarter
+    spells: column.count(),
+    suppressed: column.optionalText<NonNullable<Suppression>>(),
+  },
+  key: [...seriesKey, "quarter_start"],
+  unit: "intervention_id",
+  counts: [
+    {
+      column: "spells",
+      tag: "q",
+      key: ["level", "org_code", "quarter_start"],
+      relations: [
+        { kind: "hierarchy" },
+        { kind: "period", start: "quarter_start", end: "quarter_end", months: "monthly" },
+      ],
+    },
+  ],
+  derivedFrom: {},
+  order: [...seriesKey, "quarter_start"],
+});
+
 /** baselines.parquet: baseline, goal, latest 12 months and money per intervention × commissioner level. */
 export const baselinesTable = declareTable({
   name: "baselines",
@@ -250,6 +284,7 @@ export const equityTable = declareTable({
 
 export type OrganisationRow = RowOf<typeof organisationsTable.columns>;
 export type MonthlyRow = RowOf<typeof monthlyTable.columns>;
+export type QuarterlyRow = RowOf<typeof quarterlyTable.columns>;
 export type BaselineRow = RowOf<typeof baselinesTable.columns>;
 export type TrajectoryRow = RowOf<typeof trajectoryTable.columns>;
 export type VariationRow = RowOf<typeof variationTable.columns>;
@@ -263,6 +298,7 @@ export const releaseTableDeclarations = [
   trajectoryTable,
   variationTable,
   equityTable,
+  quarterlyTable,
 ] as const;
 
 type Declared = (typeof releaseTableDeclarations)[number];
@@ -272,6 +308,12 @@ export type ReleaseTable = Declared["name"];
 export type ReleaseTables = {
   [D in Declared as D["name"]]: RowOf<D["columns"]>[];
 };
+
+/**
+ * Tables added after releases were first published: a release whose manifest does not record one
+ * was written before it, and is read without it (a recorded one must be there like any other).
+ */
+export const laterTables: readonly ReleaseTable[] = ["quarterly"];
 
 /** The names of the declared tables. */
 export const releaseTables: readonly ReleaseTable[] = releaseTableDeclarations.map((t) => t.name);

@@ -244,3 +244,24 @@ export async function sendTable(
     ? reply.send(answer.bytes.plain)
     : sendEncoded(request, reply, answer.bytes);
 }
+
+/**
+ * Sends one JSON answer (not a table) serialised by the route's response schema and compressed
+ * once, kept for the release and URL when it is public, like the tables; 304 when the client has it.
+ */
+export function sendJson(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  release: LoadedRelease,
+  body: object,
+): FastifyReply {
+  if (notModified(request, reply, release)) return reply.code(304).send();
+  const answer: KeptAnswer = {
+    type: "application/json; charset=utf-8",
+    headers: {},
+    bytes: encodeBytes(reply.serialize(body) as string),
+  };
+  keep(request, answer);
+  reply.type(answer.type);
+  return sendEncoded(request, reply, answer.bytes);
+}

@@ -7,6 +7,7 @@ import { type LoadedRelease, readRelease } from "../../src/release/readRelease.t
 import { buildApp } from "../../src/server/app.ts";
 import { areaGlance } from "../../src/server/queries/areaGlance.ts";
 import { compareAreas } from "../../src/server/queries/compareAreas.ts";
+import { releaseAtPeriod } from "../../src/server/queries/periodRates.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -150,6 +151,41 @@ describe("comparing areas in a real browser", () => {
     await page.close();
   });
 
+  it("switches compare areas, the map and an area at a glance to another period with the form", async () => {
+    const quarter = releaseAtPeriod(release, "quarter");
+    const expected = compareAreas(quarter, { intervention: colonoscopy, level: "icb", benchmark: "england" });
+    const { page, errors } = await open(`/compare?intervention=${colonoscopy}&level=icb&benchmark=england`);
+    await page.selectOption("#period", "quarter");
+    await page.click('.ebi-filters button[type="submit"]');
+    await page.waitForURL(/period=quarter/);
+    expect(await page.textContent(".nhsuk-lede-text")).toContain("latest quarter");
+    expect(
+      await page
+        .locator("#compare tbody tr")
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-class"))),
+    ).toEqual(expected.rows.map((r) => r.comparison ?? "none"));
+    expect(await seriousViolations(page)).toEqual([]);
+    // The map link keeps the period; its hexes carry the quarter's classes.
+    await page.click(`a[href*="/map?"][href*="period=quarter"]`);
+    await page.waitForURL(/\/map\?.*period=quarter/);
+    const higher = expected.rows.filter((r) => r.comparison === "higher").map((r) => r.org.org_code);
+    for (const code of higher)
+      expect(await page.getAttribute(`svg.ebi-tile-map a[href="/areas/${code}"] polygon`, "fill")).toBe(
+        "#d5281b",
+      );
+    const icb = expected.rows[0]?.org.org_code as string;
+    await page.goto(`${base}/areas/${icb}`);
+    await page.selectOption("#period", "financial_year");
+    await page.click('.ebi-filters button[type="submit"]');
+    await page.waitForURL(/period=financial_year/);
+    expect(await page.textContent(".nhsuk-lede-text")).toContain("latest financial year");
+    expect(await page.locator("#glance svg.ebi-spine").count()).toBe(
+      release.interventions.filter((i) => i.measurable).length,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("lists organisations by level and finds an ICB by its full name", async () => {
     const { page, errors } = await open("/organisations?level=icb");
     const icb = release.organisations.find((o) => o.level === "icb" && o.name.includes("Ashmere"));
@@ -161,7 +197,7 @@ describe("comparing areas in a real browser", () => {
     await page.fill("#list-q", "Ashmere ICB");
     await page.press("#list-q", "Enter");
     await page.waitForURL(/\/search/);
-    expect(await page.locator(`a[href="/organisations/${icb.org_code}"]`).count()).toBe(1);
+    expect(await page.locator(`a[href="/areas/${icb.org_code}"]`).count()).toBe(1);
     expect((await page.locator("main li a").first().textContent())?.trim()).toBe(icb.name);
     expect(errors).toEqual([]);
     await page.close();

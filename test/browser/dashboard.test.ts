@@ -69,8 +69,8 @@ describe("the dashboard in a real browser", () => {
     await page.fill("#search-field, input[name=q]", icb.name.slice(4, 12));
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/search/);
-    await page.click(`a[href="/organisations/${icb.org_code}"]`);
-    await page.waitForURL(new RegExp(`/organisations/${icb.org_code}`));
+    await page.click(`a[href="/areas/${icb.org_code}"]`);
+    await page.waitForURL(new RegExp(`/areas/${icb.org_code}`));
     expect(await page.textContent("h1")).toContain(icb.name);
     await page.click('a[href^="/interventions/ebi-list-2/appropriate-colonoscopy"]');
     await page.waitForURL(/appropriate-colonoscopy/);

@@ -19,6 +19,13 @@ const pages: [string, string, number][] = [
   ["api-docs", "/api/docs", 1280],
   ["organisation-phone", `/organisations/${org}`, 390],
   ["intervention-phone", `/interventions/ebi-list-1/benign-skin-lesions?org=${org}&period=quarter`, 390],
+  [
+    "compare-areas-phone",
+    "/compare?intervention=ebi-list-2/appropriate-colonoscopy&level=icb&period=quarter",
+    390,
+  ],
+  ["area-at-a-glance-phone", `/areas/${org}`, 390],
+  ["map-phone", "/map?intervention=ebi-list-2/appropriate-colonoscopy&level=icb", 390],
 ];
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium" });
 for (const [name, path, width] of pages) {

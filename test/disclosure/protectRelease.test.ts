@@ -79,7 +79,7 @@ function release(sub: Record<string, number[]>): ReleaseTables {
       ),
     );
   }
-  return { organisations, monthly, baselines, trajectory: [], variation: [], equity: [] };
+  return { organisations, monthly, baselines, trajectory: [], variation: [], equity: [], quarterly: [] };
 }
 
 const publishedCounts = (tables: ReleaseTables) => [

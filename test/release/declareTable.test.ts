@@ -33,6 +33,7 @@ describe("release table declarations", () => {
       "trajectory",
       "variation",
       "equity",
+      "quarterly",
     ]);
     for (const name of releaseTables) {
       const declared = releaseTableDeclarations.find((t) => t.name === name);

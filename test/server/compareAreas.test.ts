@@ -5,6 +5,7 @@ import { buildApp } from "../../src/server/app.ts";
 import { areaGlance } from "../../src/server/queries/areaGlance.ts";
 import { compareAreas } from "../../src/server/queries/compareAreas.ts";
 import { peerCount, peerGroupOf } from "../../src/server/queries/peerGroups.ts";
+import { releaseAtPeriod } from "../../src/server/queries/periodRates.ts";
 import { financialYears, rateTrend } from "../../src/server/queries/rateTrends.ts";
 import { areas, areasRelease } from "../fixtures/release/areasRelease.ts";
 
@@ -141,6 +142,64 @@ describe("trends of standardised rates", () => {
     expect(next?.comparison).toBe("similar");
     // A month of 2020/21 is hidden, so the year is too: nothing is worked out from the rest.
     expect(hidden?.area).toMatchObject({ status: "suppressed", spells: null, rate: null });
+  });
+});
+
+describe("comparisons for another period", () => {
+  it("compares the latest quarter's rates, scaled from the baseline and annualised", () => {
+    const result = compareAreas(releaseAtPeriod(release, "quarter"), {
+      intervention: areas.id,
+      level: "icb",
+      benchmark: "england",
+    });
+    expect(result.period).toEqual({ start: "2021-01-01", end: "2021-03-01" });
+    // England's Jan–Mar 2021: 80 a month = 240 spells; 240 × 100/1000 × 4 = 96 per 100,000 a year.
+    expect(result.england.rate).toBeCloseTo(96, 10);
+    // A: 10 a month = 30 spells; 30 × 150/200 × 4 = 90. Byar's limits of 30 are 20.2369–42.8284, so
+    // 90 + 0.740171 × 4 × (20.2369 − 30) = 61.095 and 90 + 0.740171 × 4 × 12.8284 = 127.981.
+    const a = result.rows.find((r) => r.org.org_code === "A");
+    expect(a).toMatchObject({ spells: 30, status: "shown", comparison: "similar" });
+    expect(a?.rate).toBeCloseTo(90, 10);
+    expect(a?.lower).toBeCloseTo(61.095, 3);
+    expect(a?.upper).toBeCloseTo(127.981, 3);
+  });
+
+  it("hides a financial year holding a hidden month, and leaves the baseline year as published", () => {
+    const year = compareAreas(releaseAtPeriod(release, "financial_year"), {
+      intervention: areas.id,
+      level: "icb",
+      benchmark: "england",
+    });
+    expect(year.period).toEqual({ start: "2020-04-01", end: "2021-03-01" });
+    expect(year.england.rate).toBeCloseTo(96, 10);
+    expect(year.rows.find((r) => r.org.org_code === "A")).toMatchObject({
+      status: "suppressed",
+      rate: null,
+      comparison: null,
+    });
+    expect(releaseAtPeriod(release, "baseline")).toBe(release);
+  });
+
+  it("answers the API and the pages for the chosen period", async () => {
+    const body = await json(`/api/v1/compare?intervention=${areas.id}&level=icb&period=quarter`);
+    expect(body.period).toEqual({ start: "2021-01-01", end: "2021-03-01" });
+    expect(body.items.find((i: { org_code: string }) => i.org_code === "A").rate).toBeCloseTo(90, 10);
+    expect(body.method).toContain("annualised");
+    const glance = await json("/api/v1/areas/A?period=quarter");
+    expect(glance.items[0]).toMatchObject({ spells: 30, england_rate: 96 });
+    expect(glance.items[0].rate).toBeCloseTo(90, 10);
+    for (const url of [
+      `/compare?intervention=${areas.id}&level=icb&period=quarter`,
+      `/map?intervention=${areas.id}&level=icb&period=quarter`,
+      "/areas/A?period=quarter",
+    ]) {
+      const page = await app.inject({ url, headers: { accept: "text/html" } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body, url).toContain("latest quarter");
+      expect(page.body, url).toContain('<option value="quarter" selected>');
+    }
+    const bad = await app.inject({ url: `/api/v1/compare?intervention=${areas.id}&period=decade` });
+    expect(bad.statusCode).toBe(400);
   });
 });
 

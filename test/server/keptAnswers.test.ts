@@ -48,6 +48,25 @@ describe("answers kept per release and selection", () => {
     expect((await get(url, { "if-none-match": etag })).statusCode).toBe(304);
   });
 
+  it("keeps one organisation's answer, made once per release and URL", async () => {
+    const url = "/api/v1/organisations/I1";
+    const first = await get(url, { "accept-encoding": "gzip" });
+    expect(first.headers["content-encoding"]).toBe("gzip");
+    const body = JSON.parse(gunzipSync(first.rawPayload).toString("utf8"));
+    expect(body.children.map((c: { org_code: string }) => c.org_code)).toEqual(["S1", "S2"]);
+    // Were the answer made again it would now list no children: the kept bytes are sent instead.
+    const children = release.childrenOf.get("I1");
+    release.childrenOf.set("I1", []);
+    try {
+      const again = await get(url);
+      expect(again.json().children).toHaveLength(2);
+      expect((await get(url, { "if-none-match": String(first.headers.etag) })).statusCode).toBe(304);
+      expect((await get("/api/v1/organisations/I1?level=icb")).json().children).toEqual([]);
+    } finally {
+      if (children) release.childrenOf.set("I1", children);
+    }
+  });
+
   it("compresses the stylesheets and scripts with Brotli and lets browsers cache them", async () => {
     for (const path of [
       "/static/nhsuk-frontend.css",

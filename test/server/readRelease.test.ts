@@ -91,4 +91,22 @@ describe("readRelease on an incomplete release", () => {
     expect(error.code).toBe("EBI_RELEASE_FILE_MISSING");
     expect(error.message).toContain("equity.parquet");
   });
+
+  it("reads a release written before quarters were published, but not one that lost its recorded quarters", async () => {
+    const { rmSync, readFileSync } = await import("node:fs");
+    const { releasesDir: older, dir: olderDir } = await writeReleaseFixture();
+    const manifestPath = join(olderDir, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+    delete manifest.tables.quarterly;
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    for (const side of ["public", "registered"]) rmSync(join(olderDir, side, "quarterly.parquet"));
+    const read = await readRelease(older);
+    expect(read.quarterly).toEqual([]);
+    expect(read.monthlyOf.size).toBeGreaterThan(0);
+    const { releasesDir: broken, dir: brokenDir } = await writeReleaseFixture();
+    rmSync(join(brokenDir, "public", "quarterly.parquet"));
+    const error = await readRelease(broken).catch((e) => e);
+    expect(error.code).toBe("EBI_RELEASE_FILE_MISSING");
+    expect(error.message).toContain("quarterly.parquet");
+  });
 });

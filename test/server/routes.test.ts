@@ -84,6 +84,17 @@ describe("GET /api/v1/organisations", () => {
   });
 });
 
+describe("links to an area", () => {
+  it("sends search results and an organisation page's relatives to the area at a glance", async () => {
+    const search = await get("/search?q=Alpha", { accept: "text/html" });
+    expect(search.body).toContain('href="/areas/I1"');
+    expect(search.body).not.toContain('href="/organisations/I1"');
+    const page = await get("/organisations/S1", { accept: "text/html" });
+    expect(page.body).toContain('id="at-a-glance"><a href="/areas/S1"');
+    expect(page.body).toContain('Part of <a href="/areas/I1"');
+  });
+});
+
 describe("GET /api/v1/activity", () => {
   it("returns England's monthly spells (the sum of its sub-ICBs) for a period", async () => {
     const body = await json(`/api/v1/activity?intervention=${knee}&org=ENG&from=2018-04&to=2018-07`);

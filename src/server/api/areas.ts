@@ -13,6 +13,12 @@ import {
 } from "../queries/compareAreas.ts";
 import { findOrganisation } from "../queries/organisations.ts";
 import { peerGroupOf } from "../queries/peerGroups.ts";
+import {
+  type ComparisonPeriod,
+  comparisonPeriods,
+  periodRateMethod,
+  releaseAtPeriod,
+} from "../queries/periodRates.ts";
 import { commissionerProviders, providerView } from "../queries/providerView.ts";
 import { rateTrend } from "../queries/rateTrends.ts";
 import {
@@ -64,6 +70,14 @@ const rateOf = (r: AreaRate) => ({
   status: r.status,
 });
 
+const ComparisonPeriodParam = Type.Optional(
+  literals(comparisonPeriods, {
+    default: "baseline",
+    description:
+      "baseline (the baseline year's published standardised rates) or the latest complete financial_year, quarter or rolling_12 months (rates scaled from the baseline; see the method)",
+  }),
+);
+
 const CompareQuery = Type.Object({
   intervention: InterventionId,
   level: literals(compareLevels, { default: "icb", description: "organisations compared" }),
@@ -75,6 +89,7 @@ const CompareQuery = Type.Object({
   confidence: Confidence,
   sort: Type.Optional(literals(sortKeys, { description: "default rate" })),
   order: Type.Optional(literals(["asc", "desc"] as const)),
+  period: ComparisonPeriodParam,
 });
 
 const layouts = new WeakMap<LoadedRelease, ReleaseTileLayout | null>();
@@ -124,7 +139,8 @@ export function areaRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const { release } = request;
-      const result = compareAreas(release, request.query);
+      const period = request.query.period ?? "baseline";
+      const result = compareAreas(releaseAtPeriod(release, period), request.query);
       if (notModified(request, reply, release)) return reply.code(304).send();
       return {
         release: release.id,
@@ -133,7 +149,7 @@ export function areaRoutes(app: FastifyInstance): void {
         benchmark: result.benchmark,
         confidence: result.confidence,
         period: result.period,
-        method: result.method,
+        method: period === "baseline" ? result.method : `${result.method} ${periodRateMethod}`,
         england: rateOf(result.england),
         counts: result.counts,
         items: result.rows.map((r) => ({
@@ -150,7 +166,10 @@ export function areaRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.get<{ Params: { code: string }; Querystring: { confidence?: 0.95 | 0.998 } }>(
+  app.get<{
+    Params: { code: string };
+    Querystring: { confidence?: 0.95 | 0.998; period?: ComparisonPeriod };
+  }>(
     "/api/v1/areas/:code",
     {
       schema: {
@@ -158,7 +177,7 @@ export function areaRoutes(app: FastifyInstance): void {
           "An area at a glance: every measurable intervention's baseline standardised rate against England and the area's peers, the level's range, and the opportunity at the peers' median and lower quartile",
         tags: ["areas"],
         params: Type.Object({ code: OrgCode }),
-        querystring: Type.Object({ confidence: Confidence }),
+        querystring: Type.Object({ confidence: Confidence, period: ComparisonPeriodParam }),
         response: {
           200: Type.Object({
             release: Type.String(),
@@ -193,13 +212,18 @@ export function areaRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const { release } = request;
-      const glance = areaGlance(release, request.params.code, request.query.confidence ?? 0.95);
+      const period = request.query.period ?? "baseline";
+      const glance = areaGlance(
+        releaseAtPeriod(release, period),
+        request.params.code,
+        request.query.confidence ?? 0.95,
+      );
       if (notModified(request, reply, release)) return reply.code(304).send();
       return {
         release: release.id,
         org: glance.org,
         confidence: glance.confidence,
-        method: glance.method,
+        method: period === "baseline" ? glance.method : `${glance.method} ${periodRateMethod}`,
         items: glance.rows.map((r) => ({
           intervention_id: r.intervention.intervention_id,
           name: r.intervention.name,

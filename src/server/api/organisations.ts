@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { columnNames } from "../../release/tables.ts";
 import { listOrganisations, organisationDetail } from "../queries/organisations.ts";
 import { envelope, Level, OrganisationSchema, OrgCode, Paging, Problem } from "../schemas.ts";
-import { notModified, sendTable } from "../tableResponse.ts";
+import { keptAnswer, sendJson, sendKept, sendTable } from "../tableResponse.ts";
 import { tableRoute } from "./tableRoute.ts";
 
 const OrganisationsQuery = Type.Object({
@@ -58,10 +58,11 @@ export function organisationRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
+      const kept = keptAnswer(request);
+      if (kept) return sendKept(request, reply, kept);
       const { release } = request;
       const org = organisationDetail(release, request.params.code, request.query.level);
-      if (notModified(request, reply, release)) return reply.code(304).send();
-      return { release: release.id, ...org };
+      return sendJson(request, reply, release, { release: release.id, ...org });
     },
   );
 }

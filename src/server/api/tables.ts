@@ -18,7 +18,8 @@ const TableQuery = Type.Object({ ...Paging });
 function rowsOf(release: Parameters<typeof withNames>[0], table: WholeTable): readonly object[] {
   if (table === "interventions") return listInterventions(release);
   if (table === "organisations") return release.organisations;
-  return release[table as Exclude<ReleaseTable, "organisations">];
+  if (table === "quarterly") return release.quarterly ?? [];
+  return release[table as Exclude<ReleaseTable, "organisations" | "quarterly">];
 }
 
 /**

@@ -23,6 +23,13 @@ import {
 } from "../queries/compareAreas.ts";
 import { findOrganisation } from "../queries/organisations.ts";
 import { peerGroupOf, peerLevels } from "../queries/peerGroups.ts";
+import {
+  type ComparisonPeriod,
+  comparisonPeriods,
+  comparisonPeriodText,
+  periodRateMethod,
+  releaseAtPeriod,
+} from "../queries/periodRates.ts";
 import { commissionerProviders, providerView } from "../queries/providerView.ts";
 import { rateTrend } from "../queries/rateTrends.ts";
 import { htmlPageSender } from "./registerPages.ts";
@@ -67,7 +74,25 @@ function compareQuery(
   const sort = (sortKeys as readonly string[]).includes(query.sort ?? "") ? (query.sort as SortKey) : "rate";
   const order: "asc" | "desc" | undefined =
     query.order === "asc" ? "asc" : query.order === "desc" ? "desc" : undefined;
-  return { intervention, level, benchmark, confidence, sort, order, measurable };
+  return { intervention, level, benchmark, confidence, sort, order, measurable, period: periodOf(query) };
+}
+
+/** The comparison period a page asks for (`?period=`), the baseline year unless it names another. */
+function periodOf(query: Record<string, string | undefined>): ComparisonPeriod {
+  return (comparisonPeriods as readonly string[]).includes(query.period ?? "")
+    ? (query.period as ComparisonPeriod)
+    : "baseline";
+}
+
+/** What a page says about the period compared, and the choices of period. */
+function periodContext(period: ComparisonPeriod, window: { start: string; end: string } | null) {
+  return {
+    period,
+    periodText: comparisonPeriodText[period],
+    periodWindow: window,
+    periodMethod: period === "baseline" ? "" : periodRateMethod,
+    periods: comparisonPeriods.map((p) => ({ value: p, text: comparisonPeriodText[p] })),
+  };
 }
 
 /**
@@ -108,12 +133,13 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
     page(request, reply, () => {
       const { release } = request;
       const q = compareQuery(release, request.query);
-      const result = compareAreas(release, q);
+      const result = compareAreas(releaseAtPeriod(release, q.period), q);
       const base = {
         intervention: q.intervention,
         level: q.level,
         benchmark: q.benchmark,
         confidence: q.confidence,
+        period: q.period === "baseline" ? undefined : q.period,
       };
       const sortHref = (key: SortKey) =>
         href("/compare", {
@@ -129,6 +155,7 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
       const activeOrder = q.order ?? (q.sort === "name" ? "asc" : "desc");
       return view(request, "compare.njk", {
         title: `Compare areas: ${result.intervention.name}`,
+        ...periodContext(q.period, result.period),
         benchmarkName: benchmarkText[q.benchmark],
         result,
         q,
@@ -155,7 +182,7 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
     page(request, reply, () => {
       const { release } = request;
       const q = compareQuery(release, request.query, ["icb", "sub_icb"]);
-      const result = compareAreas(release, { ...q, sort: "name", order: "asc" });
+      const result = compareAreas(releaseAtPeriod(release, q.period), { ...q, sort: "name", order: "asc" });
       const layout = layoutOf(release);
       const byCode = new Map(result.rows.map((r) => [r.org.org_code, r]));
       const tiles = (layout?.tiles ?? [])
@@ -179,6 +206,7 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
       );
       return view(request, "map.njk", {
         title: `Map: ${result.intervention.name}`,
+        ...periodContext(q.period, result.period),
         benchmarkName: benchmarkText[q.benchmark],
         result,
         q,
@@ -198,6 +226,7 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
           level: q.level,
           benchmark: q.benchmark,
           confidence: q.confidence,
+          period: q.period === "baseline" ? undefined : q.period,
         }),
         crumbs: [
           { href: "/", text: "England" },
@@ -207,7 +236,7 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.get<{ Params: { code: string }; Querystring: { confidence?: string } }>(
+  app.get<{ Params: { code: string }; Querystring: { confidence?: string; period?: string } }>(
     "/areas/:code",
     (request, reply) => {
       const found = findOrganisation(request.release, request.params.code);
@@ -217,7 +246,12 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
         const { release } = request;
         const org = found;
         const confidence = request.query.confidence === "0.998" ? 0.998 : 0.95;
-        const glance = areaGlance(release, org.org_code, confidence);
+        const period = periodOf(request.query);
+        const atPeriod = releaseAtPeriod(release, period);
+        const glance = areaGlance(atPeriod, org.org_code, confidence);
+        const first = glance.rows[0]?.intervention.intervention_id;
+        const england = first ? atPeriod.baselineOf.get(`${first}|england|ENG`) : undefined;
+        const window = england ? { start: england.baseline_start, end: england.baseline_end } : null;
         const peers = peerLevels.includes(org.level) ? peerGroupOf(release, org) : null;
         const parent = org.parent_code
           ? (release.organisationOf.get(`${org.level === "sub_icb" ? "icb" : "region"}|${org.parent_code}`) ??
@@ -225,6 +259,8 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
           : null;
         return view(request, "area.njk", {
           title: `${org.name} at a glance`,
+          ...periodContext(period, window),
+          confidences: confidenceLevels.map((c) => ({ value: String(c), text: confidenceText(c) })),
           org,
           parent,
           glance,

@@ -110,7 +110,7 @@ export function registerPages(app: FastifyInstance): void {
   };
   const crumbsFor = (release: LoadedRelease, org: ReturnType<typeof findOrganisation>) =>
     ancestry(release, org).map((o) => ({
-      href: o.level === "england" ? "/" : `/organisations/${o.org_code}`,
+      href: o.level === "england" ? "/" : `/areas/${o.org_code}`,
       text: o.name,
     }));
 

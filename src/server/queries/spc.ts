@@ -1,5 +1,5 @@
 import { addMonths, monthsIn, type PeriodGrain, periodOf } from "../../periods/period.ts";
-import { type PeriodFigure, periodTotals } from "../../periods/periodTotals.ts";
+import { type PeriodFigure, type PublishedTotal, periodTotals } from "../../periods/periodTotals.ts";
 import type { LoadedRelease } from "../../release/readRelease.ts";
 import type { OrgLevel } from "../../release/tables.ts";
 import { xmrChart } from "../../stats/index.ts";
@@ -23,8 +23,12 @@ export const rebaseReasons: Record<string, string> = {
  */
 export const pandemicExclusion = { from: "2020-04-01", to: "2020-05-01", label: "April–May 2020 (pandemic)" };
 
-/** The grains a control chart falls back through, finest first; the rolling 12 months are never charted with limits. */
-export const chartGrains: readonly PeriodGrain[] = ["month", "quarter"];
+/**
+ * The grains a control chart falls back through, finest first: months, the quarters the release
+ * protects with their months, then financial years. The rolling 12 months are never charted with
+ * limits.
+ */
+export const chartGrains: readonly PeriodGrain[] = ["month", "quarter", "financial_year"];
 
 const plural: Record<PeriodGrain, string> = {
   month: "months",
@@ -33,6 +37,41 @@ const plural: Record<PeriodGrain, string> = {
   rolling_12: "rolling 12-month periods",
 };
 
+/**
+ * Totals the release itself publishes for one series, each protected beside its months: the
+ * baseline year, the latest 12 months and every quarter; and each financial year whose four
+ * quarters are all published (their sum, so it tells nothing the quarters do not).
+ */
+export function publishedTotals(release: LoadedRelease, key: string): PublishedTotal[] {
+  const baseline = release.baselineOf.get(key);
+  const quarters = (release.quarterlyOf?.get(key) ?? []).map((q) => ({
+    start: q.quarter_start,
+    end: q.quarter_end,
+    spells: q.spells,
+  }));
+  const years = new Map<string, { end: string; spells: number; quarters: number }>();
+  for (const q of quarters) {
+    if (q.spells === null) continue;
+    const year = periodOf(q.start, "financial_year");
+    const sum = years.get(year.start) ?? { end: year.end, spells: 0, quarters: 0 };
+    sum.spells += q.spells;
+    sum.quarters++;
+    years.set(year.start, sum);
+  }
+  return [
+    ...(baseline
+      ? [
+          { start: baseline.baseline_start, end: baseline.baseline_end, spells: baseline.baseline_spells },
+          { start: baseline.latest_start, end: baseline.latest_end, spells: baseline.latest_spells },
+        ]
+      : []),
+    ...quarters,
+    ...[...years]
+      .filter(([, y]) => y.quarters === 4)
+      .map(([start, y]) => ({ start, end: y.end, spells: y.spells })),
+  ];
+}
+
 /** Published figures of one organisation's intervention at a grain, complete periods only. */
 export function seriesAt(
   release: LoadedRelease,
@@ -40,14 +79,7 @@ export function seriesAt(
   grain: PeriodGrain,
 ): { points: SpcPoint[]; totals: PeriodFigure[] } {
   const rows = release.monthlyOf.get(key) ?? [];
-  const baseline = release.baselineOf.get(key);
-  const published = baseline
-    ? [
-        { start: baseline.baseline_start, end: baseline.baseline_end, spells: baseline.baseline_spells },
-        { start: baseline.latest_start, end: baseline.latest_end, spells: baseline.latest_spells },
-      ]
-    : [];
-  const totals = periodTotals(rows, grain, published).filter((p) => p.complete);
+  const totals = periodTotals(rows, grain, publishedTotals(release, key)).filter((p) => p.complete);
   const trajectory = periodTotals(
     (release.trajectoryOf.get(key) ?? []).map((t) => ({ month: t.month, spells: t.goal_spells })),
     grain,
@@ -63,8 +95,13 @@ export function seriesAt(
   };
 }
 
-/** Rebase dates moved to the first period of `grain` that starts on or after each. */
+/**
+ * Rebase dates moved to the first period of `grain` that starts on or after each. Financial years
+ * are too few to recalculate limits three times (a segment of one year has no moving range), so
+ * their chart keeps one set of limits.
+ */
 export function rebaseFor(grain: PeriodGrain): string[] {
+  if (grain === "financial_year") return [];
   return rebaseDates.map((d) => {
     const p = periodOf(d, grain);
     return p.start >= d ? p.start : addMonths(p.end, 1);
@@ -81,10 +118,10 @@ export const grainAdjective: Record<PeriodGrain, string> = {
 
 /**
  * An intervention's XmR chart for an organisation (lower is improvement) at `grain`, or at the
- * finest grain whose published figures have no gap ("auto"): monthly, else quarterly. Coarser
- * figures are only ever sums of published months or totals the release itself publishes, so a
- * quarter holding a hidden month is hidden too. The pandemic months are left out of limits and
- * signals.
+ * finest grain whose published figures have no gap ("auto"): monthly, else quarterly, else by
+ * financial year. Coarser figures are only ever sums of published months or totals the release
+ * itself publishes (quarters are protected beside their months at build time, so a quarter can be
+ * shown where a month inside it is hidden). The pandemic months are left out of limits and signals.
  */
 export function spcSeries(
   release: LoadedRelease,

@@ -340,6 +340,13 @@ export const errorCodes = {
     title: "Strategy record is invalid",
     fix: "Choose an approach from the catalogue, at least one procedure group, a population and a start date (YYYY-MM-DD) for an organisation in your scope.",
   },
+  // disclosure: registered users as attackers of the public side
+  EBI_DISCLOSURE_INSIDER_UNSAFE: {
+    exit: 65,
+    status: 500,
+    title: "Public side leaks to a registered user",
+    fix: "A signed-in user who knows their own scope's counts could work out a hidden count outside it, and hiding more outside the scope did not stop it: nothing was published. Build with a stricter --policy, or --registered-only.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -373,7 +373,7 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
       : unknowns.hidden.filter((h) => !targets || targets(`${intervention}|${h.key}`)).map((h) => h.variable);
     const { intervals, stats } = await cellIntervals(unknowns.problem, publicTargets, {
       integer: true,
-      mip: options.mip,
+      mip: options.mip ?? "auto",
       enough: truth ? { value: (v) => truth(keyOf.get(v) ?? ""), width: options.threshold + 1 } : undefined,
     });
     result.stats.components += stats.components;
@@ -431,7 +431,7 @@ async function insiderAttack(
     outside.map((h) => h.variable),
     {
       integer: true,
-      mip: options.mip,
+      mip: options.mip ?? "auto",
       within: touched,
       enough: { value: (v) => truth(keyOf.get(v) ?? ""), width: options.threshold + 1 },
     },

@@ -29,9 +29,12 @@ export interface IntervalOptions {
   enough?: { value: (target: number) => number | undefined; width: number };
   /**
    * Solve each bound as a mixed-integer programme (every unknown a whole number) instead of an LP
-   * rounded inwards: exact where the LP relaxation is loose (e.g. 2x = 2y + 1 has no whole solution).
+   * rounded inwards: exact where the LP relaxation is loose (e.g. 2a + 3b = 7 allows a = 3.5, yet
+   * a whole-number a can only be 2). "auto" does so only in components with a coefficient other
+   * than ±1 (trajectory shares, rates × populations, weighted strata): sums of counts with unit
+   * coefficients over a hierarchy are where rounding the LP bound inwards is already tight.
    */
-  mip?: boolean;
+  mip?: boolean | "auto";
   /** Solve only the components holding at least one of these unknowns (the rest are known unchanged). */
   within?: ReadonlySet<number>;
 }
@@ -137,6 +140,10 @@ export async function cellIntervals(
         intervals.set(v, [round(problem.lower[v] ?? 0, true), round(problem.upper[v] ?? Infinity, false)]);
       continue;
     }
+    const mip =
+      options.mip === "auto"
+        ? rows.some((r) => r.coefficients.some((c) => Math.abs(Math.abs(c) - 1) > 1e-12))
+        : options.mip === true;
     const column = new Map(vars.map((v, i) => [v, i] as const));
     const starts = [0];
     const indices: number[] = [];
@@ -150,7 +157,7 @@ export async function cellIntervals(
     }
     const finite = (x: number) => (x === Infinity ? lib.infinity : x === -Infinity ? -lib.infinity : x);
     // A MIP solver reports an unbounded integer max unreliably: cap columns far above any count.
-    const columnUpper = (x: number) => (options.mip ? Math.min(x, MIP_CAP) : finite(x));
+    const columnUpper = (x: number) => (mip ? Math.min(x, MIP_CAP) : finite(x));
     const model = lib.createModel({
       numCols: vars.length,
       numRows: rows.length,
@@ -159,7 +166,7 @@ export async function cellIntervals(
       colUpper: vars.map((v) => columnUpper(problem.upper[v] ?? Infinity)),
       rowLower: rows.map((r) => finite(r.lower)),
       rowUpper: rows.map((r) => finite(r.upper)),
-      ...(options.mip ? { integrality: new Int32Array(vars.length).fill(1) } : {}),
+      ...(mip ? { integrality: new Int32Array(vars.length).fill(1) } : {}),
       matrix: {
         format: "csr",
         numRows: rows.length,
@@ -174,7 +181,7 @@ export async function cellIntervals(
       // Primal simplex: after an objective change the last basis is still feasible, so it goes on
       // from there rather than starting over.
       model.options.set(
-        options.mip
+        mip
           ? { output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0 }
           : { output_flag: false, presolve: "off", simplex_strategy: 4 },
       );
@@ -219,7 +226,7 @@ export async function cellIntervals(
           const status = model.getModelStatus();
           if (status === lib.constants.modelStatus.optimal) {
             const value = model.getObjectiveValue();
-            return options.mip && Math.abs(value) >= MIP_CAP / 2 ? Math.sign(value) * Infinity : value;
+            return mip && Math.abs(value) >= MIP_CAP / 2 ? Math.sign(value) * Infinity : value;
           }
           if (status === lib.constants.modelStatus.unbounded)
             return sense === "maximize" ? Infinity : -Infinity;

@@ -240,3 +240,35 @@ describe("protectRelease against the LP attacker", () => {
     );
   }, 120_000);
 });
+
+describe("whole numbers where the LP bound is loose", () => {
+  // A published weighted total 2a + 3b = 7 (weights such as a trajectory share or a stratum's
+  // standard-population weight ÷ population give rows like it). The LP allows a anywhere in
+  // 0..3.5, rounded inwards 0..3; in whole numbers only a = 2, b = 1 satisfies it.
+  const weighted: LinearProblem = {
+    lower: [0, 0],
+    upper: [Infinity, Infinity],
+    rows: [{ variables: [0, 1], coefficients: [2, 3], lower: 7, upper: 7 }],
+  };
+
+  it("leaves a count 0..3 wide by LP rounding, and pins it at 2 as a mixed-integer programme", async () => {
+    const lp = await cellIntervals(weighted, [0, 1], { integer: true, mip: false });
+    expect(lp.intervals.get(0)).toEqual([0, 3]);
+    expect(lp.intervals.get(1)).toEqual([0, 2]);
+    const mip = await cellIntervals(weighted, [0, 1], { integer: true, mip: true });
+    expect(mip.intervals.get(0)).toEqual([2, 2]);
+    expect(mip.intervals.get(1)).toEqual([1, 1]);
+  });
+
+  it("solves a component with a non-unit coefficient as a MIP by default in the attack, and an unbounded max stays unbounded", async () => {
+    const auto = await cellIntervals(weighted, [0], { integer: true, mip: "auto" });
+    expect(auto.intervals.get(0)).toEqual([2, 2]);
+    const open: LinearProblem = {
+      lower: [0, 0],
+      upper: [Infinity, Infinity],
+      rows: [{ variables: [0, 1], coefficients: [2, -3], lower: 1, upper: 1 }],
+    };
+    const unbounded = await cellIntervals(open, [0], { integer: true, mip: true });
+    expect(unbounded.intervals.get(0)).toEqual([2, Infinity]);
+  });
+});

@@ -8,6 +8,7 @@ import {
 } from "../../src/disclosure/attackRelease.ts";
 import { cellIntervals, type LinearProblem, protects } from "../../src/disclosure/cellIntervals.ts";
 import { findRecoverableCells, type PublicView } from "../../src/disclosure/findRecoverableCells.ts";
+import { registeredScopes } from "../../src/disclosure/insiderScopes.ts";
 import { protectRelease, type ReleaseTables } from "../../src/disclosure/protectRelease.ts";
 import type { BaselineRow } from "../../src/release/tables.ts";
 import { ID, modelledFiguresCopied, months, smallCountry } from "../fixtures/disclosure/smallCountry.ts";
@@ -244,6 +245,22 @@ describe("protectRelease against the LP attacker", () => {
       { numRuns: 25, seed: 13 },
     );
   }, 120_000);
+
+  it("leaves no small count outside any registered scope narrowed for that scope's holder, for random releases", async () => {
+    await fc.assert(
+      fc.asyncProperty(country, async (sub) => {
+        const registered = smallCountry(sub);
+        const { tables } = await protectRelease(registered);
+        // The attacker's own insider audit, independent of the repair that built the side.
+        const audit = await auditRelease(registered, tables, policy, 25, {
+          insiders: registeredScopes(registered.organisations),
+        });
+        expect(audit.problems).toEqual([]);
+        expect(audit.exposed).toEqual([]);
+      }),
+      { numRuns: 4, seed: 13, endOnFailure: true },
+    );
+  }, 600_000);
 });
 
 describe("whole numbers where the LP bound is loose", () => {

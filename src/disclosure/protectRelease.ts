@@ -68,7 +68,9 @@ export const disclosureMethod =
   "progress and trajectories computed from published figures only; then an attacker audit independent of the " +
   "suppression: for every hidden count, the least and greatest value any linear combination of the public figures " +
   "allows (linear programming, HiGHS), which must be at least threshold + 1 apart and not inside 1..threshold. " +
-  "More is hidden until the audit passes; if it cannot, nothing is published.";
+  "Then the same attack by the users of each registered scope (provider, sub-ICB location, ICB, region), knowing " +
+  "their own counts, on the hidden counts outside it. More is hidden until both audits pass; if they cannot, nothing " +
+  "is published.";
 
 const MAX_REPAIR_ROUNDS = 25;
 

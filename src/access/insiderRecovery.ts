@@ -28,8 +28,8 @@ const orgOfMonthlyOrBaseline = (key: string) => {
  * the same relations as the release's own disclosure check.
  */
 export function insiderRecoveries(
-  pub: LoadedRelease,
-  reg: LoadedRelease,
+  pub: Pick<LoadedRelease, "monthly" | "baselines" | "equity">,
+  reg: Pick<LoadedRelease, "monthly" | "baselines" | "equity" | "organisations">,
   scopeKeys: ReadonlySet<string>,
 ): InsiderRecovery[] {
   const out: InsiderRecovery[] = [];

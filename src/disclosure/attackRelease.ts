@@ -2,8 +2,15 @@ import { EbiError } from "../errors/index.ts";
 import { cellKeyOf } from "../release/declareTable.ts";
 import type { BaselineRow, EquityRow, OrgLevel } from "../release/tables.ts";
 import { auditPublicRelease } from "./auditPublicRelease.ts";
-import { cellIntervals, type IntervalStats, type LinearProblem, protects } from "./cellIntervals.ts";
+import {
+  cellIntervals,
+  fixUnknowns,
+  type IntervalStats,
+  type LinearProblem,
+  protects,
+} from "./cellIntervals.ts";
 import { declaredCountTables, declaredSums } from "./declaredRelations.ts";
+import { type InsiderScope, orgOfCell } from "./insiderScopes.ts";
 import type { ReleaseTables } from "./protectRelease.ts";
 import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
 import { cellKey } from "./releaseCellSystem.ts";
@@ -36,6 +43,28 @@ export interface AttackOptions {
   targets?: (id: string) => boolean;
   /** With `targets`: each target's true value, so a max far enough above it settles the interval. */
   truth?: (id: string) => number | undefined;
+  /**
+   * Registered scopes to attack as insiders: for each, the scope's own counts are fixed to their
+   * true values (`truth`) and the hidden counts outside it are bounded again (those `targets` allows).
+   */
+  insiders?: readonly InsiderScope[];
+  /** With `insiders`: skip the public attack (already passed) and attack as the insiders only. */
+  insidersOnly?: boolean;
+  /** Bound by mixed-integer programming instead of LP rounded inwards (slower, exact for whole counts). */
+  mip?: boolean;
+}
+
+/** What one scope's insider can work out about the hidden counts outside the scope, for one intervention. */
+export interface InsiderAttack {
+  scope: string;
+  intervention: string;
+  /** Counts of the scope that the public side hides or rounds, and that the insider knows. */
+  known: number;
+  /** Hidden counts outside the scope whose bounds the known ones can change, and were bounded again. */
+  targets: number;
+  solves: number;
+  /** `${intervention}|${cellKey}` → [min, max] with the scope's counts known. */
+  intervals: Map<string, [number, number]>;
 }
 
 export interface AttackResult {
@@ -44,6 +73,8 @@ export interface AttackResult {
   /** Public figures that are not computed from published figures alone, in words. */
   notFromPublished: string[];
   stats: IntervalStats & { interventions: number; hidden: number };
+  /** One entry per scope and intervention where the scope's counts touch a hidden count outside it. */
+  insider: InsiderAttack[];
 }
 
 type Term = { variable: number } | { constant: number };
@@ -77,6 +108,11 @@ class Unknowns {
 
   term(key: string): Term | undefined {
     return this.#terms.get(key);
+  }
+
+  /** Every count that is an unknown (hidden, or published only to a rounding band), with its variable. */
+  *variables(): Generator<[string, number]> {
+    for (const [key, term] of this.#terms) if ("variable" in term) yield [key, term.variable];
   }
 
   #variable(lower: number, upper: number): number {
@@ -118,6 +154,7 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
     intervals: new Map(),
     notFromPublished: [],
     stats: { components: 0, largestComponent: 0, solves: 0, seconds: 0, interventions: 0, hidden: 0 },
+    insider: [],
   };
   const registeredValue = new Map<string, number>();
   if (options.registered) {
@@ -351,14 +388,14 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
     const targets = options.targets;
     const truth = options.truth;
     const keyOf = new Map(unknowns.hidden.map((h) => [h.variable, `${intervention}|${h.key}`] as const));
-    const { intervals, stats } = await cellIntervals(
-      unknowns.problem,
-      unknowns.hidden.filter((h) => !targets || targets(`${intervention}|${h.key}`)).map((h) => h.variable),
-      {
-        integer: true,
-        enough: truth ? { value: (v) => truth(keyOf.get(v) ?? ""), width: options.threshold + 1 } : undefined,
-      },
-    );
+    const publicTargets = options.insidersOnly
+      ? []
+      : unknowns.hidden.filter((h) => !targets || targets(`${intervention}|${h.key}`)).map((h) => h.variable);
+    const { intervals, stats } = await cellIntervals(unknowns.problem, publicTargets, {
+      integer: true,
+      mip: options.mip ?? "auto",
+      enough: truth ? { value: (v) => truth(keyOf.get(v) ?? ""), width: options.threshold + 1 } : undefined,
+    });
     result.stats.components += stats.components;
     result.stats.largestComponent = Math.max(result.stats.largestComponent, stats.largestComponent);
     result.stats.solves += stats.solves;
@@ -368,6 +405,14 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
       const interval = intervals.get(h.variable);
       if (interval) result.intervals.set(`${intervention}|${h.key}`, interval);
     }
+    if (options.insiders && truth)
+      for (const scope of options.insiders) {
+        const attack = await insiderAttack(unknowns, intervention, scope, options, truth);
+        if (attack) {
+          result.insider.push(attack);
+          result.stats.solves += attack.solves;
+        }
+      }
   }
   return result;
 }
@@ -378,6 +423,57 @@ function* declaredCells(tables: object): Generator<[string, string, number | nul
     for (const row of (tables as Record<string, Record<string, unknown>[] | undefined>)[table.name] ?? [])
       for (const count of table.counts)
         yield [String(row[table.unit ?? ""]), cellKeyOf(count, row), row[count.column] as number | null];
+}
+
+/**
+ * One scope's insider over one intervention: the scope's unknowns fixed to their true values,
+ * then only the components a fixed unknown was linked into are bounded again (elsewhere nothing
+ * changed). Null when the scope knows nothing hidden or touches no hidden count outside it.
+ */
+async function insiderAttack(
+  unknowns: Unknowns,
+  intervention: string,
+  scope: InsiderScope,
+  options: AttackOptions,
+  truth: (id: string) => number | undefined,
+): Promise<InsiderAttack | null> {
+  const fixed = new Map<number, number>();
+  for (const [key, variable] of unknowns.variables()) {
+    const org = orgOfCell(key);
+    if (org === null || !scope.orgs.has(org)) continue;
+    const value = truth(`${intervention}|${key}`);
+    if (value !== undefined) fixed.set(variable, value);
+  }
+  if (fixed.size === 0) return null;
+  const { problem, touched } = fixUnknowns(unknowns.problem, fixed);
+  const outside = unknowns.hidden.filter((h) => {
+    if (fixed.has(h.variable)) return false;
+    const org = orgOfCell(h.key);
+    if (org !== null && scope.orgs.has(org)) return false;
+    return !options.targets || options.targets(`${intervention}|${h.key}`);
+  });
+  if (!outside.some((h) => touched.has(h.variable))) return null;
+  const keyOf = new Map(outside.map((h) => [h.variable, `${intervention}|${h.key}`] as const));
+  const { intervals, stats } = await cellIntervals(
+    problem,
+    outside.map((h) => h.variable),
+    {
+      integer: true,
+      mip: options.mip ?? "auto",
+      within: touched,
+      enough: { value: (v) => truth(keyOf.get(v) ?? ""), width: options.threshold + 1 },
+    },
+  );
+  const attack: InsiderAttack = {
+    scope: scope.name,
+    intervention,
+    known: fixed.size,
+    targets: intervals.size,
+    solves: stats.solves,
+    intervals: new Map(),
+  };
+  for (const [variable, interval] of intervals) attack.intervals.set(keyOf.get(variable) as string, interval);
+  return attack.targets > 0 ? attack : null;
 }
 
 function same(a: number | null, b: number | null): boolean {
@@ -493,6 +589,18 @@ export interface Exposure {
   key: string;
   value: number;
   interval: [number, number];
+  /** Set when the attacker is an insider holding this registered scope (`level|org_code`). */
+  scope?: string;
+}
+
+/** The insider audit of one scope over the interventions where its counts touch hidden ones outside it. */
+export interface ScopeAudit {
+  scope: string;
+  interventions: number;
+  known: number;
+  targets: number;
+  solves: number;
+  exposed: number;
 }
 
 /**
@@ -507,7 +615,8 @@ export async function auditRelease(
   published: ReleaseTables,
   policy: { threshold: number; rounding: number | null },
   goalPercentile: number,
-): Promise<{ problems: string[]; exposed: Exposure[]; stats: AttackResult["stats"] }> {
+  extra: { insiders?: readonly InsiderScope[]; insidersOnly?: boolean; mip?: boolean } = {},
+): Promise<{ problems: string[]; exposed: Exposure[]; stats: AttackResult["stats"]; scopes: ScopeAudit[] }> {
   const problems = auditPublicRelease(registered, published, policy.threshold, policy.rounding);
   const truth = new Map<string, number>();
   const note = (id: string, key: string, value: number | null) => {
@@ -531,6 +640,9 @@ export async function auditRelease(
         return value !== undefined && value >= 1 && value <= policy.threshold;
       },
       truth: (id) => truth.get(id),
+      insiders: extra.insiders,
+      insidersOnly: extra.insidersOnly,
+      mip: extra.mip,
     });
   } catch (error) {
     // A public side the solver finds self-contradictory cannot be shown safe: it is a problem, not a crash.
@@ -540,23 +652,42 @@ export async function auditRelease(
       problems,
       exposed: [],
       stats: { components: 0, largestComponent: 0, solves: 0, seconds: 0, interventions: 0, hidden: 0 },
+      scopes: [],
     };
   }
   problems.push(...attack.notFromPublished);
   const exposed: Exposure[] = [];
-  for (const [id, interval] of attack.intervals) {
+  const judge = (id: string, interval: [number, number], scope?: string) => {
     const value = truth.get(id);
-    if (value === undefined) continue;
+    if (value === undefined) return false;
     const small = value >= 1 && value <= policy.threshold;
     const insideSmall = interval[0] >= 1 && interval[1] <= policy.threshold;
-    if ((small && !protects(interval, policy.threshold)) || insideSmall) {
-      const [intervention, ...rest] = id.split("|");
-      exposed.push({ intervention: intervention as string, key: rest.join("|"), value, interval });
-    }
+    if (!((small && !protects(interval, policy.threshold)) || insideSmall)) return false;
+    const [intervention, ...rest] = id.split("|");
+    exposed.push({ intervention: intervention as string, key: rest.join("|"), value, interval, scope });
+    return true;
+  };
+  for (const [id, interval] of attack.intervals) judge(id, interval);
+  const scopes = new Map<string, ScopeAudit>();
+  for (const run of attack.insider) {
+    const audit = scopes.get(run.scope) ?? {
+      scope: run.scope,
+      interventions: 0,
+      known: 0,
+      targets: 0,
+      solves: 0,
+      exposed: 0,
+    };
+    audit.interventions++;
+    audit.known += run.known;
+    audit.targets += run.targets;
+    audit.solves += run.solves;
+    for (const [id, interval] of run.intervals) if (judge(id, interval, run.scope)) audit.exposed++;
+    scopes.set(run.scope, audit);
   }
   for (const e of exposed.slice(0, 50))
     problems.push(
-      `${e.intervention} ${e.key}: the hidden count ${e.value} can be narrowed to ${e.interval[0]}..${e.interval[1]}`,
+      `${e.intervention} ${e.key}: the hidden count ${e.value} can be narrowed to ${e.interval[0]}..${e.interval[1]}${e.scope ? ` by a registered user of ${e.scope} who knows their own counts` : ""}`,
     );
-  return { problems, exposed, stats: attack.stats };
+  return { problems, exposed, stats: attack.stats, scopes: [...scopes.values()] };
 }

@@ -27,6 +27,16 @@ export interface IntervalOptions {
    * [the unknown's own lower bound, that point's value], narrower than or equal to the true one.
    */
   enough?: { value: (target: number) => number | undefined; width: number };
+  /**
+   * Solve each bound as a mixed-integer programme (every unknown a whole number) instead of an LP
+   * rounded inwards: exact where the LP relaxation is loose (e.g. 2a + 3b = 7 allows a = 3.5, yet
+   * a whole-number a can only be 2). "auto" does so only in components with a coefficient other
+   * than ±1 (trajectory shares, rates × populations, weighted strata): sums of counts with unit
+   * coefficients over a hierarchy are where rounding the LP bound inwards is already tight.
+   */
+  mip?: boolean | "auto";
+  /** Solve only the components holding at least one of these unknowns (the rest are known unchanged). */
+  within?: ReadonlySet<number>;
 }
 
 /** Solver effort, for the benchmark and the release's disclosure report. */
@@ -53,6 +63,7 @@ function highs(): Promise<Highs> {
 }
 
 const TOLERANCE = 1e-6;
+const MIP_CAP = 1e9;
 
 /**
  * The tightest interval of each `target` unknown over every point satisfying the problem, by
@@ -119,6 +130,8 @@ export async function cellIntervals(
   for (const [root, vars] of members) {
     const goals = vars.filter((v) => wanted.has(v));
     if (goals.length === 0) continue;
+    const within = options.within;
+    if (within && !vars.some((v) => within.has(v))) continue;
     const rows = rowsOf.get(root) ?? [];
     stats.components++;
     stats.largestComponent = Math.max(stats.largestComponent, vars.length);
@@ -127,6 +140,10 @@ export async function cellIntervals(
         intervals.set(v, [round(problem.lower[v] ?? 0, true), round(problem.upper[v] ?? Infinity, false)]);
       continue;
     }
+    const mip =
+      options.mip === "auto"
+        ? rows.some((r) => r.coefficients.some((c) => Math.abs(Math.abs(c) - 1) > 1e-12))
+        : options.mip === true;
     const column = new Map(vars.map((v, i) => [v, i] as const));
     const starts = [0];
     const indices: number[] = [];
@@ -139,14 +156,17 @@ export async function cellIntervals(
       starts.push(indices.length);
     }
     const finite = (x: number) => (x === Infinity ? lib.infinity : x === -Infinity ? -lib.infinity : x);
+    // A MIP solver reports an unbounded integer max unreliably: cap columns far above any count.
+    const columnUpper = (x: number) => (mip ? Math.min(x, MIP_CAP) : finite(x));
     const model = lib.createModel({
       numCols: vars.length,
       numRows: rows.length,
       colCost: new Float64Array(vars.length),
       colLower: vars.map((v) => finite(problem.lower[v] ?? 0)),
-      colUpper: vars.map((v) => finite(problem.upper[v] ?? Infinity)),
+      colUpper: vars.map((v) => columnUpper(problem.upper[v] ?? Infinity)),
       rowLower: rows.map((r) => finite(r.lower)),
       rowUpper: rows.map((r) => finite(r.upper)),
+      ...(mip ? { integrality: new Int32Array(vars.length).fill(1) } : {}),
       matrix: {
         format: "csr",
         numRows: rows.length,
@@ -160,7 +180,11 @@ export async function cellIntervals(
       // Presolve off: each solve then starts from the last basis, a few pivots away.
       // Primal simplex: after an objective change the last basis is still feasible, so it goes on
       // from there rather than starting over.
-      model.options.set({ output_flag: false, presolve: "off", simplex_strategy: 4 });
+      model.options.set(
+        mip
+          ? { output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0 }
+          : { output_flag: false, presolve: "off", simplex_strategy: 4 },
+      );
       const all = { kind: "range" as const, from: 0, to: vars.length - 1 };
       let remaining = goals;
       const enough = options.enough;
@@ -200,7 +224,10 @@ export async function cellIntervals(
           model.run();
           stats.solves++;
           const status = model.getModelStatus();
-          if (status === lib.constants.modelStatus.optimal) return model.getObjectiveValue();
+          if (status === lib.constants.modelStatus.optimal) {
+            const value = model.getObjectiveValue();
+            return mip && Math.abs(value) >= MIP_CAP / 2 ? Math.sign(value) * Infinity : value;
+          }
           if (status === lib.constants.modelStatus.unbounded)
             return sense === "maximize" ? Infinity : -Infinity;
           if (
@@ -241,4 +268,45 @@ export function protects(interval: readonly [number, number], threshold: number)
   const [low, high] = interval;
   const insideSmall = low >= 1 && high <= threshold;
   return high - low >= threshold + 1 - TOLERANCE && !insideSmall;
+}
+
+/**
+ * The problem with some unknowns fixed to known values (a reader who holds those counts): each
+ * fixed unknown moves into its rows' bounds, leaving it in no row. `touched` holds the unknowns
+ * still in a row that lost a fixed one: only their components can have changed, since a row that
+ * held no fixed unknown is as it was and a fixed unknown links nothing any more.
+ */
+export function fixUnknowns(
+  problem: LinearProblem,
+  fixed: ReadonlyMap<number, number>,
+): { problem: LinearProblem; touched: Set<number> } {
+  const touched = new Set<number>();
+  const rows: LinearRow[] = [];
+  for (const row of problem.rows) {
+    if (!row.variables.some((v) => fixed.has(v))) {
+      rows.push(row);
+      continue;
+    }
+    const variables: number[] = [];
+    const coefficients: number[] = [];
+    let constant = 0;
+    row.variables.forEach((v, k) => {
+      const c = row.coefficients[k] ?? 0;
+      const value = fixed.get(v);
+      if (value === undefined) {
+        variables.push(v);
+        coefficients.push(c);
+      } else constant += c * value;
+    });
+    if (variables.length === 0) continue;
+    for (const v of variables) touched.add(v);
+    rows.push({ variables, coefficients, lower: row.lower - constant, upper: row.upper - constant });
+  }
+  const lower = [...problem.lower];
+  const upper = [...problem.upper];
+  for (const [v, value] of fixed) {
+    lower[v] = value;
+    upper[v] = value;
+  }
+  return { problem: { lower, upper, rows }, touched };
 }

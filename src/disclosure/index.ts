@@ -9,6 +9,7 @@ export {
   recoverableByBounds,
   recoverableByRank,
 } from "./findRecoverableCells.ts";
+export { type InsiderScope, orgOfCell, registeredScopes } from "./insiderScopes.ts";
 export {
   type DisclosurePolicy,
   disclosurePolicies,

@@ -8,10 +8,11 @@ import {
   type TrajectoryRow,
   type VariationRow,
 } from "../release/tables.ts";
-import { auditRelease } from "./attackRelease.ts";
+import { auditRelease, type ScopeAudit } from "./attackRelease.ts";
 import { CellState, type CellSystem } from "./CellSystem.ts";
 import { declaredCountTables } from "./declaredRelations.ts";
 import { findRecoverableCells, type PublicView } from "./findRecoverableCells.ts";
+import { type InsiderScope, orgOfCell, registeredScopes } from "./insiderScopes.ts";
 import { type DisclosurePolicy, ebiDashboardPolicy, roundCount, withThreshold } from "./policy.ts";
 import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
 import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
@@ -26,6 +27,12 @@ export interface DisclosureOptions {
   threshold?: number;
   /** The goal percentile the release uses (default 25), for goals computed from published rates. */
   goalPercentile?: number;
+  /**
+   * The registered scopes whose users also know their own counts (default: every scope a user can
+   * hold, `registeredScopes`); the hidden counts outside each must stay protected from them. An
+   * empty list leaves out the insider audit.
+   */
+  insiderScopes?: readonly InsiderScope[];
   /** Called after each intervention is protected (done of total). */
   onProgress?: (done: number, total: number, intervention: string) => void;
 }
@@ -42,6 +49,18 @@ export interface DisclosureReport {
   repairRounds: number;
   /** The attacker audit of the final public side: LP solves, components and seconds. */
   audit: { hidden: number; solves: number; components: number; largestComponent: number; seconds: number };
+  /**
+   * The insider audit: per registered scope, the hidden counts outside it attacked with the
+   * scope's own counts known, the solves, and how many were found too narrow (and repaired).
+   */
+  insider: {
+    scopes: number;
+    solves: number;
+    seconds: number;
+    /** Hidden counts an insider could narrow too far before further cells were hidden. */
+    repaired: number;
+    perScope: ScopeAudit[];
+  };
 }
 
 export const disclosureMethod =
@@ -51,7 +70,9 @@ export const disclosureMethod =
   "progress and trajectories computed from published figures only; then an attacker audit independent of the " +
   "suppression: for every hidden count, the least and greatest value any linear combination of the public figures " +
   "allows (linear programming, HiGHS), which must be at least threshold + 1 apart and not inside 1..threshold. " +
-  "More is hidden until the audit passes; if it cannot, nothing is published.";
+  "Then the same attack by the users of each registered scope (provider, sub-ICB location, ICB, region), knowing " +
+  "their own counts, on the hidden counts outside it. More is hidden until both audits pass; if they cannot, nothing " +
+  "is published.";
 
 const MAX_REPAIR_ROUNDS = 25;
 
@@ -80,6 +101,19 @@ export async function protectRelease(
     secondary: 0,
     repairRounds: 0,
     audit: { hidden: 0, solves: 0, components: 0, largestComponent: 0, seconds: 0 },
+    insider: { scopes: 0, solves: 0, seconds: 0, repaired: 0, perScope: [] },
+  };
+  const scopes = options.insiderScopes ?? registeredScopes(registered.organisations);
+  const scopeByName = new Map(scopes.map((scope) => [scope.name, scope]));
+  report.insider.scopes = scopes.length;
+  const perScope = new Map<string, ScopeAudit>();
+  const scopeAudit = (name: string) => {
+    let audit = perScope.get(name);
+    if (!audit) {
+      audit = { scope: name, interventions: 0, known: 0, targets: 0, solves: 0, exposed: 0 };
+      perScope.set(name, audit);
+    }
+    return audit;
   };
   const parts: ReleaseTables[] = [];
   const byIntervention = splitByIntervention(registered);
@@ -100,7 +134,29 @@ export async function protectRelease(
       }
       const candidate = applySuppression(own, hidden, policy, goalPercentile);
       const audit = await auditRelease(own, candidate, policy, goalPercentile);
-      if (audit.problems.length === 0) {
+      let { problems, exposed } = audit;
+      if (problems.length === 0 && scopes.length > 0) {
+        // Safe from the public: now from each registered user who also knows their own counts.
+        const started = performance.now();
+        const inside = await auditRelease(own, candidate, policy, goalPercentile, {
+          insiders: scopes,
+          insidersOnly: true,
+        });
+        report.insider.seconds += (performance.now() - started) / 1000;
+        report.insider.solves += inside.stats.solves;
+        report.insider.repaired += inside.exposed.length;
+        ({ problems, exposed } = inside);
+        for (const run of inside.scopes) {
+          const total = scopeAudit(run.scope);
+          total.solves += run.solves;
+          total.exposed += run.exposed;
+          if (problems.length > 0) continue;
+          total.interventions += run.interventions;
+          total.known += run.known;
+          total.targets += run.targets;
+        }
+      }
+      if (problems.length === 0) {
         tables = candidate;
         report.audit.hidden += audit.stats.hidden;
         report.audit.solves += audit.stats.solves;
@@ -110,21 +166,34 @@ export async function protectRelease(
         break;
       }
       let added = 0;
-      for (const exposure of audit.exposed) {
+      for (const exposure of exposed) {
         const cell = system.find(exposure.key);
         if (cell === undefined) continue;
-        const extra = nearestPublished(system, states, cell);
+        // Against an insider only a cell outside their scope helps: they know their own counts.
+        const scope = exposure.scope ? scopeByName.get(exposure.scope) : undefined;
+        const extra = nearestPublished(system, states, cell, (c) => {
+          const org = orgOfCell(system.keys[c] ?? "");
+          return !scope || org === null || !scope.orgs.has(org);
+        });
         if (extra !== undefined) {
           states[extra] = CellState.secondary;
           added++;
         }
       }
-      if (added === 0 || round >= MAX_REPAIR_ROUNDS)
+      if (added === 0 || round >= MAX_REPAIR_ROUNDS) {
+        const insider = exposed.find((e) => e.scope);
+        if (insider && audit.problems.length === 0)
+          throw new EbiError(
+            "EBI_DISCLOSURE_INSIDER_UNSAFE",
+            `The public side of ${intervention} lets a registered user of ${insider.scope} work out hidden counts outside their scope under the ${policy.name}: ${problems.slice(0, 3).join("; ")}`,
+            { intervention, policy: policy.id, scope: insider.scope, problems: problems.slice(0, 50) },
+          );
         throw new EbiError(
           "EBI_DISCLOSURE_UNSAFE",
-          `The public side of ${intervention} fails the disclosure audit under the ${policy.name}: ${audit.problems.slice(0, 3).join("; ")}`,
-          { intervention, policy: policy.id, problems: audit.problems.slice(0, 50) },
+          `The public side of ${intervention} fails the disclosure audit under the ${policy.name}: ${problems.slice(0, 3).join("; ")}`,
+          { intervention, policy: policy.id, problems: problems.slice(0, 50) },
         );
+      }
       secondarySuppression(system, states);
       report.repairRounds++;
     }
@@ -137,6 +206,7 @@ export async function protectRelease(
       if (states[cell] === CellState.secondary) report.secondary++;
     }
   }
+  report.insider.perScope = [...perScope.values()].sort((a, b) => a.scope.localeCompare(b.scope));
   // Tables split by intervention are joined back in order; the others are copied whole.
   const joined: Record<string, object[]> = {};
   for (const table of releaseTableDeclarations)
@@ -225,7 +295,12 @@ function repairUntilSafe(system: CellSystem, states: Uint8Array, intervention: s
  * of hidden totals), else a zero, which still adds an unknown. Hiding a zero cannot widen a range
  * whose other members are all ≥ 0, so non-zero cells come first.
  */
-function nearestPublished(system: CellSystem, states: Uint8Array, cell: number): number | undefined {
+function nearestPublished(
+  system: CellSystem,
+  states: Uint8Array,
+  cell: number,
+  allowed: (cell: number) => boolean = () => true,
+): number | undefined {
   for (const nonZeroOnly of [true, false]) {
     const seen = new Set<number>([cell]);
     let frontier = [cell];
@@ -236,7 +311,9 @@ function nearestPublished(system: CellSystem, states: Uint8Array, cell: number):
           const relation = system.relations[r];
           if (!relation) continue;
           const members = [...relation.parts, relation.total];
-          const candidates = nonZeroOnly ? members.filter((c) => (system.values[c] ?? 0) > 0) : members;
+          const candidates = members.filter(
+            (c) => allowed(c) && (!nonZeroOnly || (system.values[c] ?? 0) > 0),
+          );
           const found = smallestPublished(system, states, candidates);
           if (found !== undefined) return found;
           for (const m of members)

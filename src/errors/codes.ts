@@ -347,6 +347,13 @@ export const errorCodes = {
     title: "Service configuration is invalid",
     fix: "Correct the field the message names in the service-configuration file (every field is described in docs/talking-therapies.md); money in pounds, WTE and hours as numbers ≥ 0.",
   },
+  // disclosure: registered users as attackers of the public side
+  EBI_DISCLOSURE_INSIDER_UNSAFE: {
+    exit: 65,
+    status: 500,
+    title: "Public side leaks to a registered user",
+    fix: "A signed-in user who knows their own scope's counts could work out a hidden count outside it, and hiding more outside the scope did not stop it: nothing was published. Build with a stricter --policy, or --registered-only.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -309,7 +309,7 @@ export const disclosureStage: Stage<BuildState> = {
     });
     state.published = published;
     const { report } = published;
-    return `${count(report.primary)} small counts redacted, ${count(report.secondary)} more hidden to protect them; audit: ${count(report.audit.hidden)} hidden counts attacked by ${count(report.audit.solves)} LP solves in ${report.audit.seconds.toFixed(1)} s`;
+    return `${count(report.primary)} small counts redacted, ${count(report.secondary)} more hidden to protect them; audit: ${count(report.audit.hidden)} hidden counts attacked by ${count(report.audit.solves)} LP solves in ${report.audit.seconds.toFixed(1)} s; insiders: ${count(report.insider.scopes)} registered scopes, ${count(report.insider.repaired)} counts repaired, ${report.insider.seconds.toFixed(1)} s`;
   },
 };
 
@@ -492,6 +492,7 @@ async function buildManifest(
       method: disclosureMethod,
       registered_only: input.registeredOnly,
       audit: input.disclosure?.audit ?? null,
+      insider: input.disclosure?.insider ?? null,
     },
     goal: {
       percentile: input.goalPercentile,

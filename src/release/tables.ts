@@ -378,6 +378,21 @@ export interface ReleaseManifest {
       largestComponent: number;
       seconds: number;
     } | null;
+    /** The insider audit: each registered scope attacking the hidden counts outside it with its own counts known. */
+    insider?: {
+      scopes: number;
+      solves: number;
+      seconds: number;
+      repaired: number;
+      perScope: {
+        scope: string;
+        interventions: number;
+        known: number;
+        targets: number;
+        solves: number;
+        exposed: number;
+      }[];
+    } | null;
   };
   goal: { percentile: number; method: string };
   costs: { source: string; table: Record<string, number> };

@@ -8,11 +8,16 @@ import {
 } from "../../src/disclosure/attackRelease.ts";
 import { cellIntervals, type LinearProblem, protects } from "../../src/disclosure/cellIntervals.ts";
 import { findRecoverableCells, type PublicView } from "../../src/disclosure/findRecoverableCells.ts";
+import { registeredScopes } from "../../src/disclosure/insiderScopes.ts";
 import { protectRelease, type ReleaseTables } from "../../src/disclosure/protectRelease.ts";
 import type { BaselineRow } from "../../src/release/tables.ts";
 import { ID, modelledFiguresCopied, months, smallCountry } from "../fixtures/disclosure/smallCountry.ts";
 
 const policy = { threshold: 5, rounding: null };
+// The channels below are the public attacker's: each case is built against outsiders only, so the
+// cells it hides are the ones each channel's worked example names (the insider audit, which hides
+// more, has its own tests in test/access/insiderRecovery.test.ts).
+const outsiders = { insiderScopes: [] };
 const attack = (published: ReleaseTables, registered: ReleaseTables) =>
   attackRelease(published, { ...policy, goalPercentile: 25, registered });
 
@@ -32,7 +37,7 @@ describe("the trajectory channel", () => {
   const april = `${ID}|m|england|ENG|${months[0]}`;
 
   it("gave away England's hidden April when the goal was spread by England's true months", async () => {
-    const { tables } = await protectRelease(registered);
+    const { tables } = await protectRelease(registered, outsiders);
     const before = modelledFiguresCopied(registered, tables);
     // S02's own April (0) is shown, so its trajectory April was shown: goal × 2 ÷ England's year.
     const s02 = before.trajectory.find((t) => t.org_code === "S02" && t.month === months[0]);
@@ -42,7 +47,7 @@ describe("the trajectory channel", () => {
   });
 
   it("gives nothing away once the profile is built from published months only", async () => {
-    const { tables } = await protectRelease(registered);
+    const { tables } = await protectRelease(registered, outsiders);
     expect(tables.monthly.find((m) => m.level === "england" && m.month === months[0])?.spells).toBeNull();
     // England's April is hidden, so every trajectory is spread in equal twelfths.
     const s02 = tables.trajectory.filter((t) => t.org_code === "S02");
@@ -53,7 +58,7 @@ describe("the trajectory channel", () => {
   });
 
   it("is caught by the audit when a trajectory is not what the published figures give", async () => {
-    const { tables } = await protectRelease(registered);
+    const { tables } = await protectRelease(registered, outsiders);
     const before = modelledFiguresCopied(registered, tables);
     const { problems, exposed } = await auditRelease(registered, before, policy, 25);
     expect(problems.some((p) => p.includes("trajectory not computed from published figures"))).toBe(true);
@@ -68,6 +73,7 @@ describe("the trajectory redaction rule", () => {
     // S01's year of 3 is redacted, and S02's 40 with it: neither has a goal to spread.
     const { tables } = await protectRelease(
       smallCountry({ S01: year(3, 0), S02: year(40, 0), S03: year(80, 0), S04: year(12, 1) }),
+      outsiders,
     );
     const hiddenGoal = tables.baselines.filter((b) => b.goal_spells === null);
     expect(hiddenGoal.map((b) => b.org_code).sort()).toEqual(["S01", "S02"]);
@@ -93,7 +99,7 @@ describe("the percentile and opportunity channels", () => {
   const row = (t: ReleaseTables, org: string) => t.baselines.find((b) => b.org_code === org) as BaselineRow;
 
   it("solved the hidden location's DSR from percentiles taken over every location", async () => {
-    const { tables } = await protectRelease(registered);
+    const { tables } = await protectRelease(registered, outsiders);
     expect(row(tables, "S02").baseline_spells).toBeNull();
     const before = modelledFiguresCopied(registered, tables);
     // Five units, four shown: the 75th percentile (h = 3) is the hidden DSR itself.
@@ -103,7 +109,7 @@ describe("the percentile and opportunity channels", () => {
   });
 
   it("solves nothing once the spread counts published locations only", async () => {
-    const { tables } = await protectRelease(registered);
+    const { tables } = await protectRelease(registered, outsiders);
     const variation = tables.variation[0];
     expect(variation?.units).toBe(4);
     const rates = tables.baselines
@@ -116,7 +122,7 @@ describe("the percentile and opportunity channels", () => {
   });
 
   it("gave away the hidden locations' opportunity, and with the DSR their baseline of 40", async () => {
-    const { tables } = await protectRelease(registered);
+    const { tables } = await protectRelease(registered, outsiders);
     const before = modelledFiguresCopied(registered, tables);
     const found = goalChannel(before.baselines, before.variation[0], before.organisations);
     // ICB A's opportunity less S03's is S02's: 40 × (1 − 20 ÷ 40) = 20, and 20 ÷ (1 − 20 ÷ 40) = 40.
@@ -130,7 +136,7 @@ describe("the percentile and opportunity channels", () => {
   });
 
   it("gives nothing away once an ICB's opportunity sums its published locations only", async () => {
-    const { tables } = await protectRelease(registered);
+    const { tables } = await protectRelease(registered, outsiders);
     expect(row(tables, "QA1").opportunity_spells).toBeCloseTo(
       row(tables, "S03").opportunity_spells as number,
       9,
@@ -204,7 +210,7 @@ describe("protectRelease against the LP attacker", () => {
     await fc.assert(
       fc.asyncProperty(country, fc.constantFrom(5, 7), async (sub, threshold) => {
         const registered = smallCountry(sub);
-        const { tables } = await protectRelease(registered, { threshold });
+        const { tables } = await protectRelease(registered, { threshold, ...outsiders });
         const { intervals, notFromPublished } = await attackRelease(tables, {
           threshold,
           rounding: null,
@@ -239,4 +245,52 @@ describe("protectRelease against the LP attacker", () => {
       { numRuns: 25, seed: 13 },
     );
   }, 120_000);
+
+  it("leaves no small count outside any registered scope narrowed for that scope's holder, for random releases", async () => {
+    await fc.assert(
+      fc.asyncProperty(country, async (sub) => {
+        const registered = smallCountry(sub);
+        const { tables } = await protectRelease(registered);
+        // The attacker's own insider audit, independent of the repair that built the side.
+        const audit = await auditRelease(registered, tables, policy, 25, {
+          insiders: registeredScopes(registered.organisations),
+        });
+        expect(audit.problems).toEqual([]);
+        expect(audit.exposed).toEqual([]);
+      }),
+      { numRuns: 4, seed: 13, endOnFailure: true },
+    );
+  }, 600_000);
+});
+
+describe("whole numbers where the LP bound is loose", () => {
+  // A published weighted total 2a + 3b = 7 (weights such as a trajectory share or a stratum's
+  // standard-population weight ÷ population give rows like it). The LP allows a anywhere in
+  // 0..3.5, rounded inwards 0..3; in whole numbers only a = 2, b = 1 satisfies it.
+  const weighted: LinearProblem = {
+    lower: [0, 0],
+    upper: [Infinity, Infinity],
+    rows: [{ variables: [0, 1], coefficients: [2, 3], lower: 7, upper: 7 }],
+  };
+
+  it("leaves a count 0..3 wide by LP rounding, and pins it at 2 as a mixed-integer programme", async () => {
+    const lp = await cellIntervals(weighted, [0, 1], { integer: true, mip: false });
+    expect(lp.intervals.get(0)).toEqual([0, 3]);
+    expect(lp.intervals.get(1)).toEqual([0, 2]);
+    const mip = await cellIntervals(weighted, [0, 1], { integer: true, mip: true });
+    expect(mip.intervals.get(0)).toEqual([2, 2]);
+    expect(mip.intervals.get(1)).toEqual([1, 1]);
+  });
+
+  it("solves a component with a non-unit coefficient as a MIP by default in the attack, and an unbounded max stays unbounded", async () => {
+    const auto = await cellIntervals(weighted, [0], { integer: true, mip: "auto" });
+    expect(auto.intervals.get(0)).toEqual([2, 2]);
+    const open: LinearProblem = {
+      lower: [0, 0],
+      upper: [Infinity, Infinity],
+      rows: [{ variables: [0, 1], coefficients: [2, -3], lower: 1, upper: 1 }],
+    };
+    const unbounded = await cellIntervals(open, [0], { integer: true, mip: true });
+    expect(unbounded.intervals.get(0)).toEqual([2, Infinity]);
+  });
 });

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { auditRelease } from "../../disclosure/index.ts";
+import { auditRelease, registeredScopes } from "../../disclosure/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import { readReleaseSide } from "../../release/readReleaseTables.ts";
 import {
@@ -75,9 +75,29 @@ export function registerReleases(program: Command): void {
           { threshold: d.threshold, rounding: d.rounding },
           published.manifest.goal.percentile,
         );
+        // Then each registered scope's users, who also know their own counts.
+        const insiderStarted = performance.now();
+        const scopes = registeredScopes(registered.tables.organisations);
+        const inside = await auditRelease(
+          registered.tables,
+          published.tables,
+          { threshold: d.threshold, rounding: d.rounding },
+          published.manifest.goal.percentile,
+          { insiders: scopes, insidersOnly: true },
+        );
+        result.problems.push(...inside.problems);
+        result.exposed.push(...inside.exposed);
+        const insider = {
+          scopes: scopes.length,
+          scopesTouching: inside.scopes.length,
+          targets: inside.scopes.reduce((s, a) => s + a.targets, 0),
+          solves: inside.scopes.reduce((s, a) => s + a.solves, 0),
+          exposed: inside.exposed.length,
+          seconds: (performance.now() - insiderStarted) / 1000,
+        };
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(
-          `${JSON.stringify({ release: releaseId, policy: d.policy ?? null, threshold: d.threshold, rounding: d.rounding, ...result.stats, lpSeconds: result.stats.seconds, exposed: result.exposed.length, problems: result.problems.length, seconds })}\n`,
+          `${JSON.stringify({ release: releaseId, policy: d.policy ?? null, threshold: d.threshold, rounding: d.rounding, ...result.stats, lpSeconds: result.stats.seconds, exposed: result.exposed.length, problems: result.problems.length, insider, seconds })}\n`,
         );
         for (const p of result.problems.slice(0, 20)) process.stdout.write(`  ${p}\n`);
         if (result.problems.length > 0)

@@ -13,8 +13,8 @@ import { Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { touchGrants } from "../access/grants.ts";
 import { policyStatement } from "../disclosure/policy.ts";
+import { registerApiRoutes } from "../products/ebi/api/index.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
-import { registerApiRoutes } from "./api/index.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
 import { errorPage } from "./pages/errorPage.ts";
 import { auditPlugin } from "./plugins/auditPlugin.ts";
@@ -36,7 +36,7 @@ let pagesLoading: Promise<PagesRegistrar> | null = null;
  * DuckDB reads the release rather than after.
  */
 export function loadPages(): Promise<PagesRegistrar> {
-  pagesLoading ??= import("./pages/registerPages.ts").then((m) => m.registerPages);
+  pagesLoading ??= import("../products/ebi/pages/registerPages.ts").then((m) => m.registerPages);
   return pagesLoading;
 }
 
@@ -128,11 +128,15 @@ export async function buildApp({
     onGrantsUsed: access ? (ids) => touchGrants(access.state, access.clock, ids) : undefined,
   });
   if (access) await (await import("./pages/signInPages.ts")).signInPages(app, access);
-  if (access) (await import("./pages/approvalPages.ts")).approvalPages(app, access);
+  if (access) (await import("../products/ebi/pages/approvalPages.ts")).approvalPages(app, access);
   registerApiRoutes(app);
   await (await loadPages())(app);
-  await app.register((await import("./pages/talkingTherapiesPages.ts")).talkingTherapiesPages);
-  await app.register((await import("./pages/areaPages.ts")).areaPages);
-  await app.register((await import("./pages/plannedCarePages.ts")).plannedCarePages, { access });
+  await app.register(
+    (await import("../products/talking-therapies/pages/talkingTherapiesPages.ts")).talkingTherapiesPages,
+  );
+  await app.register((await import("../products/ebi/pages/areaPages.ts")).areaPages);
+  await app.register((await import("../products/planned-care/pages/plannedCarePages.ts")).plannedCarePages, {
+    access,
+  });
   return app;
 }

@@ -1,7 +1,7 @@
 import { type TObject, type TProperties, type TSchema, Type } from "@sinclair/typebox";
 import { periodGrains } from "../periods/period.ts";
+import { equityDimensions } from "../products/ebi/queries/equity.ts";
 import { type ReleaseTable, tableDeclaration } from "../release/tables.ts";
-import { equityDimensions } from "./queries/equity.ts";
 
 /** HTTP schemas of the API: query parameters and response rows, also the OpenAPI document. */
 export const levels = ["england", "region", "icb", "sub_icb", "provider"] as const;

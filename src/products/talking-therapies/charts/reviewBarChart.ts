@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
-import type { PublicTable } from "../../products/talking-therapies/public/reviewTables.ts";
-import { renderPlot } from "./renderPlot.ts";
+import { renderPlot } from "../../../web/charts/renderPlot.ts";
+import type { PublicTable } from "../public/reviewTables.ts";
 
 /**
  * One percentage column of a public review table as horizontal bars, a bar per row (labelled by

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/products/buildApp.ts";
 import { areaGlance } from "../../src/products/ebi/queries/areaGlance.ts";
 import { compareAreas } from "../../src/products/ebi/queries/compareAreas.ts";
 import { peerCount, peerGroupOf } from "../../src/products/ebi/queries/peerGroups.ts";
 import { financialYears, rateTrend } from "../../src/products/ebi/queries/rateTrends.ts";
 import type { LoadedRelease } from "../../src/release/readRelease.ts";
-import { buildApp } from "../../src/server/app.ts";
 import { areas, areasRelease } from "../fixtures/release/areasRelease.ts";
 
 let release: LoadedRelease;

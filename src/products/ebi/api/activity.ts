@@ -4,7 +4,6 @@ import { columnNames } from "../../../release/tables.ts";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
 import {
   envelope,
-  InterventionId,
   Level,
   Month,
   nullableNumber,
@@ -16,6 +15,7 @@ import {
 import { requestedFormat, sendTable } from "../../../server/tableResponse.ts";
 import { activityBreakdowns, activityRows, periodActivityRows } from "../queries/activity.ts";
 import { namedColumns, withNames } from "../queries/withNames.ts";
+import { InterventionId } from "./schemas.ts";
 
 const ActivityQuery = Type.Object({
   intervention: Type.Optional(

@@ -4,7 +4,6 @@ import { EbiError } from "../../../errors/index.ts";
 import type { LoadedRelease } from "../../../release/readRelease.ts";
 import { type ReleaseTileLayout, readTileLayout } from "../../../release/tileLayout.ts";
 import {
-  InterventionId,
   nullableNumber,
   nullableString,
   OrganisationSchema,
@@ -24,6 +23,7 @@ import { findOrganisation } from "../queries/organisations.ts";
 import { peerGroupOf } from "../queries/peerGroups.ts";
 import { commissionerProviders, providerView } from "../queries/providerView.ts";
 import { rateTrend } from "../queries/rateTrends.ts";
+import { InterventionId } from "./schemas.ts";
 
 const literals = <T extends string>(values: readonly T[], options: Record<string, unknown> = {}) =>
   Type.Union(

@@ -3,20 +3,18 @@ import type { FastifyInstance } from "fastify";
 import { columnNames } from "../../../release/tables.ts";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
 import {
-  Dimension,
   envelope,
-  InterventionId,
   Level,
   nullableNumber,
   nullableString,
   OrgCode,
-  Period,
   rowSchema,
 } from "../../../server/schemas.ts";
 import { sendTable } from "../../../server/tableResponse.ts";
 import { equitySummary } from "../queries/equity.ts";
 import { getIntervention } from "../queries/interventions.ts";
 import { findOrganisation } from "../queries/organisations.ts";
+import { Dimension, InterventionId, Period } from "./schemas.ts";
 
 const EquityQuery = Type.Object({
   intervention: InterventionId,

@@ -1,11 +1,12 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
-import { envelope, InterventionId, nullableNumber, OrgCode } from "../../../server/schemas.ts";
+import { envelope, nullableNumber, OrgCode } from "../../../server/schemas.ts";
 import { sendTable } from "../../../server/tableResponse.ts";
 import { funnelLimits } from "../../../stats/index.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
 import { getIntervention } from "../queries/interventions.ts";
+import { InterventionId } from "./schemas.ts";
 
 const FunnelQuery = Type.Object({
   intervention: InterventionId,

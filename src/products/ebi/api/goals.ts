@@ -2,11 +2,12 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { columnNames } from "../../../release/tables.ts";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
-import { envelope, InterventionId, Level, OrgCode, Paging, rowSchema } from "../../../server/schemas.ts";
+import { envelope, Level, OrgCode, Paging, rowSchema } from "../../../server/schemas.ts";
 import { sendTable } from "../../../server/tableResponse.ts";
 import { baselineRows, goalTrajectory } from "../queries/baselines.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
 import { getIntervention } from "../queries/interventions.ts";
+import { InterventionId } from "./schemas.ts";
 
 const BaselineQuery = Type.Object({
   intervention: Type.Optional(InterventionId),

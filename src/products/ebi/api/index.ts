@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import { releaseRoutes } from "../../../server/api/release.ts";
 import { activityRoutes } from "./activity.ts";
 import { areaRoutes } from "./areas.ts";
 import { equityRoutes } from "./equity.ts";
@@ -10,9 +9,8 @@ import { organisationRoutes } from "./organisations.ts";
 import { spcRoutes } from "./spc.ts";
 import { tableRoutes } from "./tables.ts";
 
-/** The JSON/CSV/XLSX API over the release each request may read (`request.release`): `/api/v1/…`. */
+/** EBI's JSON/CSV/XLSX API over the release each request may read (`request.release`): `/api/v1/…`. */
 export function registerApiRoutes(app: FastifyInstance): void {
-  releaseRoutes(app);
   interventionRoutes(app);
   organisationRoutes(app);
   activityRoutes(app);

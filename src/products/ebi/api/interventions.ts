@@ -1,9 +1,10 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
-import { envelope, InterventionSchema, Problem } from "../../../server/schemas.ts";
+import { envelope, Problem } from "../../../server/schemas.ts";
 import { notModified, sendTable } from "../../../server/tableResponse.ts";
 import { getIntervention, listInterventions } from "../queries/interventions.ts";
+import { InterventionSchema } from "./schemas.ts";
 
 /** The interventions table's columns, in download order. */
 export const interventionColumns = [

@@ -3,7 +3,6 @@ import type { FastifyInstance } from "fastify";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
 import {
   envelope,
-  InterventionId,
   Level,
   nullableNumber,
   nullableString,
@@ -14,6 +13,7 @@ import { sendTable } from "../../../server/tableResponse.ts";
 import { getIntervention } from "../queries/interventions.ts";
 import { findOrganisation } from "../queries/organisations.ts";
 import { spcSeries } from "../queries/spc.ts";
+import { InterventionId } from "./schemas.ts";
 
 const SpcQuery = Type.Object({
   intervention: InterventionId,

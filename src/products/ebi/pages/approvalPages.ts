@@ -38,7 +38,7 @@ const pageRows = 200;
  * only the rows of organisations in the user's scope, and each read is audited.
  */
 export function approvalPages(app: FastifyInstance, access: RegisteredAccess): void {
-  const env = createRenderer();
+  const env = createRenderer(app.siteFrame);
   // The latest published run, read again at most every 10 s (a new run is published by the CLI).
   let kept: { audit: PublishedAudit | null; until: number } | null = null;
   const audit = async () => {

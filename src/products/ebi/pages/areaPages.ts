@@ -75,7 +75,7 @@ function compareQuery(
  * organisations and the provider view. Public pages are kept per URL as the other pages are.
  */
 export async function areaPages(app: FastifyInstance): Promise<void> {
-  const env = createRenderer();
+  const env = createRenderer(app.siteFrame);
   env.addFilter("comparisonText", (v: string | null) => comparisonText[v ?? "none"]);
   env.addFilter("comparisonFill", (v: string | null) => comparisonFill[v ?? "none"]);
   env.addFilter("confidenceText", (v: number) => confidenceText(v));

@@ -79,7 +79,7 @@ export function htmlPageSender(): (
  */
 export function registerPages(app: FastifyInstance): void {
   chartRoutes(app);
-  const env = createRenderer();
+  const env = createRenderer(app.siteFrame);
   const css = readFileSync(join(staticDir, "ebi.css"), "utf8");
   // The design system's CSS fetches its typeface from an NHS host; a self-hosted service must not
   // depend on it (or tell it who reads what), so the font rules are dropped and Arial, the design

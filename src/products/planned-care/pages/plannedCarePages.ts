@@ -165,7 +165,7 @@ export async function plannedCarePages(
   const pub = readJson<PlannedCarePublic>(join(dir, "public", "planned-care.json"));
   const access = options.access;
   const reg = access ? readJson<PlannedCareRegistered>(join(dir, "registered", "planned-care.json")) : null;
-  const env = createRenderer();
+  const env = createRenderer(app.siteFrame);
   const planned = (pub?.groups ?? []).filter((g) => g.kind === "planned");
   const groupName = new Map((pub?.groups ?? []).map((g) => [g.group_id, g.name]));
   const orgName = new Map((pub?.organisations ?? []).map((o) => [o.org_code, o.name]));

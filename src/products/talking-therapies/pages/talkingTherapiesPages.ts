@@ -60,7 +60,7 @@ function readReview(dir: string): PublicReview | null {
 export async function talkingTherapiesPages(app: FastifyInstance): Promise<void> {
   const dir = publicReviewDir();
   const review = readReview(dir);
-  const env = createRenderer();
+  const env = createRenderer(app.siteFrame);
   const tableOf = new Map((review?.tables ?? []).map((t) => [t.id, t]));
   const rendered = new Map<string, string>();
   const findTable = (id: string) => {

@@ -119,7 +119,7 @@ export function funnelSvg(rows: readonly PractitionerRow[]): string {
  * every answer is one audit event, committed before it is sent. Off when registered access is off.
  */
 export async function talkingTherapiesRegisteredPages(app: FastifyInstance): Promise<void> {
-  const env = createRenderer();
+  const env = createRenderer(app.siteFrame);
   let cached: RegisteredReview | null | undefined;
   const load = (): RegisteredReview | null => {
     if (cached !== undefined) return cached;

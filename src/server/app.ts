@@ -65,6 +65,7 @@ export async function buildServer({
   const siteFrame: SiteFrame = {
     serviceName: service.name,
     navigation: siteNavigation(products.map((p) => p.navigation)),
+    templates: products.flatMap((p) => (p.templates ? [p.templates] : [])),
   };
   // Every product's modules load together (templates, charts) rather than one after another.
   const registrations = Promise.all(products.map((p) => p.loadRoutes()));

@@ -16,6 +16,8 @@ export interface ServedProduct {
   id: string;
   /** Its links in the service's header. */
   navigation: readonly SiteLink[];
+  /** The folder of its page templates, searched before the shared ones. */
+  templates?: string;
   /**
    * Loads its route and page modules (templates and charts take a while, so `ebi serve` starts this
    * while DuckDB reads the release) and returns their registration.

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { hesApcLayout, hesOpLayout } from "../../activity/inputLayouts.ts";
 import { approvalFields } from "../../approvals/approvalFields.ts";
 import { releaseTableDeclarations } from "../../release/tables.ts";
@@ -23,6 +24,7 @@ export const ebiProduct: Product = {
   tables: releaseTableDeclarations,
   commands: ["ingest", "rules", "classify", "approvals", "build"],
   ruleSetsDir: shippedSetsDir,
+  templates: fileURLToPath(new URL("./templates/", import.meta.url)),
   navigation: [
     { href: "/", text: "England overview", key: "overview" },
     { href: "/organisations", text: "Areas", key: "areas" },

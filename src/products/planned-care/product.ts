@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Product } from "../Product.ts";
 import { shippedGroupsFile } from "./loadGroups.ts";
 import { waitingListFields } from "./waits/waitingListFields.ts";
@@ -20,6 +21,7 @@ export const plannedCareProduct: Product = {
   ],
   commands: ["planned-care"],
   ruleSetsDir: dirname(shippedGroupsFile),
+  templates: fileURLToPath(new URL("./templates/", import.meta.url)),
   navigation: [{ href: "/planned-care", text: "Planned care", key: "planned-care" }],
   async loadRoutes() {
     const pages = await import("./pages/plannedCarePages.ts");

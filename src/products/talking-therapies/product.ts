@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { Product } from "../Product.ts";
 import { reviewTables } from "./public/reviewTables.ts";
 import { tableLayouts } from "./tables.ts";
@@ -15,6 +16,7 @@ export const talkingTherapiesProduct: Product = {
   stages: [],
   tables: reviewTables.map((t) => ({ name: t.id, description: t.title })),
   commands: ["talking-therapies"],
+  templates: fileURLToPath(new URL("./templates/", import.meta.url)),
   navigation: [{ href: "/talking-therapies", text: "Talking therapies", key: "talking-therapies" }],
   async loadRoutes() {
     const pages = await import("./pages/talkingTherapiesPages.ts");

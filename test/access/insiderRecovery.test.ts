@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { insiderRecoveries } from "../../src/access/insiderRecovery.ts";
 import { scopeOf } from "../../src/access/scopeOf.ts";
 import { demoUsers } from "../../src/identity/demoUsers.ts";
+import { insiderRecoveries } from "../../src/products/ebi/disclosure/insiderRecovery.ts";
 import { readRelease } from "../../src/release/readRelease.ts";
 import { registeredValues, writeRegisteredFixture } from "../fixtures/release/registeredFixture.ts";
 import { fixture } from "../fixtures/release/releaseFixture.ts";

@@ -2,13 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, runOn } from "../../db/index.ts";
-import {
-  type DisclosurePolicy,
-  type DisclosureReport,
-  disclosureMethod,
-  policyStatement,
-  protectRelease,
-} from "../../disclosure/index.ts";
+import { type DisclosurePolicy, policyStatement } from "../../disclosure/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import { checkBaselineInData } from "../../pipeline/baselinePeriod.ts";
 import { interventionFigures, type Period } from "../../pipeline/baselines.ts";
@@ -36,6 +30,7 @@ import {
   countingUnitWords,
   type ResolvedRuleSet,
 } from "../../rules/index.ts";
+import { type DisclosureReport, disclosureMethod, protectRelease } from "./disclosure/index.ts";
 
 export const defaultBaselines: Record<string, Period> = {
   "List 1": { start: "2017-04-01", end: "2018-03-01" },

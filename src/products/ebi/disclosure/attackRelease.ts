@@ -1,7 +1,12 @@
-import { EbiError } from "../errors/index.ts";
-import type { BaselineRow, EquityRow, OrgLevel } from "../release/tables.ts";
+import {
+  cellIntervals,
+  type IntervalStats,
+  type LinearProblem,
+  protects,
+} from "../../../disclosure/cellIntervals.ts";
+import { EbiError } from "../../../errors/index.ts";
+import type { BaselineRow, EquityRow, OrgLevel } from "../../../release/tables.ts";
 import { auditPublicRelease } from "./auditPublicRelease.ts";
-import { cellIntervals, type IntervalStats, type LinearProblem, protects } from "./cellIntervals.ts";
 import type { ReleaseTables } from "./protectRelease.ts";
 import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
 import { cellKey } from "./releaseCellSystem.ts";

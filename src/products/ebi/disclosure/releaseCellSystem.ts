@@ -1,4 +1,5 @@
-import { type CountDeclaration, cellKeyOf, type Relation } from "../release/declareTable.ts";
+import { CellSystem } from "../../../disclosure/CellSystem.ts";
+import { type CountDeclaration, cellKeyOf, type Relation } from "../../../release/declareTable.ts";
 import {
   type BaselineRow,
   baselinesTable,
@@ -9,8 +10,7 @@ import {
   type OrganisationRow,
   type OrgLevel,
   releaseTableDeclarations,
-} from "../release/tables.ts";
-import { CellSystem } from "./CellSystem.ts";
+} from "../../../release/tables.ts";
 
 /** The count-bearing rows of one intervention, as the build registers them. */
 export interface InterventionCounts {

@@ -1,6 +1,6 @@
-import { findRecoverableCells } from "../disclosure/findRecoverableCells.ts";
-import { cellKey, releaseCellSystem } from "../disclosure/releaseCellSystem.ts";
-import type { LoadedRelease } from "../release/readRelease.ts";
+import { findRecoverableCells } from "../../../disclosure/findRecoverableCells.ts";
+import type { LoadedRelease } from "../../../release/readRelease.ts";
+import { cellKey, releaseCellSystem } from "./releaseCellSystem.ts";
 
 /** An out-of-scope count a signed-in user could work out from the public figures and their own. */
 export interface InsiderRecovery {

@@ -1,4 +1,13 @@
-import { EbiError } from "../errors/index.ts";
+import { CellState, type CellSystem } from "../../../disclosure/CellSystem.ts";
+import { findRecoverableCells, type PublicView } from "../../../disclosure/findRecoverableCells.ts";
+import {
+  type DisclosurePolicy,
+  ebiDashboardPolicy,
+  roundCount,
+  withThreshold,
+} from "../../../disclosure/policy.ts";
+import { secondarySuppression, smallestPublished } from "../../../disclosure/secondarySuppression.ts";
+import { EbiError } from "../../../errors/index.ts";
 import {
   type BaselineRow,
   type ReleaseTables,
@@ -6,14 +15,10 @@ import {
   type Suppression,
   type TrajectoryRow,
   type VariationRow,
-} from "../release/tables.ts";
+} from "../../../release/tables.ts";
 import { auditRelease } from "./attackRelease.ts";
-import { CellState, type CellSystem } from "./CellSystem.ts";
-import { findRecoverableCells, type PublicView } from "./findRecoverableCells.ts";
-import { type DisclosurePolicy, ebiDashboardPolicy, roundCount, withThreshold } from "./policy.ts";
 import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
 import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
-import { secondarySuppression, smallestPublished } from "./secondarySuppression.ts";
 
 export type { ReleaseTables };
 

@@ -4,8 +4,8 @@ import type {
   OrganisationRow,
   TrajectoryRow,
   VariationRow,
-} from "../release/tables.ts";
-import { percentile } from "../stats/index.ts";
+} from "../../../release/tables.ts";
+import { percentile } from "../../../stats/index.ts";
 
 /**
  * The public side's modelled figures, computed from published figures only, so that none of them

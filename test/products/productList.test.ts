@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandLoaders } from "../../src/cli/commands.ts";
+import { describeProducts } from "../../src/products/describeProducts.ts";
 import { buildStages } from "../../src/products/ebi/buildStages.ts";
 import { products, service } from "../../src/products/productList.ts";
 import { readRelease } from "../../src/release/readRelease.ts";
@@ -18,6 +19,17 @@ describe("the product list", () => {
     const links = products.flatMap((p) => p.navigation);
     expect(new Set(links.map((l) => l.href)).size).toBe(links.length);
     expect(new Set(links.map((l) => l.key)).size).toBe(links.length);
+  });
+
+  it("describes each product from its declaration for `ebi products`", () => {
+    const text = describeProducts(products);
+    expect(text).toContain("ebi: Evidence-Based Interventions.");
+    expect(text).toContain("  stages:   data period, classify, spells");
+    expect(text).toContain("  commands: ebi talking-therapies");
+    expect(text).toContain("  pages:    Planned care (/planned-care)");
+    expect(describeProducts([{ ...products[0], stages: [] } as (typeof products)[number]])).toContain(
+      "  stages:   (none declared)",
+    );
   });
 
   it("offers only commands the CLI registers", () => {

@@ -23,10 +23,7 @@ const stillWorded: Record<string, string> = {
   "release/readRelease.ts": "the loaded release is EBI's tables and interventions list",
   "release/verifyRelease.ts": "checks EBI's interventions.json beside the declared tables",
   "disclosure/policy.ts": "names the published source of a disclosure rule (NHS England's EBI dashboard)",
-  "server/tableResponse.ts": "the downloads' notes sheet describes an EBI release",
   "web/charts/chartData.ts": "the SPC and funnel chart data are EBI rows",
-  "web/templates/layout.njk":
-    "the footer's counting unit defaults to spells for releases that do not record one",
 };
 
 /** Every text file under `dir`. */

@@ -10,4 +10,6 @@ export const products: readonly Product[] = [ebiProduct, talkingTherapiesProduct
 export const service = {
   name: process.env.EBI_SERVICE_NAME ?? "EBI Insight",
   apiSubject: "Evidence-Based Interventions figures",
+  releaseSource: "Hospital Episode Statistics spells flagged by the rule sets above",
+  countingUnit: "spell",
 };

@@ -50,6 +50,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The service's name and header links, for every page's renderer. */
     siteFrame: SiteFrame;
+    /** The service's name and what its releases hold, for downloads. */
+    service: ServiceIdentity;
   }
 }
 
@@ -64,6 +66,7 @@ export async function buildServer({
 }: AppOptions): Promise<FastifyInstance> {
   const siteFrame: SiteFrame = {
     serviceName: service.name,
+    countingUnit: service.countingUnit,
     navigation: siteNavigation(products.map((p) => p.navigation)),
     templates: products.flatMap((p) => (p.templates ? [p.templates] : [])),
   };
@@ -83,6 +86,7 @@ export async function buildServer({
     },
   });
   app.decorate("siteFrame", siteFrame);
+  app.decorate("service", service);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: { "script-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"] },

@@ -31,4 +31,8 @@ export interface ServiceIdentity {
   name: string;
   /** What the API's figures are, at the start of its description ("… figures"). */
   apiSubject: string;
+  /** What a release's figures are made from, for the notes sheet of every download. */
+  releaseSource: string;
+  /** The thing a release counts when its manifest does not say (releases built before it did). */
+  countingUnit: string;
 }

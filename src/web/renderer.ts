@@ -30,6 +30,8 @@ export interface SiteLink {
 export interface SiteFrame {
   serviceName: string;
   navigation: readonly SiteLink[];
+  /** What a release counts when its manifest does not say. */
+  countingUnit?: string;
   /** Folders of templates beside the shared ones, searched first (a product's own pages). */
   templates?: readonly string[];
 }
@@ -56,6 +58,7 @@ export function createRenderer(frame: SiteFrame = bareFrame): nunjucks.Environme
     },
   );
   env.addGlobal("serviceName", frame.serviceName);
+  env.addGlobal("countingUnit", frame.countingUnit ?? "record");
   env.addGlobal("navItems", (active: unknown) =>
     frame.navigation.map((l) => ({ href: l.href, text: l.text, current: active === l.key })),
   );

@@ -65,7 +65,12 @@ describe("a service built from a product list", () => {
     app = await buildServer({
       release: await readRelease(releasesDir),
       products: [...products, extra],
-      service: { name: "Test Insight", apiSubject: "Test figures" },
+      service: {
+        name: "Test Insight",
+        apiSubject: "Test figures",
+        releaseSource: "test activity",
+        countingUnit: "visit",
+      },
       rateLimit: 0,
     });
     await app.listen({ port: 0, host: "127.0.0.1" });
@@ -109,6 +114,18 @@ describe("a service built from a product list", () => {
     const missing = await (await fetch(`${base}/no-such-page`, { headers: { accept: "text/html" } })).text();
     expect(missing).toContain("Test Insight");
     expect(missing).toContain("Extra figures");
+  });
+
+  it("names the service and its source in every download's notes sheet", async () => {
+    const { default: ExcelJS } = await import("exceljs");
+    const response = await fetch(`${base}/api/v1/tables/organisations.xlsx`);
+    expect(response.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as never);
+    expect(workbook.creator).toBe("Test Insight");
+    const notes: string[] = [];
+    workbook.getWorksheet("notes")?.eachRow((row) => notes.push(String(row.getCell(2).value)));
+    expect(notes).toContain("Test Insight public release: test activity.");
   });
 
   it("keeps the configured name the one the shipped service uses", () => {

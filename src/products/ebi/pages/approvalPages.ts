@@ -122,7 +122,16 @@ export function approvalPages(app: FastifyInstance, access: RegisteredAccess): v
         return reply
           .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
           .header("content-disposition", `attachment; filename="approvals-${table.name}.xlsx"`)
-          .send(await toXlsx(rows, table.columns, request.release, table.title, registeredMarking));
+          .send(
+            await toXlsx(
+              rows,
+              table.columns,
+              request.release,
+              table.title,
+              request.server.service,
+              registeredMarking,
+            ),
+          );
       return reply.type("application/json; charset=utf-8").send({
         classification: registeredMarking,
         audit: { id: run.id, period: run.period, published_at: run.publishedAt, provenance: run.provenance },

@@ -24,6 +24,7 @@ export const commandLoaders: Record<string, () => Promise<Registration>> = {
   audit: () => import("./commands/audit.ts").then((m) => m.registerAudit),
   users: () => import("./commands/users.ts").then((m) => m.registerUsers),
   "planned-care": () => import("./commands/plannedCare.ts").then((m) => m.registerPlannedCare),
+  products: () => import("./commands/products.ts").then((m) => m.registerProducts),
 };
 
 /** The registrations needed for `argv`: the named command's, or every one (for help and unknown commands). */

@@ -56,7 +56,7 @@ export interface CountDeclaration {
   column: string;
   /** The short tag a cell key starts with, e.g. "m" for a monthly count. */
   tag: string;
-  /** The columns that name one cell of this count, in key order (the intervention aside). */
+  /** The columns that name one cell of this count, in key order (the unit aside). */
   key: readonly string[];
   relations: readonly Relation[];
 }
@@ -68,7 +68,7 @@ export interface TableDeclaration<C extends Columns = Columns, N extends string 
   columns: C;
   /** The columns that make a row unique. */
   key: readonly (keyof C & string)[];
-  /** The column naming what the counts are split by for protection, e.g. the intervention. */
+  /** The column naming what the counts are split by for protection, e.g. the rule a count is of. */
   unit?: keyof C & string;
   counts: readonly CountDeclaration[];
   /** Figure columns computed from count columns: hidden whenever any of their counts is. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 /** provider-commissioners.json: the sub-ICB locations a trust serves (names only, no counts). */
 export interface ProviderCommissioners {
   provider: string;
-  /** Sub-ICB codes, the most spells first. */
+  /** Sub-ICB codes, the most activity first. */
   commissioners: string[];
   /** The months counted (first days of the first and last month). */
   period: { start: string; end: string };

@@ -15,7 +15,7 @@ import {
 } from "./schema.ts";
 
 /** Where the shipped rule sets live. */
-export const shippedSetsDir = join(dirname(fileURLToPath(import.meta.url)), "sets");
+export const shippedSetsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "products", "ebi", "sets");
 
 /** A rule set's versions shipped beside it: the current file and its `<id>@<version>.json` revisions. */
 export interface ShippedVersion {

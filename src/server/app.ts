@@ -14,7 +14,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { touchGrants } from "../access/grants.ts";
 import { policyStatement } from "../disclosure/policy.ts";
 import type { LoadedRelease } from "../release/readRelease.ts";
-import { registerApiRoutes } from "./api/index.ts";
+import { type SiteFrame, siteNavigation } from "../web/renderer.ts";
+import { releaseRoutes } from "./api/release.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
 import { errorPage } from "./pages/errorPage.ts";
 import { auditPlugin } from "./plugins/auditPlugin.ts";
@@ -23,28 +24,21 @@ import { identityPlugin } from "./plugins/identityPlugin.ts";
 import { releasePlugin } from "./plugins/releasePlugin.ts";
 import { clientErrorHandler, problemOf } from "./problem.ts";
 import type { RegisteredAccess } from "./registeredAccess.ts";
+import type { ServedProduct, ServiceIdentity } from "./servedProduct.ts";
 
 const require = createRequire(import.meta.url);
 const nhsukDist = join(dirname(require.resolve("nhsuk-frontend/package.json")), "dist", "nhsuk");
 const webStatic = fileURLToPath(new URL("../web/static/", import.meta.url));
-
-type PagesRegistrar = (app: FastifyInstance) => void;
-let pagesLoading: Promise<PagesRegistrar> | null = null;
-
-/**
- * Loads the pages' modules. They take a while (templates, charts), so `ebi serve` starts this while
- * DuckDB reads the release rather than after.
- */
-export function loadPages(): Promise<PagesRegistrar> {
-  pagesLoading ??= import("./pages/registerPages.ts").then((m) => m.registerPages);
-  return pagesLoading;
-}
 
 /** Requests a minute one client may make before it is answered 429; `ebi serve --rate-limit`. */
 export const defaultRateLimit = 100_000;
 
 export interface AppOptions {
   release: LoadedRelease;
+  /** The products served, in the order of their header links; each registers its own routes and pages. */
+  products: readonly ServedProduct[];
+  /** The service's name and what its API serves. */
+  service: ServiceIdentity;
   logger?: boolean;
   /** Requests per minute per client address; 0 turns the limit off. */
   rateLimit?: number;
@@ -52,14 +46,34 @@ export interface AppOptions {
   access?: RegisteredAccess;
 }
 
-/** The service: NHS.UK-styled pages and the /api/v1 API over one published release. */
-export async function buildApp({
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The service's name and header links, for every page's renderer. */
+    siteFrame: SiteFrame;
+    /** The service's name and what its releases hold, for downloads. */
+    service: ServiceIdentity;
+  }
+}
+
+/** The service: NHS.UK-styled pages and the /api/v1 API of each product over one published release. */
+export async function buildServer({
   release,
+  products,
+  service,
   logger = false,
   rateLimit: perMinute = defaultRateLimit,
   access,
 }: AppOptions): Promise<FastifyInstance> {
-  const problemPage: ProblemPage = (request, problem) => errorPage(request.release ?? release, problem);
+  const siteFrame: SiteFrame = {
+    serviceName: service.name,
+    countingUnit: service.countingUnit,
+    navigation: siteNavigation(products.map((p) => p.navigation)),
+    templates: products.flatMap((p) => (p.templates ? [p.templates] : [])),
+  };
+  // Every product's modules load together (templates, charts) rather than one after another.
+  const registrations = Promise.all(products.map((p) => p.loadRoutes()));
+  const problemPage: ProblemPage = (request, problem) =>
+    errorPage(request.release ?? release, problem, siteFrame);
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
@@ -71,6 +85,8 @@ export async function buildApp({
       void answerProblem(request, reply, problem, problemPage);
     },
   });
+  app.decorate("siteFrame", siteFrame);
+  app.decorate("service", service);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: { "script-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"] },
@@ -88,9 +104,9 @@ export async function buildApp({
   await app.register(swagger, {
     openapi: {
       info: {
-        title: "EBI Insight API",
+        title: `${service.name} API`,
         version: "1",
-        description: `Evidence-Based Interventions figures from the published release (${release.id}). Public side only, under the ${release.manifest.disclosure.policy_name ?? "disclosure rule"} recorded in its manifest: ${policyStatement(release.manifest.disclosure)}.`,
+        description: `${service.apiSubject} from the published release (${release.id}). Public side only, under the ${release.manifest.disclosure.policy_name ?? "disclosure rule"} recorded in its manifest: ${policyStatement(release.manifest.disclosure)}.`,
       },
     },
   });
@@ -128,11 +144,7 @@ export async function buildApp({
     onGrantsUsed: access ? (ids) => touchGrants(access.state, access.clock, ids) : undefined,
   });
   if (access) await (await import("./pages/signInPages.ts")).signInPages(app, access);
-  if (access) (await import("./pages/approvalPages.ts")).approvalPages(app, access);
-  registerApiRoutes(app);
-  await (await loadPages())(app);
-  await app.register((await import("./pages/talkingTherapiesPages.ts")).talkingTherapiesPages);
-  await app.register((await import("./pages/areaPages.ts")).areaPages);
-  await app.register((await import("./pages/plannedCarePages.ts")).plannedCarePages, { access });
+  releaseRoutes(app);
+  for (const register of await registrations) await register(app, { access });
   return app;
 }

@@ -1,7 +1,6 @@
 import { type TObject, type TProperties, type TSchema, Type } from "@sinclair/typebox";
 import { periodGrains } from "../periods/period.ts";
 import { type ReleaseTable, tableDeclaration } from "../release/tables.ts";
-import { equityDimensions } from "./queries/equity.ts";
 
 /** HTTP schemas of the API: query parameters and response rows, also the OpenAPI document. */
 export const levels = ["england", "region", "icb", "sub_icb", "provider"] as const;
@@ -10,10 +9,6 @@ export const Level = Type.Union(
   { description: "organisation level" },
 );
 export const Month = Type.String({ pattern: "^\\d{4}-\\d{2}$", description: "a month, YYYY-MM" });
-export const InterventionId = Type.String({
-  pattern: "^[a-z0-9-]+/[a-z0-9-]+$",
-  description: "intervention id, <rule set>/<slug>",
-});
 export const OrgCode = Type.String({ pattern: "^[A-Za-z0-9]{1,10}$", description: "organisation code" });
 /** The time period of a series (`?period=`): month, financial-year quarter, financial year or rolling 12 months. */
 export const TimePeriod = Type.Union(
@@ -23,11 +18,6 @@ export const TimePeriod = Type.Union(
       "time period: month, quarter (of the financial year), financial_year (April–March) or rolling_12 (the 12 months to each month). A total is shown only where every month in it is published, or the release publishes it itself.",
   },
 );
-export const Period = Type.Union([Type.Literal("baseline"), Type.Literal("latest")], { default: "latest" });
-export const Dimension = Type.Union(
-  equityDimensions.map((d) => Type.Literal(d)),
-  { default: "imd_quintile" },
-);
 /** limit/offset paging; downloads (CSV, XLSX) hold the whole selection unless `limit` is given. */
 export const Paging = {
   limit: Type.Optional(
@@ -36,7 +26,7 @@ export const Paging = {
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: "rows to skip (default 0)" })),
 };
 
-const nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);
+export const nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);
 const typeOf = (duckType: string): TSchema =>
   duckType === "VARCHAR" ? nullable(Type.String()) : nullable(Type.Number());
 
@@ -80,33 +70,6 @@ export const Problem = Type.Object(
   },
   { description: "RFC 9457 problem details" },
 );
-
-export const InterventionSchema = Type.Object({
-  intervention_id: Type.String(),
-  rule_set_id: Type.String(),
-  rule_set_version: Type.String(),
-  official_id: nullable(Type.String()),
-  slug: Type.String(),
-  name: Type.String(),
-  list: Type.String(),
-  category: nullable(Type.Number()),
-  setting: Type.Array(Type.String()),
-  confidence: Type.String(),
-  measurable: Type.Boolean(),
-  measurability: Type.Union(
-    ["hes", "dataset", "none", "unknown"].map((m) => Type.Literal(m)),
-    {
-      description:
-        "hes: counted from admitted-care/outpatient data; dataset: only with the data set named in `dataset`; none: not from routine data; unknown: neither coding nor data set found",
-    },
-  ),
-  dataset: nullable(Type.String({ description: "DID, pathology or transfusion" })),
-  source_url: nullable(
-    Type.String({ description: "the programme page the rule was read from; null when none was found" }),
-  ),
-  description: Type.String(),
-  provenance: Type.String(),
-});
 
 export const OrganisationSchema = rowSchema("organisations");
 export const nullableNumber = nullable(Type.Number());

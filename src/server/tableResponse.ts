@@ -5,6 +5,7 @@ import type { LoadedRelease } from "../release/readRelease.ts";
 import { type EncodedBytes, encodeBytes, sendEncoded } from "./encodedBytes.ts";
 import { paginate } from "./pagination.ts";
 import { cacheControl, viewTag } from "./plugins/requestSide.ts";
+import type { ServiceIdentity } from "./servedProduct.ts";
 
 /** The marker a redacted figure carries in CSV and spreadsheets (never 0). */
 export const REDACTED = "[c]";
@@ -57,12 +58,13 @@ export async function toXlsx(
   columns: readonly string[],
   release: LoadedRelease,
   title: string,
+  service: Pick<ServiceIdentity, "name" | "releaseSource" | "countingUnit">,
   marking?: string,
 ): Promise<Buffer> {
   // Loaded on first use: the spreadsheet library is large and most requests never need it.
   const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
-  workbook.creator = "EBI Insight";
+  workbook.creator = service.name;
   // A worksheet holds at most 1,048,576 rows: a longer table continues on "data 2", "data 3" ….
   const perSheet = 1_000_000;
   for (let start = 0, n = 1; start === 0 || start < rows.length; start += perSheet, n++) {
@@ -80,12 +82,12 @@ export async function toXlsx(
     ["Release", release.id],
     ["Built", release.manifest.built_at],
     ["Rule sets", release.manifest.rule_sets.map((s) => `${s.id} ${s.version}`).join(", ")],
-    ["Counting unit", release.manifest.counting_unit?.definition ?? "spells (not recorded by this release)"],
-    ["Data period", `${release.manifest.periods.data_start} to ${release.manifest.periods.data_end}`],
     [
-      "Source",
-      "EBI Insight public release: Hospital Episode Statistics spells flagged by the rule sets above.",
+      "Counting unit",
+      release.manifest.counting_unit?.definition ?? `${service.countingUnit}s (not recorded by this release)`,
     ],
+    ["Data period", `${release.manifest.periods.data_start} to ${release.manifest.periods.data_end}`],
+    ["Source", `${service.name} public release: ${service.releaseSource}.`],
     ["Redaction", redactionNoteOf(release.manifest)],
     ...(release.manifest.synthetic
       ? [["Synthetic", "These figures are made from synthetic demonstration data, not real activity."]]
@@ -214,7 +216,7 @@ export async function sendTable(
       bytes: encodeBytes(marking ? `${marking}\r\n${csv}` : csv),
     };
   } else if (format === "xlsx") {
-    const plain = await toXlsx(items, input.columns, release, input.name, marking);
+    const plain = await toXlsx(items, input.columns, release, input.name, request.server.service, marking);
     answer = {
       type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       headers: { ...headers, "content-disposition": `attachment; filename="${input.name}.xlsx"` },

@@ -17,14 +17,50 @@ const levelNames: Record<string, string> = {
   provider: "provider",
 };
 
-/** The page renderer: NHS.UK frontend templates plus the product's, with number formatting filters. */
-export function createRenderer(): nunjucks.Environment {
+/** One link in the service's header: `key` is the `active` value of the pages it leads to. */
+export interface SiteLink {
+  href: string;
+  text: string;
+  key: string;
+  /** "about" links (methods, downloads) follow every product's own links. */
+  group?: "about";
+}
+
+/** What every page shows around its content: the service's name and its header links. */
+export interface SiteFrame {
+  serviceName: string;
+  navigation: readonly SiteLink[];
+  /** What a release counts when its manifest does not say. */
+  countingUnit?: string;
+  /** Folders of templates beside the shared ones, searched first (a product's own pages). */
+  templates?: readonly string[];
+}
+
+/** A frame with no links, for pages rendered outside the service. */
+export const bareFrame: SiteFrame = { serviceName: "Insight", navigation: [] };
+
+/** The header links of several products, each product's own links first and then the "about" ones. */
+export function siteNavigation(links: readonly (readonly SiteLink[])[]): SiteLink[] {
+  const all = links.flat();
+  return [...all.filter((l) => l.group !== "about"), ...all.filter((l) => l.group === "about")];
+}
+
+/**
+ * The page renderer: NHS.UK frontend templates plus the service's, with number formatting filters
+ * and the frame (`serviceName`, `navigation`) every page's layout reads.
+ */
+export function createRenderer(frame: SiteFrame = bareFrame): nunjucks.Environment {
   const env = new nunjucks.Environment(
-    new nunjucks.FileSystemLoader([templates, nhsuk], { noCache: false }),
+    new nunjucks.FileSystemLoader([...(frame.templates ?? []), templates, nhsuk], { noCache: false }),
     {
       autoescape: true,
       throwOnUndefined: false,
     },
+  );
+  env.addGlobal("serviceName", frame.serviceName);
+  env.addGlobal("countingUnit", frame.countingUnit ?? "record");
+  env.addGlobal("navItems", (active: unknown) =>
+    frame.navigation.map((l) => ({ href: l.href, text: l.text, current: active === l.key })),
   );
   env.addFilter("blank", (v: unknown) => v === null || v === undefined);
   env.addFilter("num", (v: number | null) =>

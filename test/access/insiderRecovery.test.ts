@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { insiderRecoveries } from "../../src/access/insiderRecovery.ts";
 import { scopeOf } from "../../src/access/scopeOf.ts";
-import { auditRelease } from "../../src/disclosure/attackRelease.ts";
 import { registeredScopes } from "../../src/disclosure/insiderScopes.ts";
-import { protectRelease, type ReleaseTables } from "../../src/disclosure/protectRelease.ts";
 import { demoUsers } from "../../src/identity/demoUsers.ts";
+import { auditRelease } from "../../src/products/ebi/disclosure/attackRelease.ts";
+import { insiderRecoveries } from "../../src/products/ebi/disclosure/insiderRecovery.ts";
+import { protectRelease, type ReleaseTables } from "../../src/products/ebi/disclosure/protectRelease.ts";
 import { readRelease } from "../../src/release/readRelease.ts";
 import type { BaselineRow, MonthlyRow, OrganisationRow } from "../../src/release/tables.ts";
 import { registeredValues, writeRegisteredFixture } from "../fixtures/release/registeredFixture.ts";
@@ -138,7 +138,7 @@ function twoIcbRegion(): ReleaseTables {
       suppressed: null,
     });
   }
-  return { organisations, monthly, baselines, trajectory: [], variation: [], equity: [] };
+  return { organisations, monthly, baselines, trajectory: [], variation: [], equity: [], quarterly: [] };
 }
 
 describe("the insider channel closed in the build's secondary suppression", async () => {

@@ -3,11 +3,11 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/products/buildApp.ts";
+import { areaGlance } from "../../src/products/ebi/queries/areaGlance.ts";
+import { compareAreas } from "../../src/products/ebi/queries/compareAreas.ts";
+import { releaseAtPeriod } from "../../src/products/ebi/queries/periodRates.ts";
 import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
-import { buildApp } from "../../src/server/app.ts";
-import { areaGlance } from "../../src/server/queries/areaGlance.ts";
-import { compareAreas } from "../../src/server/queries/compareAreas.ts";
-import { releaseAtPeriod } from "../../src/server/queries/periodRates.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";

@@ -4,8 +4,8 @@ import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/products/buildApp.ts";
 import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
-import { buildApp } from "../../src/server/app.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";

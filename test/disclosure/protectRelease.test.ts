@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auditPublicRelease } from "../../src/disclosure/auditPublicRelease.ts";
-import { protectRelease, type ReleaseTables } from "../../src/disclosure/protectRelease.ts";
+import { auditPublicRelease } from "../../src/products/ebi/disclosure/auditPublicRelease.ts";
+import { protectRelease, type ReleaseTables } from "../../src/products/ebi/disclosure/protectRelease.ts";
 import type { BaselineRow, EquityRow, MonthlyRow, OrganisationRow } from "../../src/release/tables.ts";
 
 const ID = "test/knee";

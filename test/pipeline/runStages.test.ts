@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { quietEffects } from "../../src/effects/index.ts";
-import { buildStages } from "../../src/pipeline/buildStages.ts";
 import { checkStageOrder, runStages, type Stage } from "../../src/pipeline/runStages.ts";
+import { buildStages } from "../../src/products/ebi/buildStages.ts";
 
 type State = { a?: number; b?: number; c?: number };
 

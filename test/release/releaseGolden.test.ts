@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../src/demo/generateDemo.ts";
 import { loadDemo } from "../../src/demo/loadDemo.ts";
 import { quietEffects } from "../../src/effects/index.ts";
-import { build } from "../../src/pipeline/build.ts";
+import { build } from "../../src/products/ebi/build.ts";
 import { openStore } from "../../src/store/index.ts";
 import { type ReleaseSnapshot, releaseSnapshot } from "../fixtures/release/releaseSnapshot.ts";
 

@@ -2,10 +2,10 @@ import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database, quoteLiteral } from "../../src/db/index.ts";
-import { auditPublicRelease, auditRelease } from "../../src/disclosure/index.ts";
+import { buildApp } from "../../src/products/buildApp.ts";
+import { auditPublicRelease, auditRelease } from "../../src/products/ebi/disclosure/index.ts";
 import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
 import { readReleaseSide } from "../../src/release/readReleaseTables.ts";
-import { buildApp } from "../../src/server/app.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 import { observedCountFields, walkPublicApi } from "./walkPublicApi.ts";
 

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/products/buildApp.ts";
+import { areaGlance } from "../../src/products/ebi/queries/areaGlance.ts";
+import { compareAreas } from "../../src/products/ebi/queries/compareAreas.ts";
+import { peerCount, peerGroupOf } from "../../src/products/ebi/queries/peerGroups.ts";
+import { releaseAtPeriod } from "../../src/products/ebi/queries/periodRates.ts";
+import { financialYears, rateTrend } from "../../src/products/ebi/queries/rateTrends.ts";
 import type { LoadedRelease } from "../../src/release/readRelease.ts";
-import { buildApp } from "../../src/server/app.ts";
-import { areaGlance } from "../../src/server/queries/areaGlance.ts";
-import { compareAreas } from "../../src/server/queries/compareAreas.ts";
-import { peerCount, peerGroupOf } from "../../src/server/queries/peerGroups.ts";
-import { releaseAtPeriod } from "../../src/server/queries/periodRates.ts";
-import { financialYears, rateTrend } from "../../src/server/queries/rateTrends.ts";
 import { areas, areasRelease } from "../fixtures/release/areasRelease.ts";
 
 let release: LoadedRelease;

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/products/buildApp.ts";
+import { progressOf } from "../../src/products/ebi/queries/progress.ts";
 import { readRelease } from "../../src/release/readRelease.ts";
 import type { BaselineRow } from "../../src/release/tables.ts";
-import { buildApp } from "../../src/server/app.ts";
-import { progressOf } from "../../src/server/queries/progress.ts";
 import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
 
 let app: FastifyInstance;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCodes } from "../../src/errors/index.ts";
+import { buildApp } from "../../src/products/buildApp.ts";
 import { readRelease } from "../../src/release/readRelease.ts";
-import { buildApp } from "../../src/server/app.ts";
 import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
 
 let app: FastifyInstance;

@@ -2,8 +2,8 @@ import { gunzipSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/products/buildApp.ts";
 import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
-import { buildApp } from "../../src/server/app.ts";
 import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
 import { walkPublicApi } from "./walkPublicApi.ts";
 

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { auditRelease, registeredScopes } from "../../disclosure/index.ts";
+import { registeredScopes } from "../../disclosure/index.ts";
 import { EbiError } from "../../errors/index.ts";
+import { auditRelease } from "../../products/ebi/disclosure/index.ts";
 import { readReleaseSide } from "../../release/readReleaseTables.ts";
 import {
   currentReleaseId,

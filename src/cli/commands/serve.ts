@@ -57,7 +57,7 @@ export async function startService(options: {
   // DuckDB reads the release on its own threads while the server's and the pages' modules load.
   const [release, buildApp] = await Promise.all([
     readRelease(options.releasesDir ?? resolveWorkspace().releasesDir, options.release),
-    import("../../server/app.ts").then(async (m) => {
+    import("../../products/buildApp.ts").then(async (m) => {
       await m.loadPages();
       return m.buildApp;
     }),

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { qualitySummary } from "../../activity/index.ts";
 import { generateDemo } from "../../demo/generateDemo.ts";
 import { loadDemo } from "../../demo/loadDemo.ts";
-import { build } from "../../pipeline/build.ts";
+import { build } from "../../products/ebi/build.ts";
 import { ensurePlannedCareDemo } from "../../products/planned-care/plannedCareDemo.ts";
 import { currentReleaseId } from "../../release/releaseFiles.ts";
 import { openStore, resolveWorkspace } from "../../store/index.ts";

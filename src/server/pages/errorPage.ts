@@ -1,13 +1,17 @@
 import type nunjucks from "nunjucks";
 import type { LoadedRelease } from "../../release/readRelease.ts";
-import { createRenderer } from "../../web/renderer.ts";
+import { createRenderer, type SiteFrame } from "../../web/renderer.ts";
 import type { ProblemBody } from "../problem.ts";
 
-let env: nunjucks.Environment | null = null;
+const renderers = new WeakMap<SiteFrame, nunjucks.Environment>();
 
 /** A problem as a page with the service's header, navigation and footer (404s and every other error). */
-export function errorPage(release: LoadedRelease, problem: ProblemBody): string {
-  env ??= createRenderer();
+export function errorPage(release: LoadedRelease, problem: ProblemBody, frame: SiteFrame): string {
+  let env = renderers.get(frame);
+  if (!env) {
+    env = createRenderer(frame);
+    renderers.set(frame, env);
+  }
   try {
     return env.render("error.njk", {
       release,
@@ -20,6 +24,6 @@ export function errorPage(release: LoadedRelease, problem: ProblemBody): string 
   } catch {
     // The page of last resort must not fail in turn.
     const text = problem.detail.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-    return `<!doctype html><html lang="en"><title>${problem.title}</title><h1>${problem.title}</h1><p>${text}</p><p><a href="/">EBI Insight</a></p></html>`;
+    return `<!doctype html><html lang="en"><title>${problem.title}</title><h1>${problem.title}</h1><p>${text}</p><p><a href="/">${frame.serviceName}</a></p></html>`;
   }
 }

@@ -33,7 +33,7 @@ export function checkSessionForm(access: RegisteredAccess, request: FastifyReque
  * who the user is and what they may see.
  */
 export async function signInPages(app: FastifyInstance, access: RegisteredAccess): Promise<void> {
-  const env = createRenderer();
+  const env = createRenderer(app.siteFrame);
   const cookieOptions = { path: "/", httpOnly: true, sameSite: "lax" as const, secure: access.secureCookies };
   const release = access.registered;
   const html = (reply: FastifyReply, template: string, context: Record<string, unknown>, status = 200) =>

@@ -1,4 +1,4 @@
-/** Fill colours of the compare-areas classes (NHS palette): lower activity is better for these interventions. */
+/** Fill colours of the compare-areas classes (NHS palette): lower activity is better for the figures compared. */
 export const comparisonFill: Record<string, string> = {
   higher: "#d5281b",
   similar: "#ffb81c",

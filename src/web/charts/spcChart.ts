@@ -15,7 +15,7 @@ export const spcColours = {
 export interface SpcChartOptions {
   /** The chart as one image to assistive technology. */
   title: string;
-  /** The y axis, e.g. "Spells a month". */
+  /** The y axis, e.g. "Admissions a month". */
   yLabel: string;
   height?: number;
   /** Shaded spans with a label (an exceptional period). */

@@ -10,11 +10,6 @@ import type { LoadedRelease } from "../../../release/readRelease.ts";
 import type { OrganisationRow } from "../../../release/tables.ts";
 import { encodeBytes, sendEncoded } from "../../../server/encodedBytes.ts";
 import { apiDocsPage } from "../../../server/pages/apiDocsPage.ts";
-import {
-  markFunnelPoints,
-  markLatestPeriods,
-  markPeriodTable,
-} from "../../../server/pages/publiclyHidden.ts";
 import { cacheControl } from "../../../server/plugins/requestSide.ts";
 import { etagMatches } from "../../../server/tableResponse.ts";
 import { equityChart } from "../../../web/charts/equityChart.ts";
@@ -28,6 +23,7 @@ import { grainAdjective, seriesAt, spcSeries } from "../queries/spc.ts";
 import { variationSummary } from "../queries/variation.ts";
 import { chartRoutes } from "./chartRoutes.ts";
 import { funnelPicture, highlightedOf } from "./funnelPicture.ts";
+import { markFunnelPoints, markLatestPeriods, markPeriodTable } from "./publiclyHidden.ts";
 import { perGrain, spcView } from "./spcView.ts";
 import { dataQualityPage, downloadsPage, methodsPage } from "./staticPages.ts";
 

@@ -1,7 +1,7 @@
-import type { PublicTable } from "../../products/talking-therapies/public/reviewTables.ts";
-import { xmrChart } from "../../stats/index.ts";
-import { assuranceWords, iconSvg, variationWords } from "../spcIcons.ts";
-import { spcChart } from "./spcChart.ts";
+import { xmrChart } from "../../../stats/index.ts";
+import { spcChart } from "../../../web/charts/spcChart.ts";
+import { assuranceWords, iconSvg, variationWords } from "../../../web/spcIcons.ts";
+import type { PublicTable } from "../public/reviewTables.ts";
 
 /** The monthly measures charted on the overview, each with its national standard (percent). */
 export const trendMeasures = [

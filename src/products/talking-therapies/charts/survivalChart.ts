@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
-import type { PublicTable } from "../../products/talking-therapies/public/reviewTables.ts";
-import { renderPlot } from "./renderPlot.ts";
+import { renderPlot } from "../../../web/charts/renderPlot.ts";
+import type { PublicTable } from "../public/reviewTables.ts";
 
 const areaColours = ["#231f20", "#005eb8", "#ed8b00", "#007f3b", "#330072", "#d5281b"];
 

@@ -1,7 +1,7 @@
-import type { PeriodFigure } from "../../periods/periodTotals.ts";
-import type { FunnelPoint } from "../../products/ebi/queries/funnel.ts";
-import { seriesAt } from "../../products/ebi/queries/spc.ts";
-import type { LoadedRelease } from "../../release/readRelease.ts";
+import type { PeriodFigure } from "../../../periods/periodTotals.ts";
+import type { LoadedRelease } from "../../../release/readRelease.ts";
+import type { FunnelPoint } from "../queries/funnel.ts";
+import { seriesAt } from "../queries/spc.ts";
 
 const blank = (v: unknown) => v === null || v === undefined;
 

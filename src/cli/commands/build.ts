@@ -48,6 +48,10 @@ export function registerBuild(program: Command): void {
     )
     .option("--threshold <n>", "public counts from 1 to this are redacted (default: the policy's)")
     .option("--registered-only", "write the registered side only: no public side, not publishable")
+    .option(
+      "--insider-audit",
+      "also protect hidden counts from each registered scope's users, who know their own counts (slow)",
+    )
     .option("--no-publish", "write the release without publishing it")
     .action(
       action(
@@ -61,6 +65,7 @@ export function registerBuild(program: Command): void {
           threshold?: string;
           policy: string;
           registeredOnly?: boolean;
+          insiderAudit?: boolean;
           publish: boolean;
         }) => {
           const period = (option: string, value?: string) =>
@@ -92,6 +97,7 @@ export function registerBuild(program: Command): void {
                 policy,
                 threshold,
                 registeredOnly: options.registeredOnly,
+                insiderAudit: options.insiderAudit,
                 publish: options.publish,
               },
               terminalEffects(),

@@ -33,6 +33,11 @@ export interface BuildOptions {
   threshold?: number;
   /** Write the registered side only: no public side, and the release cannot be published. */
   registeredOnly?: boolean;
+  /**
+   * Also attack the public side as each registered scope's user, who knows their own counts
+   * (default off: it multiplies disclosure control's time by the number of scopes).
+   */
+  insiderAudit?: boolean;
   publish?: boolean;
   /** Test hook: called after the release folder is written, before it is moved into place. */
   beforeRename?: () => Promise<void> | void;
@@ -96,6 +101,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
         costs: options.costs ?? defaultCosts,
         policy,
         registeredOnly,
+        insiderAudit: options.insiderAudit ?? false,
       };
       const timings = await runStages(buildStages, state, effects);
       return { ...state, timings };

@@ -67,6 +67,8 @@ export interface BuildState {
   costs: CostTable;
   policy: DisclosurePolicy;
   registeredOnly: boolean;
+  /** Whether disclosure control also attacks as each registered scope's insider (slow: minutes per scope). */
+  insiderAudit: boolean;
   // Stage outputs.
   loaded?: { apc: number; op: number };
   dataStart?: string;
@@ -301,6 +303,7 @@ export const disclosureStage: Stage<BuildState> = {
     const published = await protectRelease(need(state, "registered"), {
       policy: state.policy,
       goalPercentile: state.goalPercentile,
+      insiderScopes: state.insiderAudit ? undefined : [],
       onProgress: (done, _total, id) => effects.progress.update(done, id),
     });
     state.published = published;

@@ -75,9 +75,17 @@ export const disclosureMethod =
   "progress and trajectories computed from published figures only; then an attacker audit independent of the " +
   "suppression: for every hidden count, the least and greatest value any linear combination of the public figures " +
   "allows (linear programming, HiGHS), which must be at least threshold + 1 apart and not inside 1..threshold. " +
+  "More is hidden until the audit passes; if it cannot, nothing is published.";
+
+/** The method's sentence for the insider audit, added when the build ran it. */
+export const insiderMethod =
   "Then the same attack by the users of each registered scope (provider, sub-ICB location, ICB, region), knowing " +
-  "their own counts, on the hidden counts outside it. More is hidden until both audits pass; if they cannot, nothing " +
-  "is published.";
+  "their own counts, on the hidden counts outside it; more is hidden until it passes too.";
+
+/** The method's sentence when the insider audit was left out of the build. */
+export const insiderNotRunMethod =
+  "The insider audit (registered users who know their own scope's counts) was not run for this release " +
+  "(ebi build --insider-audit runs it).";
 
 const MAX_REPAIR_ROUNDS = 25;
 
@@ -111,6 +119,7 @@ export async function protectRelease(
   const scopes = options.insiderScopes ?? registeredScopes(registered.organisations);
   const scopeByName = new Map(scopes.map((scope) => [scope.name, scope]));
   report.insider.scopes = scopes.length;
+  report.method = `${disclosureMethod} ${scopes.length > 0 ? insiderMethod : insiderNotRunMethod}`;
   const perScope = new Map<string, ScopeAudit>();
   const scopeAudit = (name: string) => {
     let audit = perScope.get(name);

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { Database } from "../../db/index.ts";
 import { quietEffects } from "../../effects/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import { builtInFindings, generateService } from "../../products/talking-therapies/demo/generateService.ts";
+import { rmy202425 } from "../../products/talking-therapies/demo/publishedTargets.ts";
 import { ingestFolder } from "../../products/talking-therapies/ingestFolder.ts";
 import { measureFolder, measureOnConnection } from "../../products/talking-therapies/measureFolder.ts";
 import {
@@ -12,6 +14,7 @@ import {
   publicReviewVersion,
   registeredReviewDir,
 } from "../../products/talking-therapies/public/buildPublicReview.ts";
+import { demoPublishedExtract, extractPublished } from "../../products/talking-therapies/publishedExtract.ts";
 import { reconciledCsv } from "../../products/talking-therapies/reconcile.ts";
 import { reconcileFolder, reconcileOnConnection } from "../../products/talking-therapies/reconcileService.ts";
 import { loadThresholds } from "../../products/talking-therapies/thresholds.ts";
@@ -193,6 +196,40 @@ export function registerTalkingTherapies(program: Command): void {
       }),
     );
 
+  tt.command("extract-published")
+    .description(
+      "write the rows of the national annual measures the public review reads (England by breakdown, the provider's Total) as CSV in NHS England's layout",
+    )
+    .option("--published <file>", "the long national Parquet", defaultPublished)
+    .option("--output <file>", "CSV to write", demoPublishedExtract)
+    .option("--provider <code>", "provider ODS code", rmy202425.provider)
+    .option("--from <date>", "first day of the period, YYYY-MM-DD", rmy202425.from)
+    .option("--to <date>", "last day of the period, YYYY-MM-DD", rmy202425.to)
+    .action(
+      action(
+        async (options: {
+          published: string;
+          output: string;
+          provider: string;
+          from: string;
+          to: string;
+        }) => {
+          const db = await Database.open(":memory:", { memoryLimit: process.env.EBI_MEMORY_LIMIT });
+          let extract: Awaited<ReturnType<typeof extractPublished>>;
+          try {
+            extract = await db.withConnection((c) =>
+              extractPublished(c, { ...options, file: options.published }),
+            );
+          } finally {
+            db.close();
+          }
+          writeFileSync(`${options.output}.partial`, extract.csv);
+          renameSync(`${options.output}.partial`, options.output);
+          process.stdout.write(`wrote ${extract.rows} rows to ${options.output}\n`);
+        },
+      ),
+    );
+
   tt.command("public-review")
     .description(
       "build the public service-review tables (aggregate; counts below 8 suppressed, others rounded to 5) from the demo service, for the /talking-therapies pages",
@@ -231,7 +268,7 @@ export function registerTalkingTherapies(program: Command): void {
 /** The national file the public review reads, as shipped beside the repository. */
 const defaultPublished = "../shared/data/talking-therapies/measures_annual.parquet";
 
-/** For `ebi start`: builds the talking-therapies review (public and registered) once, when either is missing and the national file is at hand. */
+/** For `ebi start`: builds the talking-therapies review (public and registered) once, when either is missing, from the national file or else the shipped extract. */
 export async function buildTalkingTherapiesReview(
   effects: ReturnType<typeof terminalEffects>,
 ): Promise<void> {
@@ -245,12 +282,11 @@ export async function buildTalkingTherapiesReview(
     (JSON.parse(readFileSync(reviewFile, "utf8")) as { version?: string }).version === publicReviewVersion
   )
     return;
-  if (!existsSync(defaultPublished)) {
-    effects.logger.info(
-      `Talking-therapies review not built: ${defaultPublished} is missing (ebi tt public-review --published FILE).`,
-    );
-    return;
-  }
-  effects.logger.info(`Building the public talking-therapies review into ${outDir}`);
-  await buildPublicReview({ outDir, published: defaultPublished }, effects);
+  // The national file when it lies beside the project; else the extract the demo ships, which
+  // holds every row the review reads from it (a test checks the two give the same rows).
+  const published = existsSync(defaultPublished) ? defaultPublished : demoPublishedExtract;
+  effects.logger.info(
+    `Building the public talking-therapies review into ${outDir} from ${published === defaultPublished ? "the national file" : "the shipped published extract"} ${published}`,
+  );
+  await buildPublicReview({ outDir, published }, effects);
 }

@@ -131,3 +131,68 @@ export async function readPublished(
     };
   });
 }
+
+/** One England figure by breakdown, as the review sets it beside the service's groups. */
+export interface EnglandBreakdownFigure {
+  variable_type: string;
+  variable_a: string;
+  measure_name: string;
+  statistic: string;
+  value: string;
+}
+
+/**
+ * England's recovery percentage and referrals received by breakdown for one period, from the long
+ * Parquet or from NHS England's CSV layout when it carries `VariableType` and `VariableA`; none
+ * from a CSV without breakdowns. Blank cells are left out, as absent rows are in the Parquet.
+ */
+export async function readEnglandBreakdowns(
+  connection: DuckDBConnection,
+  file: string,
+  period: { from: string; to: string },
+): Promise<EnglandBreakdownFigure[]> {
+  const params = { from: period.from, to: period.to };
+  if (/\.parq(uet)?$/i.test(file))
+    return allOn<EnglandBreakdownFigure>(
+      connection,
+      `SELECT variable_type, CAST(variable_a AS VARCHAR) AS variable_a, measure_name, measure_statistic AS statistic,
+         CAST(value AS VARCHAR) AS value FROM ${fromExpression(file)}
+       WHERE org_type = 'England' AND CAST(start_date AS DATE) = $from::DATE AND CAST(end_date AS DATE) = $to::DATE
+         AND ((measure_name = 'recovery' AND measure_statistic = 'percentage') OR (measure_name = 'referrals_received' AND measure_statistic = 'count'))
+         AND value IS NOT NULL
+       ORDER BY variable_type, variable_a, variable_b, measure_name`,
+      params,
+      "England breakdowns",
+    );
+  const from = fromExpression(file);
+  const columns = (await allOn<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${from}`)).map(
+    (c) => c.column_name,
+  );
+  const find = (...names: string[]) => columns.find((c) => names.map(squash).includes(squash(c)));
+  const orgType = find("OrgType", "GroupType", "Org_Type");
+  const start = find("ReportingPeriodStartDate", "REPORTING_PERIOD_START", "ReportingPeriodStart");
+  const end = find("ReportingPeriodEndDate", "REPORTING_PERIOD_END", "ReportingPeriodEnd");
+  const type = find("VariableType", "Variable_Type");
+  const a = find("VariableA", "Variable_A");
+  const b = find("VariableB", "Variable_B");
+  const recovery = find("Percentage_Recovery");
+  const referrals = find("Count_ReferralsReceived");
+  if (!orgType || !start || !end || !type || !a || !recovery || !referrals) return [];
+  const date = (c: string) =>
+    `coalesce(TRY_CAST(${quoteIdentifier(c)} AS DATE), try_strptime(${quoteIdentifier(c)}, '%d/%m/%Y')::DATE)`;
+  const part = (column: string, name: string, statistic: string) =>
+    `SELECT ${quoteIdentifier(type)} AS variable_type, ${quoteIdentifier(a)} AS variable_a,
+       ${b ? quoteIdentifier(b) : "NULL"} AS variable_b,
+       ${quoteLiteral(name)} AS measure_name, ${quoteLiteral(statistic)} AS statistic,
+       CAST(${quoteIdentifier(column)} AS VARCHAR) AS value
+     FROM ${from} WHERE ${quoteIdentifier(orgType)} = 'England' AND ${date(start)} = $from::DATE AND ${date(end)} = $to::DATE
+       AND ${quoteIdentifier(column)} IS NOT NULL`;
+  return allOn<EnglandBreakdownFigure>(
+    connection,
+    `SELECT variable_type, variable_a, measure_name, statistic, value FROM (
+       ${part(recovery, "recovery", "percentage")} UNION ALL ${part(referrals, "referrals_received", "count")})
+     ORDER BY variable_type, variable_a, variable_b, measure_name`,
+    params,
+    "England breakdowns",
+  );
+}

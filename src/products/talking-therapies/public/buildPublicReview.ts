@@ -7,7 +7,7 @@ import { EbiError } from "../../../errors/index.ts";
 import { generateService, serviceNotice } from "../demo/generateService.ts";
 import { rmy202425, type ServiceTargets } from "../demo/publishedTargets.ts";
 import { methodVersion } from "../measureFolder.ts";
-import { readPublished } from "../publishedMeasures.ts";
+import { readEnglandBreakdowns, readPublished } from "../publishedMeasures.ts";
 import { reconcileOnConnection } from "../reconcileService.ts";
 import {
   atRiskRows,
@@ -386,7 +386,7 @@ function equityTable(raw: Record<string, unknown>[], configuration: ServiceConfi
 /**
  * England's figures beside the service's, where the national long file has them: recovery by
  * breakdown on the outcomes table, and the share of referrals with a group not stated on the
- * recording table. Left as "–" for a file without breakdowns (NHS England's CSV layout).
+ * recording table. Left as "–" for a file without breakdowns (a CSV without VariableType/VariableA).
  */
 async function addEnglandFigures(
   c: Parameters<typeof allOn>[0],
@@ -398,22 +398,7 @@ async function addEnglandFigures(
   const recording = tables.find((t) => t.id === "recording");
   for (const r of outcomes?.rows ?? []) r.england_recovery = "–";
   for (const r of recording?.rows ?? []) r.england = "–";
-  if (!/\.parq(uet)?$/i.test(file)) return;
-  const rows = await allOn<{
-    variable_type: string;
-    variable_a: string;
-    measure_name: string;
-    statistic: string;
-    value: string;
-  }>(
-    c,
-    `SELECT variable_type, CAST(variable_a AS VARCHAR) AS variable_a, measure_name, measure_statistic AS statistic,
-       CAST(value AS VARCHAR) AS value FROM read_parquet($file)
-     WHERE org_type = 'England' AND CAST(start_date AS DATE) = $from::DATE AND CAST(end_date AS DATE) = $to::DATE
-       AND ((measure_name = 'recovery' AND measure_statistic = 'percentage') OR (measure_name = 'referrals_received' AND measure_statistic = 'count'))`,
-    { file, from: period.from, to: period.to },
-    "England breakdowns",
-  );
+  const rows = await readEnglandBreakdowns(c, file, period);
   const find = (type: string, value: string | null, measure: string) =>
     rows.find(
       (r) =>

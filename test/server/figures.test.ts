@@ -115,7 +115,7 @@ describe("a trust's page", () => {
   it("names the commissioners it serves, linked, in the order the release lists them", async () => {
     const served = (await page("/organisations/P1")).querySelector("#served");
     const links = Array.from(served?.querySelectorAll("a") ?? []).map((a) => a.getAttribute("href"));
-    expect(links).toEqual(["/organisations/S2", "/organisations/S1"]);
+    expect(links).toEqual(["/areas/S2", "/areas/S1"]);
     expect(text(served ?? undefined)).toContain("NHS Alpha ICB - 02B");
   });
 });

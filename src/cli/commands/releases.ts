@@ -61,8 +61,9 @@ export function registerReleases(program: Command): void {
     .command("audit")
     .description("attack a release's public side with the LP audit, judged against its registered side")
     .argument("[id]", "release id (default: the published one)")
+    .option("--insider", "also attack as each registered scope's users, who know their own counts (slow)")
     .action(
-      action(async (id?: string) => {
+      action(async (id: string | undefined, options: { insider?: boolean }) => {
         const dir = resolveWorkspace().releasesDir;
         const releaseId = id ?? currentReleaseId(dir);
         if (!releaseId) throw new EbiError("EBI_NOT_FOUND", "No release is published: name one.");
@@ -76,26 +77,29 @@ export function registerReleases(program: Command): void {
           { threshold: d.threshold, rounding: d.rounding },
           published.manifest.goal.percentile,
         );
-        // Then each registered scope's users, who also know their own counts.
-        const insiderStarted = performance.now();
-        const scopes = registeredScopes(registered.tables.organisations);
-        const inside = await auditRelease(
-          registered.tables,
-          published.tables,
-          { threshold: d.threshold, rounding: d.rounding },
-          published.manifest.goal.percentile,
-          { insiders: scopes, insidersOnly: true },
-        );
-        result.problems.push(...inside.problems);
-        result.exposed.push(...inside.exposed);
-        const insider = {
-          scopes: scopes.length,
-          scopesTouching: inside.scopes.length,
-          targets: inside.scopes.reduce((s, a) => s + a.targets, 0),
-          solves: inside.scopes.reduce((s, a) => s + a.solves, 0),
-          exposed: inside.exposed.length,
-          seconds: (performance.now() - insiderStarted) / 1000,
-        };
+        // Then, when asked, each registered scope's users, who also know their own counts.
+        let insider: Record<string, number> | null = null;
+        if (options.insider) {
+          const insiderStarted = performance.now();
+          const scopes = registeredScopes(registered.tables.organisations);
+          const inside = await auditRelease(
+            registered.tables,
+            published.tables,
+            { threshold: d.threshold, rounding: d.rounding },
+            published.manifest.goal.percentile,
+            { insiders: scopes, insidersOnly: true },
+          );
+          result.problems.push(...inside.problems);
+          result.exposed.push(...inside.exposed);
+          insider = {
+            scopes: scopes.length,
+            scopesTouching: inside.scopes.length,
+            targets: inside.scopes.reduce((s, a) => s + a.targets, 0),
+            solves: inside.scopes.reduce((s, a) => s + a.solves, 0),
+            exposed: inside.exposed.length,
+            seconds: (performance.now() - insiderStarted) / 1000,
+          };
+        }
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(
           `${JSON.stringify({ release: releaseId, policy: d.policy ?? null, threshold: d.threshold, rounding: d.rounding, ...result.stats, lpSeconds: result.stats.seconds, exposed: result.exposed.length, problems: result.problems.length, insider, seconds })}\n`,

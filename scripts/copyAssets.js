@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-// `npm run build`, after tsc: copies the files the compiled code reads beside it (rule sets,
-// templates, static assets), then stamps the build so `bin/ebi.js` knows which sources it was made from.
-import { cpSync, writeFileSync } from "node:fs";
+// `npm run build`, after tsc: copies every file under src/ that tsc does not compile (rule sets,
+// templates, static assets, shipped data) beside the compiled code, wherever a module keeps them,
+// then stamps the build so `bin/ebi.js` knows which sources it was made from.
+import { cpSync, readdirSync, writeFileSync } from "node:fs";
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
-for (const dir of ["rules/sets", "web/templates", "web/static"])
-  cpSync(new URL(`../src/${dir}`, import.meta.url), new URL(`../dist/${dir}`, import.meta.url), {
-    recursive: true,
-  });
-writeFileSync(new URL("../dist/.built", import.meta.url), `${new Date().toISOString()}\n`);
+const src = fileURLToPath(new URL("../src/", import.meta.url));
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+
+for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || entry.name.endsWith(".ts")) continue;
+  const from = `${entry.parentPath}/${entry.name}`;
+  cpSync(from, `${dist}${relative(src, from)}`);
+}
+writeFileSync(`${dist}.built`, `${new Date().toISOString()}\n`);

@@ -32,17 +32,18 @@ type Row = { level: string; org_code: string; suppressed: unknown };
 /**
  * A registered row for an organisation in scope: its figures, each noting its read in the request's
  * tracker; `suppressed` keeps the public side's marker, so answers say which figures the public sees
- * hidden, and `public_hidden` (not serialised) says the row has at least one.
+ * hidden, and `hidden_publicly` (not serialised) names each figure the public side hides, so a page
+ * marks those figures one by one and no other figure of the row.
  */
 function registeredRow<T extends Row>(table: Table, registered: T, published: T | undefined): T {
   const row: Record<string, unknown> = { ...registered, suppressed: published?.suppressed ?? "redacted" };
-  let anyHidden = false;
+  const hiddenFields: Record<string, true> = {};
   for (const field of figures[table]) {
     const value = (registered as Record<string, unknown>)[field];
     const publicValue = published ? (published as Record<string, unknown>)[field] : null;
     const hidden =
       value !== null && value !== undefined && (publicValue === null || publicValue === undefined);
-    anyHidden ||= hidden;
+    if (hidden) hiddenFields[field] = true;
     Object.defineProperty(row, field, {
       enumerable: true,
       get() {
@@ -51,7 +52,7 @@ function registeredRow<T extends Row>(table: Table, registered: T, published: T 
       },
     });
   }
-  Object.defineProperty(row, "public_hidden", { value: anyHidden, enumerable: false });
+  Object.defineProperty(row, "hidden_publicly", { value: Object.freeze(hiddenFields), enumerable: false });
   return row as T;
 }
 

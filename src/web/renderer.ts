@@ -63,6 +63,18 @@ export function createRenderer(frame: SiteFrame = bareFrame): nunjucks.Environme
     frame.navigation.map((l) => ({ href: l.href, text: l.text, current: active === l.key })),
   );
   env.addFilter("blank", (v: unknown) => v === null || v === undefined);
+  // A registered row names each figure the public side hides (`hidden_publicly`), so a page marks
+  // that figure and no other; a figure of such a row shown without its field name is a page fault.
+  env.addFilter("hiddenPublicly", (row: unknown, field?: string) => {
+    if (!row || typeof row !== "object") return false;
+    const fields = (row as { hidden_publicly?: Record<string, true> }).hidden_publicly;
+    if (fields) {
+      if (!field)
+        throw new Error("A registered figure is shown without naming its field, so it cannot be marked.");
+      return fields[field] === true;
+    }
+    return (row as { public_hidden?: boolean }).public_hidden === true;
+  });
   env.addFilter("num", (v: number | null) =>
     v === null || v === undefined ? "" : Math.round(v).toLocaleString("en-GB"),
   );

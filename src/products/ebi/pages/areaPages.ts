@@ -32,6 +32,7 @@ import {
 } from "../queries/periodRates.ts";
 import { commissionerProviders, providerView } from "../queries/providerView.ts";
 import { rateTrend } from "../queries/rateTrends.ts";
+import { markAreaRate, markGlanceRow, markPeriodSpells, notAsPublished } from "./publiclyHidden.ts";
 import { htmlPageSender } from "./registerPages.ts";
 
 const levelPlural: Record<OrgLevel, string> = {
@@ -95,6 +96,29 @@ function periodContext(period: ComparisonPeriod, window: { start: string; end: s
   };
 }
 
+/** A comparison as a registered page shows it: each row's and England's figures marked where the public side's own comparison does not show them. */
+function markComparison(
+  request: FastifyRequest,
+  result: ReturnType<typeof compareAreas>,
+  q: Parameters<typeof compareAreas>[1] & { period: ComparisonPeriod },
+): ReturnType<typeof compareAreas> {
+  if (request.side !== "registered") return result;
+  const published = compareAreas(releaseAtPeriod(request.publicRelease, q.period), q);
+  const byCode = new Map(published.rows.map((r) => [r.org.org_code, r]));
+  return {
+    ...result,
+    england: markAreaRate(result.england, published.england),
+    rows: result.rows.map((r) => {
+      const pub = byCode.get(r.org.org_code);
+      const benchmark = {
+        ...r.benchmark,
+        public_hidden: notAsPublished(r.benchmark.value, pub?.benchmark.value),
+      };
+      return { ...markAreaRate(r, pub), benchmark };
+    }),
+  };
+}
+
 /**
  * The pages that compare areas: compare areas, an area at a glance, trends, the map, the lists of
  * organisations and the provider view. Public pages are kept per URL as the other pages are.
@@ -133,7 +157,7 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
     page(request, reply, () => {
       const { release } = request;
       const q = compareQuery(release, request.query);
-      const result = compareAreas(releaseAtPeriod(release, q.period), q);
+      const result = markComparison(request, compareAreas(releaseAtPeriod(release, q.period), q), q);
       const base = {
         intervention: q.intervention,
         level: q.level,
@@ -182,7 +206,12 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
     page(request, reply, () => {
       const { release } = request;
       const q = compareQuery(release, request.query, ["icb", "sub_icb"]);
-      const result = compareAreas(releaseAtPeriod(release, q.period), { ...q, sort: "name", order: "asc" });
+      const mapQuery = { ...q, sort: "name" as const, order: "asc" as const };
+      const result = markComparison(
+        request,
+        compareAreas(releaseAtPeriod(release, q.period), mapQuery),
+        mapQuery,
+      );
       const layout = layoutOf(release);
       const byCode = new Map(result.rows.map((r) => [r.org.org_code, r]));
       const tiles = (layout?.tiles ?? [])
@@ -249,6 +278,15 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
         const period = periodOf(request.query);
         const atPeriod = releaseAtPeriod(release, period);
         const glance = areaGlance(atPeriod, org.org_code, confidence);
+        if (request.side === "registered") {
+          // Each figure the public side's own glance does not show is marked.
+          const published = areaGlance(
+            releaseAtPeriod(request.publicRelease, period),
+            org.org_code,
+            confidence,
+          );
+          glance.rows = glance.rows.map((r, i) => markGlanceRow(r, published.rows[i]));
+        }
         const first = glance.rows[0]?.intervention.intervention_id;
         const england = first ? atPeriod.baselineOf.get(`${first}|england|ENG`) : undefined;
         const window = england ? { start: england.baseline_start, end: england.baseline_end } : null;
@@ -300,6 +338,14 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
         if (!id) throw new EbiError("EBI_NOT_FOUND", "No measurable intervention in this release.");
         const confidence = request.query.confidence === "0.998" ? 0.998 : 0.95;
         const trend = rateTrend(release, id, org.org_code, confidence);
+        if (request.side === "registered") {
+          const published = rateTrend(request.publicRelease, id, org.org_code, confidence);
+          trend.rows = trend.rows.map((r, i) => ({
+            ...r,
+            area: markAreaRate(r.area, published.rows[i]?.area),
+            england: markAreaRate(r.england, published.rows[i]?.england),
+          }));
+        }
         return view(request, "trend.njk", {
           title: `Trend: ${trend.intervention.name}, ${org.name}`,
           trend,
@@ -355,6 +401,14 @@ export async function areaPages(app: FastifyInstance): Promise<void> {
     page(request, reply, () => {
       const { release } = request;
       const provider = providerView(release, request.params.code);
+      if (request.side === "registered") {
+        const published = providerView(request.publicRelease, request.params.code);
+        provider.activity = provider.activity.map((a, i) => ({
+          ...a,
+          baseline: markPeriodSpells(a.baseline, published.activity[i]?.baseline),
+          latest: markPeriodSpells(a.latest, published.activity[i]?.latest) as typeof a.latest,
+        }));
+      }
       return view(request, "provider.njk", {
         title: provider.org.name,
         provider,

@@ -1,6 +1,9 @@
 import type { PeriodFigure } from "../../../periods/periodTotals.ts";
 import type { LoadedRelease } from "../../../release/readRelease.ts";
+import type { GlanceRow } from "../queries/areaGlance.ts";
+import type { AreaRate } from "../queries/compareAreas.ts";
 import type { FunnelPoint } from "../queries/funnel.ts";
+import type { PeriodSpells } from "../queries/providers.ts";
 import { seriesAt } from "../queries/spc.ts";
 
 const blank = (v: unknown) => v === null || v === undefined;
@@ -59,4 +62,62 @@ export function markLatestPeriods<T extends { latest: PeriodFigure | null }>(
     out[id] = { ...lp, latest };
   }
   return out;
+}
+
+/**
+ * A rate as a registered page shows it, with its spells, rate and interval each marked where the
+ * public side's answer for the same organisation, intervention and period does not show them.
+ */
+type RateFigures = Pick<AreaRate, "spells" | "rate" | "lower" | "upper">;
+type RateMarks = { spells_hidden: boolean; public_hidden: boolean; interval_hidden: boolean };
+
+export function markAreaRate<T extends RateFigures>(
+  shown: T,
+  published: RateFigures | null | undefined,
+): T & RateMarks {
+  return {
+    ...shown,
+    spells_hidden: hiddenPublicly(shown.spells, published?.spells),
+    public_hidden: hiddenPublicly(shown.rate, published?.rate),
+    interval_hidden:
+      hiddenPublicly(shown.lower, published?.lower) || hiddenPublicly(shown.upper, published?.upper),
+  };
+}
+
+/** A period's spells (a trust's baseline or latest year) with `public_hidden` where the public side's total is blank. */
+export function markPeriodSpells(
+  shown: PeriodSpells | null,
+  published: PeriodSpells | null | undefined,
+): (PeriodSpells & { public_hidden: boolean }) | null {
+  return shown && { ...shown, public_hidden: hiddenPublicly(shown.spells, published?.spells) };
+}
+
+/** True when a figure is shown that the public side hides or shows otherwise (one worked out from hidden figures). */
+export const notAsPublished = (shown: number | null, published: number | null | undefined): boolean =>
+  !blank(shown) && (blank(published) || Math.abs((shown as number) - (published as number)) > 1e-9);
+
+const glanceFigures = [
+  "england",
+  "peerMedian",
+  "peerLowerQuartile",
+  "opportunityAtMedian",
+  "opportunityAtLowerQuartile",
+] as const;
+
+/**
+ * A row of an area at a glance as a registered page shows it: the rate marked as `markAreaRate`
+ * does, and `hidden` naming each other figure (England, the peers' median and quartile, the
+ * opportunity) that the public side's own row lacks or has otherwise, as a peers' median over a
+ * peer's hidden rate would be.
+ */
+export function markGlanceRow(
+  row: GlanceRow,
+  published: GlanceRow | undefined,
+): GlanceRow & { hidden: Record<(typeof glanceFigures)[number], boolean> } {
+  const pub =
+    published?.intervention.intervention_id === row.intervention.intervention_id ? published : undefined;
+  const hidden = Object.fromEntries(
+    glanceFigures.map((f) => [f, notAsPublished(row[f], pub?.[f])]),
+  ) as Record<(typeof glanceFigures)[number], boolean>;
+  return { ...row, rate: markAreaRate(row.rate, pub?.rate), hidden };
 }

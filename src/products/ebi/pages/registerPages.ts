@@ -19,11 +19,18 @@ import { commissionerFunnel } from "../queries/funnel.ts";
 import { latestPeriodsOf } from "../queries/latestPeriods.ts";
 import { ancestry, findOrganisation, searchOrganisations } from "../queries/organisations.ts";
 import { interventionSummaries } from "../queries/overview.ts";
+import { providerActivity } from "../queries/providers.ts";
 import { grainAdjective, seriesAt, spcSeries } from "../queries/spc.ts";
 import { variationSummary } from "../queries/variation.ts";
 import { chartRoutes } from "./chartRoutes.ts";
 import { funnelPicture, highlightedOf } from "./funnelPicture.ts";
-import { markFunnelPoints, markLatestPeriods, markPeriodTable } from "./publiclyHidden.ts";
+import {
+  markFunnelPoints,
+  markLatestPeriods,
+  markPeriodSpells,
+  markPeriodTable,
+  notAsPublished,
+} from "./publiclyHidden.ts";
 import { perGrain, spcView } from "./spcView.ts";
 import { dataQualityPage, downloadsPage, methodsPage } from "./staticPages.ts";
 
@@ -145,6 +152,23 @@ export function registerPages(app: FastifyInstance): void {
       : totals;
   };
 
+  // A trust's activity totals, worked out from its months, are marked against the public side's totals.
+  const summariesMarked = (request: FastifyRequest, org: OrganisationRow) => {
+    const rows = interventionSummaries(request.release, org.level, org.org_code);
+    if (request.side !== "registered" || org.level !== "provider") return rows;
+    return rows.map((r) => {
+      if (!r.provider) return r;
+      const pub = providerActivity(request.publicRelease, r.intervention, org.org_code);
+      return {
+        ...r,
+        provider: {
+          baseline: markPeriodSpells(r.provider.baseline, pub?.baseline),
+          latest: markPeriodSpells(r.provider.latest, pub?.latest) as typeof r.provider.latest,
+        },
+      };
+    });
+  };
+
   app.get<{ Querystring: { period?: string } }>("/", (request, reply) =>
     page(request, reply, () => {
       const { release } = request;
@@ -185,7 +209,7 @@ export function registerPages(app: FastifyInstance): void {
           parent,
           children: release.childrenOf.get(org.org_code)?.filter((c) => c.level !== "provider") ?? [],
           crumbs: crumbsFor(release, org).slice(0, -1),
-          rows: interventionSummaries(release, org.level, org.org_code),
+          rows: summariesMarked(request, org),
           served:
             org.level === "provider"
               ? (() => {
@@ -338,7 +362,14 @@ export function registerPages(app: FastifyInstance): void {
           period,
           dimension,
         );
+        const args = [intervention.intervention_id, org.level, org.org_code, period, dimension] as const;
+        const published =
+          request.side === "registered" ? equitySummary(request.publicRelease, ...args) : null;
         return view(request, "equity.njk", {
+          // The gap and slope, worked out from the groups' rates, are marked where the public side's differ.
+          gapHidden:
+            published !== null && notAsPublished(summary.gap?.difference ?? null, published.gap?.difference),
+          siiHidden: published !== null && notAsPublished(summary.sii?.sii ?? null, published.sii?.sii),
           title: `Equity: ${intervention.name}`,
           active: "equity",
           crumbs: crumbsFor(release, org),

@@ -38,8 +38,12 @@ export interface AreaRate {
   lower: number | null;
   upper: number | null;
   status: RateStatus;
-  /** True when any figure of the row is one the public side hides (registered view only). */
+  /** True when the rate is one the public side hides (registered view only; see `markAreaRate`). */
   public_hidden: boolean;
+  /** True when the spells are hidden on the public side (registered view only). */
+  spells_hidden?: boolean;
+  /** True when the interval is hidden on the public side (registered view only). */
+  interval_hidden?: boolean;
 }
 
 export interface Benchmark {
@@ -94,7 +98,8 @@ export function requireConfidence(value: number | undefined): number {
 
 /** The published baseline rate of one row at `confidence`: never anything a hidden count would give. */
 export function areaRate(row: BaselineRow | null | undefined, confidence: number): AreaRate {
-  const public_hidden = Boolean((row as { public_hidden?: boolean } | null | undefined)?.public_hidden);
+  // Marks come from comparing with the public side's own answer (`markAreaRate`), never from the row.
+  const public_hidden = false;
   const empty = { spells: null, population: null, rate: null, lower: null, upper: null, public_hidden };
   if (!row) return { ...empty, status: "no-data" };
   if (row.baseline_spells === null || row.dsr === null)

@@ -20,7 +20,8 @@ let base: string;
 let release: LoadedRelease;
 
 beforeAll(async () => {
-  const { releasesDir } = await demoRelease();
+  // $EBI_TEST_RELEASES reuses releases already built (a workspace's releases/), to rerun quickly.
+  const releasesDir = process.env.EBI_TEST_RELEASES ?? (await demoRelease()).releasesDir;
   release = await readRelease(releasesDir);
   app = await buildApp({ release });
   await app.listen({ port: 0, host: "127.0.0.1" });

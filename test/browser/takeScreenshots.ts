@@ -7,16 +7,16 @@ import { chromium } from "playwright-core";
 const base = process.env.BASE_URL ?? "http://localhost:3000";
 const org = process.env.ORG ?? "QA0";
 const pages: [string, string, number][] = [
-  ["overview", "/", 1280],
-  ["intervention", `/interventions/ebi-list-1/benign-skin-lesions?org=${org}`, 1280],
-  ["organisation", `/organisations/${org}`, 1280],
-  ["equity", "/equity?intervention=ebi-list-1/tonsillectomy&dimension=imd_decile", 1280],
-  ["downloads", "/downloads", 1280],
-  ["compare-areas", "/compare?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb", 1280],
-  ["area-at-a-glance", `/areas/${org}`, 1280],
-  ["map", "/map?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb", 1280],
-  ["not-found", "/no-such-page", 1280],
-  ["api-docs", "/api/docs", 1280],
+  ["overview", "/", 1400],
+  ["intervention", `/interventions/ebi-list-1/benign-skin-lesions?org=${org}`, 1400],
+  ["organisation", `/organisations/${org}`, 1400],
+  ["equity", "/equity?intervention=ebi-list-1/tonsillectomy&dimension=imd_decile", 1400],
+  ["downloads", "/downloads", 1400],
+  ["compare-areas", "/compare?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb", 1400],
+  ["area-at-a-glance", `/areas/${org}`, 1400],
+  ["map", "/map?intervention=ebi-list-2/appropriate-colonoscopy&level=sub_icb", 1400],
+  ["not-found", "/no-such-page", 1400],
+  ["api-docs", "/api/docs", 1400],
   ["organisation-phone", `/organisations/${org}`, 390],
   ["intervention-phone", `/interventions/ebi-list-1/benign-skin-lesions?org=${org}&period=quarter`, 390],
   [
@@ -26,6 +26,7 @@ const pages: [string, string, number][] = [
   ],
   ["area-at-a-glance-phone", `/areas/${org}`, 390],
   ["map-phone", "/map?intervention=ebi-list-2/appropriate-colonoscopy&level=icb", 390],
+  ["overview-phone", "/", 390],
 ];
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium" });
 for (const [name, path, width] of pages) {

@@ -139,6 +139,11 @@ export async function protectRelease(
     const { states, rounds } = suppressionStates(system, threshold, policy.rounding, intervention);
     report.repairRounds += rounds;
     let tables: ReleaseTables | null = null;
+    // Hiding more only widens what an attacker can say (a published count becomes an unknown, a
+    // rate shown beside it goes), so a count found protected stays protected in later rounds: each
+    // round re-checks only what the last one exposed. null = not checked yet, so everything.
+    let publicOpen: Set<string> | null = null;
+    let insiderOpen: Map<string, Set<string>> | null = null;
     for (let round = 0; ; round++) {
       const hidden = new Map<string, Suppression>();
       for (let cell = 0; cell < system.size; cell++) {
@@ -147,24 +152,44 @@ export async function protectRelease(
           hidden.set(`${intervention}|${system.keys[cell]}`, "redacted");
       }
       const candidate = applySuppression(own, hidden, policy, goalPercentile);
-      const audit = await auditRelease(own, candidate, policy, goalPercentile);
+      const open = publicOpen;
+      const audit = await auditRelease(own, candidate, policy, goalPercentile, {
+        ...(open ? { publicTargets: (id: string) => open.has(id) } : {}),
+      });
+      report.audit.solves += audit.stats.solves;
+      report.audit.components = Math.max(report.audit.components, audit.stats.components);
+      report.audit.largestComponent = Math.max(report.audit.largestComponent, audit.stats.largestComponent);
+      report.audit.seconds += audit.stats.seconds;
       let { problems, exposed } = audit;
+      publicOpen = new Set(exposed.map((e) => `${e.intervention}|${e.key}`));
       if (problems.length === 0 && scopes.length > 0) {
         // Safe from the public: now from each registered user who also knows their own counts.
         const started = performance.now();
+        const first = insiderOpen === null;
+        const reopen = insiderOpen;
         const inside = await auditRelease(own, candidate, policy, goalPercentile, {
           insiders: scopes,
           insidersOnly: true,
+          ...(reopen
+            ? { insiderTargets: (scope: string, id: string) => reopen.get(scope)?.has(id) === true }
+            : {}),
         });
         report.insider.seconds += (performance.now() - started) / 1000;
         report.insider.solves += inside.stats.solves;
         report.insider.repaired += inside.exposed.length;
         ({ problems, exposed } = inside);
+        insiderOpen = new Map();
+        for (const e of exposed) {
+          const scope = e.scope ?? "";
+          const ids = insiderOpen.get(scope) ?? new Set<string>();
+          ids.add(`${e.intervention}|${e.key}`);
+          insiderOpen.set(scope, ids);
+        }
         for (const run of inside.scopes) {
           const total = scopeAudit(run.scope);
           total.solves += run.solves;
           total.exposed += run.exposed;
-          if (problems.length > 0) continue;
+          if (!first) continue;
           total.interventions += run.interventions;
           total.known += run.known;
           total.targets += run.targets;
@@ -173,10 +198,6 @@ export async function protectRelease(
       if (problems.length === 0) {
         tables = candidate;
         report.audit.hidden += audit.stats.hidden;
-        report.audit.solves += audit.stats.solves;
-        report.audit.components += audit.stats.components;
-        report.audit.largestComponent = Math.max(report.audit.largestComponent, audit.stats.largestComponent);
-        report.audit.seconds += audit.stats.seconds;
         break;
       }
       let added = 0;

@@ -87,6 +87,9 @@ export const insiderNotRunMethod =
   "The insider audit (registered users who know their own scope's counts) was not run for this release " +
   "(ebi build --insider-audit runs it).";
 
+/** Whether builds and `ebi releases audit` run the insider audit unless told otherwise (`--no-insider-audit`, `--insider-audit`). */
+export const insiderAuditByDefault = false;
+
 const MAX_REPAIR_ROUNDS = 25;
 
 /**

@@ -160,7 +160,8 @@ export async function protectRelease(
         ...(open ? { publicTargets: (id: string) => open.has(id) } : {}),
       });
       report.audit.solves += audit.stats.solves;
-      report.audit.components = Math.max(report.audit.components, audit.stats.components);
+      // The first round bounds every small count; later ones only what it exposed.
+      if (open === null) report.audit.components += audit.stats.components;
       report.audit.largestComponent = Math.max(report.audit.largestComponent, audit.stats.largestComponent);
       report.audit.seconds += audit.stats.seconds;
       let { problems, exposed } = audit;

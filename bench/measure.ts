@@ -21,8 +21,15 @@ function peakResidentMb(pid: number): number {
   }
 }
 
-/** Runs `node …args` as a child, returning wall time (s) and peak memory (MB); throws on failure. */
-export function measureNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+/**
+ * Runs `node …args` as a child, returning wall time (s) and peak memory (MB); throws on failure
+ * (an exit code not in `okExits`).
+ */
+export function measureNode(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  okExits: readonly number[] = [0],
+): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, args, {
@@ -46,15 +53,20 @@ export function measureNode(args: string[], env: NodeJS.ProcessEnv = {}): Promis
     child.on("close", (code) => {
       clearInterval(timer);
       const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) reject(new Error(`node ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
+      if (code === null || !okExits.includes(code))
+        reject(new Error(`node ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
       else resolve({ seconds, peakMb, stdout });
     });
   });
 }
 
 /** Runs an `ebi` command in a child process and measures it. */
-export function measureEbi(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
-  return measureNode([cli, ...args], env);
+export function measureEbi(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  okExits: readonly number[] = [0],
+): Promise<Measurement> {
+  return measureNode([cli, ...args], env, okExits);
 }
 
 /** Runs a TypeScript script of the bench in a child process and measures it. */

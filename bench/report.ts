@@ -26,6 +26,8 @@ export interface ScaleResult {
   build: Outcome;
   /** `ebi releases audit` on the built release; its stdout carries the audit's own figures. */
   audit?: Outcome;
+  /** `ebi releases audit --insider-audit`: the same, then every registered scope's insider. */
+  insiderAudit?: Outcome;
 }
 
 export interface ServerResult {
@@ -58,6 +60,14 @@ function auditFigures(stdout: string): {
   largestComponent: number;
   lpSeconds: number;
   seconds: number;
+  insider: {
+    scopes: number;
+    scopesTouching: number;
+    targets: number;
+    solves: number;
+    exposed: number;
+    seconds: number;
+  } | null;
 } | null {
   try {
     return JSON.parse(stdout.trim().split("\n")[0] ?? "");
@@ -170,6 +180,31 @@ export function benchmarkReport(input: {
         `| ${r.scale} | ${f ? n(f.interventions) : "–"} | ${f ? n(f.hidden) : "–"} | ${f ? n(f.solves) : "–"} | ` +
           `${f ? n(f.components) : "–"} | ${f ? n(f.largestComponent) : "–"} | ${f ? s(f.lpSeconds) : "–"} | ` +
           `${f ? s(f.seconds) : "–"} | ${cell(a)} |`,
+      );
+    }
+    lines.push("");
+  }
+  const insiders = results.filter((r) => r.insiderAudit !== undefined);
+  if (insiders.length > 0) {
+    lines.push("## Insider audit", "");
+    lines.push(
+      "`ebi releases audit --insider-audit` on the same release: after the public attacker, each registered " +
+        "scope's user (provider, sub-ICB location, ICB, region), who knows their own counts, attacks the hidden " +
+        "counts outside their scope (`docs/disclosure.md`). Scopes touching: those whose counts share a component " +
+        "with a hidden count they are left to attack; targets: the hidden counts bounded again. Insider time is " +
+        "the insider audit alone in process; the whole command includes the public audit and process start.",
+      "",
+    );
+    lines.push(
+      "| scale | scopes | scopes touching | targets | LP solves | exposed | insider time | whole command |",
+    );
+    lines.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (const r of insiders) {
+      const a = r.insiderAudit as Outcome;
+      const f = measured(a) ? auditFigures(a.stdout)?.insider : null;
+      lines.push(
+        `| ${r.scale} | ${f ? n(f.scopes) : "–"} | ${f ? n(f.scopesTouching) : "–"} | ${f ? n(f.targets) : "–"} | ` +
+          `${f ? n(f.solves) : "–"} | ${f ? n(f.exposed) : "–"} | ${f ? s(f.seconds) : "–"} | ${cell(a)} |`,
       );
     }
     lines.push("");

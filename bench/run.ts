@@ -209,7 +209,15 @@ async function benchScale(scale: number): Promise<ScaleResult> {
   // The attacker audit of the public side just built, judged against its registered side, timed on
   // its own (the build runs it too, inside disclosure control).
   const audit = await step("disclosure audit", () =>
-    ok(build) ? measureEbi(["--home", buildHome, "releases", "audit"]) : notStored(),
+    ok(build) ? measureEbi(["--home", buildHome, "releases", "audit", "--no-insider-audit"]) : notStored(),
+  );
+  // The same with every registered scope's insider too; its figures are under `insider`. A build
+  // without the insider audit leaves counts an insider can narrow: the audit then exits 65
+  // (EBI_DISCLOSURE_UNSAFE) after printing them, and the report shows how many.
+  const insiderAudit = await step("insider audit", () =>
+    ok(build)
+      ? measureEbi(["--home", buildHome, "releases", "audit", "--insider-audit"], {}, [0, 65])
+      : notStored(),
   );
   return {
     scale,
@@ -227,6 +235,7 @@ async function benchScale(scale: number): Promise<ScaleResult> {
     classify,
     build,
     audit,
+    insiderAudit,
   };
 }
 

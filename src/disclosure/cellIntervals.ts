@@ -214,7 +214,11 @@ export async function cellIntervals(
         model.changeColsCost(all, new Float64Array(vars.length));
       }
       let previous: number | null = null;
+      // Each max solve's point is a witness for the targets still to come: any it already lifts
+      // `width` above its true value is protected without a solve of its own.
+      const settledBy = new Set<number>();
       for (const v of remaining) {
+        if (settledBy.has(v)) continue;
         const col = column.get(v) as number;
         if (previous !== null) model.changeColCost(previous, 0);
         model.changeColCost(col, 1);
@@ -243,6 +247,18 @@ export async function cellIntervals(
         };
         const high = bound("maximize");
         const known = options.enough?.value(v);
+        if (enough && model.getModelStatus() === lib.constants.modelStatus.optimal) {
+          const point = model.getSolution().colValue;
+          for (const other of remaining) {
+            if (other === v || settledBy.has(other) || intervals.has(other)) continue;
+            const truth = enough.value(other);
+            const reached = point[column.get(other) as number] ?? 0;
+            if (truth !== undefined && reached - truth >= enough.width - TOLERANCE) {
+              settledBy.add(other);
+              intervals.set(other, [(problem.lower[other] ?? 0) + 0, round(reached, false) + 0]);
+            }
+          }
+        }
         // The min is not needed when the max alone settles it: far enough above the true value
         // (protected), or not even `width` above the unknown's own lower bound (exposed).
         const floor = problem.lower[v] ?? 0;

@@ -50,7 +50,11 @@ export function registerBuild(program: Command): void {
     .option("--registered-only", "write the registered side only: no public side, not publishable")
     .option(
       "--insider-audit",
-      "also protect hidden counts from each registered scope's users, who know their own counts (slow)",
+      "also protect hidden counts from each registered scope's users, who know their own counts",
+    )
+    .option(
+      "--no-insider-audit",
+      "protect hidden counts from outsiders only (the insider channel stays open)",
     )
     .option("--no-publish", "write the release without publishing it")
     .action(

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { registeredScopes } from "../../disclosure/index.ts";
 import { EbiError } from "../../errors/index.ts";
-import { auditRelease } from "../../products/ebi/disclosure/index.ts";
+import { auditRelease, insiderAuditByDefault } from "../../products/ebi/disclosure/index.ts";
 import { readReleaseSide } from "../../release/readReleaseTables.ts";
 import {
   currentReleaseId,
@@ -61,9 +61,11 @@ export function registerReleases(program: Command): void {
     .command("audit")
     .description("attack a release's public side with the LP audit, judged against its registered side")
     .argument("[id]", "release id (default: the published one)")
-    .option("--insider", "also attack as each registered scope's users, who know their own counts (slow)")
+    .option("--insider-audit", "also attack as each registered scope's users, who know their own counts")
+    .option("--insider", "the same as --insider-audit")
+    .option("--no-insider-audit", "attack as an outsider only")
     .action(
-      action(async (id: string | undefined, options: { insider?: boolean }) => {
+      action(async (id: string | undefined, options: { insider?: boolean; insiderAudit?: boolean }) => {
         const dir = resolveWorkspace().releasesDir;
         const releaseId = id ?? currentReleaseId(dir);
         if (!releaseId) throw new EbiError("EBI_NOT_FOUND", "No release is published: name one.");
@@ -79,7 +81,7 @@ export function registerReleases(program: Command): void {
         );
         // Then, when asked, each registered scope's users, who also know their own counts.
         let insider: Record<string, number> | null = null;
-        if (options.insider) {
+        if (options.insider || (options.insiderAudit ?? insiderAuditByDefault)) {
           const insiderStarted = performance.now();
           const scopes = registeredScopes(registered.tables.organisations);
           const inside = await auditRelease(

@@ -15,6 +15,7 @@ import type { ReleaseManifest } from "../../release/tables.ts";
 import { ReleaseWriter } from "../../release/writeRelease.ts";
 import { type CountingUnit, defaultCountingUnit, loadRuleSets } from "../../rules/index.ts";
 import { type BuildState, buildStages, defaultBaselines, type NationalFigure } from "./buildStages.ts";
+import { insiderAuditByDefault } from "./disclosure/index.ts";
 
 export { defaultBaselines, type NationalFigure } from "./buildStages.ts";
 
@@ -101,7 +102,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
         costs: options.costs ?? defaultCosts,
         policy,
         registeredOnly,
-        insiderAudit: options.insiderAudit ?? false,
+        insiderAudit: options.insiderAudit ?? insiderAuditByDefault,
       };
       const timings = await runStages(buildStages, state, effects);
       return { ...state, timings };

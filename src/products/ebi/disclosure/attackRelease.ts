@@ -50,6 +50,18 @@ export interface AttackOptions {
   insiders?: readonly InsiderScope[];
   /** With `insiders`: skip the public attack (already passed) and attack as the insiders only. */
   insidersOnly?: boolean;
+  /**
+   * With `insiders`: which hidden counts each scope bounds again (`scope`, `${intervention}|${cellKey}`),
+   * on top of `targets`; all when absent. A repair round re-checks only what the last round exposed.
+   */
+  insiderTargets?: (scope: string, id: string) => boolean;
+  /**
+   * With `insiders`: attack every scope on every hidden count outside it, in every component, as
+   * a reference for the shortcuts (false). By default a scope is skipped for a count outside a
+   * larger scope that holds it too (that scope's holder knows more, so finds at least as much),
+   * and only components its counts touch are solved again.
+   */
+  insiderShortcuts?: boolean;
   /** Bound by mixed-integer programming instead of LP rounded inwards (slower, exact for whole counts). */
   mip?: boolean;
 }
@@ -405,14 +417,21 @@ export async function attackRelease(published: ReleaseTables, options: AttackOpt
       const interval = intervals.get(h.variable);
       if (interval) result.intervals.set(`${intervention}|${h.key}`, interval);
     }
-    if (options.insiders && truth)
+    if (options.insiders && truth) {
+      const shortcuts = options.insiderShortcuts !== false;
+      const wider = shortcuts ? widerScopes(options.insiders) : new Map<string, InsiderScope[]>();
+      const component = shortcuts ? componentOf(unknowns.problem) : null;
       for (const scope of options.insiders) {
-        const attack = await insiderAttack(unknowns, intervention, scope, options, truth);
+        const attack = await insiderAttack(unknowns, intervention, scope, options, truth, {
+          wider: wider.get(scope.name) ?? [],
+          component,
+        });
         if (attack) {
           result.insider.push(attack);
           result.stats.solves += attack.solves;
         }
       }
+    }
   }
   return result;
 }
@@ -426,9 +445,56 @@ function* declaredCells(tables: object): Generator<[string, string, number | nul
 }
 
 /**
+ * For each scope, the other scopes holding every organisation it holds and more (a region over its
+ * ICBs, an ICB over its sub-ICB locations); of two scopes holding the same organisations, the first
+ * listed counts as the wider. Fixing more counts to their true values only narrows what is
+ * feasible, so a wider scope's holder bounds any count outside both at least as tightly.
+ */
+function widerScopes(scopes: readonly InsiderScope[]): Map<string, InsiderScope[]> {
+  const out = new Map<string, InsiderScope[]>();
+  scopes.forEach((scope, i) => {
+    const wider = scopes.filter(
+      (other, j) =>
+        j !== i &&
+        other.orgs.size >= scope.orgs.size &&
+        (other.orgs.size > scope.orgs.size || j < i) &&
+        [...scope.orgs].every((o) => other.orgs.has(o)),
+    );
+    out.set(scope.name, wider);
+  });
+  return out;
+}
+
+/** The connected component (a root unknown) of every unknown: unknowns meet only through rows. */
+function componentOf(problem: LinearProblem): Int32Array {
+  const parent = Int32Array.from({ length: problem.lower.length }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const up = parent[parent[x] as number] as number;
+      parent[x] = up;
+      x = up;
+    }
+    return x;
+  };
+  for (const row of problem.rows) {
+    const first = row.variables[0];
+    if (first === undefined) continue;
+    for (const v of row.variables) {
+      const a = find(first);
+      const b = find(v);
+      if (a !== b) parent[b] = a;
+    }
+  }
+  for (let v = 0; v < parent.length; v++) parent[v] = find(v);
+  return parent;
+}
+
+/**
  * One scope's insider over one intervention: the scope's unknowns fixed to their true values,
  * then only the components a fixed unknown was linked into are bounded again (elsewhere nothing
  * changed). Null when the scope knows nothing hidden or touches no hidden count outside it.
+ * With shortcuts, a count outside a wider scope is left to that scope's holder, and the problem
+ * is cut down to the components holding the scope's counts before anything is fixed.
  */
 async function insiderAttack(
   unknowns: Unknowns,
@@ -436,6 +502,7 @@ async function insiderAttack(
   scope: InsiderScope,
   options: AttackOptions,
   truth: (id: string) => number | undefined,
+  shortcuts: { wider: readonly InsiderScope[]; component: Int32Array | null },
 ): Promise<InsiderAttack | null> {
   const fixed = new Map<number, number>();
   for (const [key, variable] of unknowns.variables()) {
@@ -445,14 +512,31 @@ async function insiderAttack(
     if (value !== undefined) fixed.set(variable, value);
   }
   if (fixed.size === 0) return null;
-  const { problem, touched } = fixUnknowns(unknowns.problem, fixed);
+  const component = shortcuts.component;
+  const reached = component ? new Set([...fixed.keys()].map((v) => component[v] as number)) : null;
   const outside = unknowns.hidden.filter((h) => {
     if (fixed.has(h.variable)) return false;
+    if (reached && !reached.has(component?.[h.variable] as number)) return false;
     const org = orgOfCell(h.key);
     if (org !== null && scope.orgs.has(org)) return false;
-    return !options.targets || options.targets(`${intervention}|${h.key}`);
+    if (shortcuts.wider.some((w) => org === null || !w.orgs.has(org))) return false;
+    const id = `${intervention}|${h.key}`;
+    if (options.insiderTargets && !options.insiderTargets(scope.name, id)) return false;
+    return !options.targets || options.targets(id);
   });
-  if (!outside.some((h) => touched.has(h.variable))) return null;
+  if (outside.length === 0) return null;
+  // Rows of components the scope's counts are not in are unchanged: leave them out of the copy.
+  const base: LinearProblem =
+    component && reached
+      ? {
+          lower: unknowns.problem.lower,
+          upper: unknowns.problem.upper,
+          rows: unknowns.problem.rows.filter((r) =>
+            reached.has(component[r.variables[0] as number] as number),
+          ),
+        }
+      : unknowns.problem;
+  const { problem, touched } = fixUnknowns(base, fixed);
   const keyOf = new Map(outside.map((h) => [h.variable, `${intervention}|${h.key}`] as const));
   const { intervals, stats } = await cellIntervals(
     problem,
@@ -460,7 +544,7 @@ async function insiderAttack(
     {
       integer: true,
       mip: options.mip ?? "auto",
-      within: touched,
+      ...(options.insiderShortcuts === false ? {} : { within: touched }),
       enough: { value: (v) => truth(keyOf.get(v) ?? ""), width: options.threshold + 1 },
     },
   );
@@ -615,7 +699,10 @@ export async function auditRelease(
   published: ReleaseTables,
   policy: { threshold: number; rounding: number | null },
   goalPercentile: number,
-  extra: { insiders?: readonly InsiderScope[]; insidersOnly?: boolean; mip?: boolean } = {},
+  extra: Pick<AttackOptions, "insiders" | "insidersOnly" | "insiderTargets" | "insiderShortcuts" | "mip"> & {
+    /** Bound only these hidden counts in the public attack (`${intervention}|${cellKey}`), of the small ones. */
+    publicTargets?: (id: string) => boolean;
+  } = {},
 ): Promise<{ problems: string[]; exposed: Exposure[]; stats: AttackResult["stats"]; scopes: ScopeAudit[] }> {
   const problems = auditPublicRelease(registered, published, policy.threshold, policy.rounding);
   const truth = new Map<string, number>();
@@ -637,11 +724,18 @@ export async function auditRelease(
       registered,
       targets: (id) => {
         const value = truth.get(id);
-        return value !== undefined && value >= 1 && value <= policy.threshold;
+        return (
+          value !== undefined &&
+          value >= 1 &&
+          value <= policy.threshold &&
+          (!extra.publicTargets || extra.publicTargets(id))
+        );
       },
       truth: (id) => truth.get(id),
       insiders: extra.insiders,
       insidersOnly: extra.insidersOnly,
+      insiderTargets: extra.insiderTargets,
+      insiderShortcuts: extra.insiderShortcuts,
       mip: extra.mip,
     });
   } catch (error) {

@@ -5,6 +5,7 @@ export {
   type DisclosureOptions,
   type DisclosureReport,
   disclosureMethod,
+  insiderAuditByDefault,
   monthsBetween,
   protectRelease,
   type ReleaseTables,

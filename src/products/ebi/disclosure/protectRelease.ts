@@ -87,6 +87,9 @@ export const insiderNotRunMethod =
   "The insider audit (registered users who know their own scope's counts) was not run for this release " +
   "(ebi build --insider-audit runs it).";
 
+/** Whether builds and `ebi releases audit` run the insider audit unless told otherwise (`--no-insider-audit`, `--insider-audit`). */
+export const insiderAuditByDefault = false;
+
 const MAX_REPAIR_ROUNDS = 25;
 
 /**
@@ -139,6 +142,11 @@ export async function protectRelease(
     const { states, rounds } = suppressionStates(system, threshold, policy.rounding, intervention);
     report.repairRounds += rounds;
     let tables: ReleaseTables | null = null;
+    // Hiding more only widens what an attacker can say (a published count becomes an unknown, a
+    // rate shown beside it goes), so a count found protected stays protected in later rounds: each
+    // round re-checks only what the last one exposed. null = not checked yet, so everything.
+    let publicOpen: Set<string> | null = null;
+    let insiderOpen: Map<string, Set<string>> | null = null;
     for (let round = 0; ; round++) {
       const hidden = new Map<string, Suppression>();
       for (let cell = 0; cell < system.size; cell++) {
@@ -147,24 +155,45 @@ export async function protectRelease(
           hidden.set(`${intervention}|${system.keys[cell]}`, "redacted");
       }
       const candidate = applySuppression(own, hidden, policy, goalPercentile);
-      const audit = await auditRelease(own, candidate, policy, goalPercentile);
+      const open = publicOpen;
+      const audit = await auditRelease(own, candidate, policy, goalPercentile, {
+        ...(open ? { publicTargets: (id: string) => open.has(id) } : {}),
+      });
+      report.audit.solves += audit.stats.solves;
+      // The first round bounds every small count; later ones only what it exposed.
+      if (open === null) report.audit.components += audit.stats.components;
+      report.audit.largestComponent = Math.max(report.audit.largestComponent, audit.stats.largestComponent);
+      report.audit.seconds += audit.stats.seconds;
       let { problems, exposed } = audit;
+      publicOpen = new Set(exposed.map((e) => `${e.intervention}|${e.key}`));
       if (problems.length === 0 && scopes.length > 0) {
         // Safe from the public: now from each registered user who also knows their own counts.
         const started = performance.now();
+        const first = insiderOpen === null;
+        const reopen = insiderOpen;
         const inside = await auditRelease(own, candidate, policy, goalPercentile, {
           insiders: scopes,
           insidersOnly: true,
+          ...(reopen
+            ? { insiderTargets: (scope: string, id: string) => reopen.get(scope)?.has(id) === true }
+            : {}),
         });
         report.insider.seconds += (performance.now() - started) / 1000;
         report.insider.solves += inside.stats.solves;
         report.insider.repaired += inside.exposed.length;
         ({ problems, exposed } = inside);
+        insiderOpen = new Map();
+        for (const e of exposed) {
+          const scope = e.scope ?? "";
+          const ids = insiderOpen.get(scope) ?? new Set<string>();
+          ids.add(`${e.intervention}|${e.key}`);
+          insiderOpen.set(scope, ids);
+        }
         for (const run of inside.scopes) {
           const total = scopeAudit(run.scope);
           total.solves += run.solves;
           total.exposed += run.exposed;
-          if (problems.length > 0) continue;
+          if (!first) continue;
           total.interventions += run.interventions;
           total.known += run.known;
           total.targets += run.targets;
@@ -173,10 +202,6 @@ export async function protectRelease(
       if (problems.length === 0) {
         tables = candidate;
         report.audit.hidden += audit.stats.hidden;
-        report.audit.solves += audit.stats.solves;
-        report.audit.components += audit.stats.components;
-        report.audit.largestComponent = Math.max(report.audit.largestComponent, audit.stats.largestComponent);
-        report.audit.seconds += audit.stats.seconds;
         break;
       }
       let added = 0;

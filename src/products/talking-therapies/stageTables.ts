@@ -138,15 +138,69 @@ function problems(field: TableField, c: string, t: string, value: string): Check
   return out;
 }
 
-/** The problems list of a row, built only for rows with a problem (most rows have none). */
+/**
+ * The problems list of a row, built only for rows with a problem (most rows have none); NULL for a
+ * row without one, which stores far more cheaply than an empty list.
+ */
 function problemsSql(checks: Check[]): string {
-  if (checks.length === 0) return "[]::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[]";
+  if (checks.length === 0) return "CAST(NULL AS STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[])";
   const structs = checks.map(
     (k) => `tt_problem(${k.cond}, ${quoteLiteral(k.field)}, ${k.value}, ${quoteLiteral(k.reason)})`,
   );
   return `CASE WHEN coalesce(${checks.map((k) => `(${k.cond})`).join(" OR ")}, false)
-    THEN list_filter([${structs.join(", ")}], p -> p IS NOT NULL)
-    ELSE []::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[] END`;
+    THEN list_filter([${structs.join(", ")}], p -> p IS NOT NULL) END`;
+}
+
+/** A code already in its normalised form: capitals, digits and dots, no spreadsheet ".0" tail. */
+const canonicalCode = /^[0-9A-Z.]+$/;
+
+/**
+ * A cheap test, over a field's raw text `c`, that the value is already in normalised form and
+ * passes every check of its field, so that `normalised` would return it unchanged (or, for dates
+ * and scores, simply cast). Most rows of a real extract pass for every field; only the rest are
+ * routed through trimming, normalising and checking. Conservative: a value it rejects may still be
+ * valid (the full path decides), but one it accepts is exactly what the full path would make.
+ * Undefined when the field has no such test (its rows always take the full path).
+ */
+function cleanTest(field: TableField, c: string): string | undefined {
+  // Printable ASCII with no space at either end: trimming leaves it as it is.
+  const printable = `regexp_full_match(${c}, '[!-~]([ -~]*[!-~])?') AND ${c} NOT IN ('NULL', 'null')`;
+  let test: string | undefined;
+  switch (field.kind) {
+    case "id":
+    case "text":
+      test = printable;
+      break;
+    case "date":
+      test = `regexp_full_match(${c}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') AND TRY_CAST(${c} AS DATE) IS NOT NULL`;
+      break;
+    case "score":
+      test = `regexp_full_match(${c}, '[0-9]+([.][0-9]+)?')`;
+      break;
+    case "code":
+      if (field.allowed) {
+        const canonical = field.allowed.every(
+          (a) =>
+            canonicalCode.test(a) &&
+            !a.endsWith(".0") &&
+            (field.pad === undefined || (a.length === field.pad && /^[0-9]+$/.test(a))),
+        );
+        if (canonical) test = `${c} IN (${field.allowed.map(quoteLiteral).join(", ")})`;
+      } else if (field.pad) test = `regexp_full_match(${c}, '[0-9]{${field.pad}}')`;
+      else test = `regexp_full_match(${c}, '[0-9A-Z.]+') AND NOT suffix(${c}, '.0') AND ${c} <> 'NULL'`;
+      break;
+  }
+  if (test === undefined) return undefined;
+  return field.required ? `(${test})` : `(${c} IS NULL OR (${test}))`;
+}
+
+/** The value of a field that passed `cleanTest`, as SQL over its raw text `c`. */
+function cleanValue(field: TableField, c: string): string {
+  return field.kind === "date"
+    ? `TRY_CAST(${c} AS DATE)`
+    : field.kind === "score"
+      ? `TRY_CAST(${c} AS DOUBLE)`
+      : c;
 }
 
 /** The latest-record-wins ordering for resubmissions, given the fields present. */
@@ -205,23 +259,37 @@ async function stageOne(
   const rowNumber = parquet ? "file_row_number + 1" : "row_number() OVER ()";
   const read = `SELECT ${rowNumber} AS source_row,
       ${fields
-        .map((f) => {
-          const raw = `CAST(${quoteIdentifier(mapped[f.name] as string)} AS VARCHAR)`;
-          return `${raw} AS ${id("r_", f)}, ${trimmed(raw)} AS ${id("t_", f)}`;
-        })
+        .map((f) => `CAST(${quoteIdentifier(mapped[f.name] as string)} AS VARCHAR) AS ${id("r_", f)}`)
         .join(", ")}
     FROM ${from}`;
-  const values = fields.map((f) => `${normalised(f, id("t_", f))} AS ${quoteIdentifier(f.name)}`);
+  // One combined test per row: a clean row skips trimming, normalising and checking altogether.
+  const tests = fields.map((f) => cleanTest(f, id("r_", f)));
+  const cleanRow = tests.some((t) => t === undefined) ? "false" : ["true", ...tests].join(" AND ");
+  const tested = `SELECT *, coalesce(${cleanRow}, false) AS clean_row FROM (${read})`;
+  // Trimmed text and normalised values are written out only for rows that are not clean, so the
+  // full path's expressions (repeated in SQL, as `trimmed` is inlined) cost nothing on clean rows.
+  const t = (f: TableField) => `(${trimmed(id("r_", f))})`;
+  const values = fields.map(
+    (f) =>
+      `CASE WHEN clean_row THEN ${cleanValue(f, id("r_", f))} ELSE ${normalised(f, t(f))} END AS ${quoteIdentifier(f.name)}`,
+  );
   const absent = layout.fields
     .filter((f) => !present.has(f.name))
     .map((f) => `CAST(NULL AS ${sqlType(f)}) AS ${quoteIdentifier(f.name)}`);
-  const normalisedRows = `SELECT *, ${[...values, ...absent].join(", ")} FROM (${read})`;
-  const checks = fields.flatMap((f) => problems(f, id("r_", f), id("t_", f), quoteIdentifier(f.name)));
+  const normalisedRows = `SELECT *, ${[...values, ...absent].join(", ")} FROM (${tested})`;
+  const checks = fields.flatMap((f) => problems(f, id("r_", f), t(f), quoteIdentifier(f.name)));
+  const crossChecks: Check[] = [];
   for (const check of layout.rowChecks ?? []) {
     const field = fields.find((f) => f.name === check.field);
     if (field)
-      checks.push({ cond: check.cond, field: field.name, value: id("r_", field), reason: check.reason });
+      crossChecks.push({ cond: check.cond, field: field.name, value: id("r_", field), reason: check.reason });
   }
+  checks.push(...crossChecks);
+  // A clean row can still fail a check across its fields (a PHQ-9 total of 30).
+  const cleanAndSound =
+    crossChecks.length === 0
+      ? "clean_row"
+      : `clean_row AND NOT coalesce(${crossChecks.map((k) => `(${k.cond})`).join(" OR ")}, false)`;
   const stage = quoteIdentifier(`tt_stage_${layout.name}`);
   const clean = quoteIdentifier(cleanTable(layout.name));
   try {
@@ -229,7 +297,7 @@ async function stageOne(
       connection,
       `CREATE OR REPLACE TABLE ${stage} AS
        SELECT source_row, ${layout.fields.map((f) => quoteIdentifier(f.name)).join(", ")},
-              ${problemsSql(checks)} AS problems
+              CASE WHEN ${cleanAndSound} THEN NULL ELSE ${problemsSql(checks)} END AS problems
        FROM (${normalisedRows})`,
       undefined,
       `stage ${layout.name}`,
@@ -241,15 +309,15 @@ async function stageOne(
     connection,
     `INSERT INTO ${quarantineTable}
      SELECT $table, $file, source_row, p.field, p.value, p.reason
-     FROM (SELECT source_row, unnest(problems) AS p FROM ${stage} WHERE len(problems) > 0)`,
+     FROM (SELECT source_row, unnest(problems) AS p FROM ${stage} WHERE problems IS NOT NULL)`,
     { table: layout.name, file },
     `quarantine ${layout.name}`,
   );
   const keyTuple = layout.key.map((k) => quoteIdentifier(k)).join(", ");
   const [counts] = await allOn<{ rows: number; bad: number; distinct_keys: number }>(
     connection,
-    `SELECT count(*) AS rows, count(*) FILTER (WHERE len(problems) > 0) AS bad,
-            count(DISTINCT (${keyTuple})) FILTER (WHERE len(problems) = 0) AS distinct_keys FROM ${stage}`,
+    `SELECT count(*) AS rows, count(*) FILTER (WHERE problems IS NOT NULL) AS bad,
+            count(DISTINCT (${keyTuple})) FILTER (WHERE problems IS NULL) AS distinct_keys FROM ${stage}`,
     undefined,
     `count ${layout.name}`,
   );
@@ -269,7 +337,7 @@ async function stageOne(
     await runOn(
       connection,
       `CREATE TABLE ${clean} AS
-       SELECT * EXCLUDE (problems) FROM ${stage} WHERE len(problems) = 0
+       SELECT * EXCLUDE (problems) FROM ${stage} WHERE problems IS NULL
        QUALIFY row_number() OVER (PARTITION BY ${keyTuple} ORDER BY ${latestFirst(present)}) = 1;
        DROP TABLE ${stage}`,
       undefined,

@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:f
 import { dirname, join } from "node:path";
 import type { Database } from "../../db/index.ts";
 import { allOn } from "../../db/index.ts";
-import { ebiDashboardPolicy, policyStatement } from "../../disclosure/index.ts";
+import { policyStatement } from "../../disclosure/index.ts";
 import type { Effects } from "../../effects/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import { cancerInEpisodeSql } from "../../rules/compileCondition.ts";
+import { ebiDashboardPolicy } from "../ebi/disclosure/policies.ts";
 import {
   type EquityCell,
   equityCells,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandLoaders } from "../../src/cli/commands.ts";
+import { allCommandLoaders } from "../../src/cli/commands.ts";
 import { describeProducts } from "../../src/products/describeProducts.ts";
 import { buildStages } from "../../src/products/ebi/buildStages.ts";
 import { products, service } from "../../src/products/productList.ts";
@@ -32,7 +32,8 @@ describe("the product list", () => {
     );
   });
 
-  it("offers only commands the CLI registers", () => {
+  it("offers only commands the CLI registers", async () => {
+    const commandLoaders = await allCommandLoaders();
     for (const product of products)
       for (const command of product.commands)
         expect(Object.keys(commandLoaders), product.id).toContain(command);

@@ -1,8 +1,10 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Product } from "../Product.ts";
+import { loadCommandFrom, type Product } from "../Product.ts";
 import { shippedGroupsFile } from "./loadGroups.ts";
 import { waitingListFields } from "./waits/waitingListFields.ts";
+
+const registerPlannedCare = () => import("./commands/plannedCare.ts").then((m) => m.registerPlannedCare);
 
 /** Planned-care equity: who gets planned care and who waits, by deprivation and ethnic group. */
 export const plannedCareProduct: Product = {
@@ -20,6 +22,7 @@ export const plannedCareProduct: Product = {
     { name: "waits", description: "waits per procedure group and area by deprivation and ethnic group" },
   ],
   commands: ["planned-care"],
+  loadCommand: (name) => loadCommandFrom("planned-care", { "planned-care": registerPlannedCare }, name),
   ruleSetsDir: dirname(shippedGroupsFile),
   templates: fileURLToPath(new URL("./templates/", import.meta.url)),
   navigation: [{ href: "/planned-care", text: "Planned care", key: "planned-care" }],

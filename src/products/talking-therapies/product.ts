@@ -1,7 +1,10 @@
 import { fileURLToPath } from "node:url";
-import type { Product } from "../Product.ts";
+import { loadCommandFrom, type Product } from "../Product.ts";
 import { reviewTables } from "./public/reviewTables.ts";
 import { tableLayouts } from "./tables.ts";
+
+const registerTalkingTherapies = () =>
+  import("./commands/talkingTherapies.ts").then((m) => m.registerTalkingTherapies);
 
 /** NHS Talking Therapies: IAPT data set tables in, NHS England's measures and a service review out. */
 export const talkingTherapiesProduct: Product = {
@@ -16,6 +19,9 @@ export const talkingTherapiesProduct: Product = {
   stages: [],
   tables: reviewTables.map((t) => ({ name: t.id, description: t.title })),
   commands: ["talking-therapies"],
+  commandAliases: { tt: "talking-therapies" },
+  loadCommand: (name) =>
+    loadCommandFrom("talking-therapies", { "talking-therapies": registerTalkingTherapies }, name),
   templates: fileURLToPath(new URL("./templates/", import.meta.url)),
   navigation: [{ href: "/talking-therapies", text: "Talking therapies", key: "talking-therapies" }],
   async loadRoutes() {

@@ -1,14 +1,14 @@
 import type { Command } from "commander";
-import { policyById } from "../../disclosure/index.ts";
-import { EbiError } from "../../errors/index.ts";
-import { parseBaselinePeriod } from "../../pipeline/baselinePeriod.ts";
-import { readCostTable } from "../../pipeline/costs.ts";
-import { build, type NationalFigure } from "../../products/ebi/build.ts";
-import { disclosurePolicies } from "../../products/ebi/disclosure/policies.ts";
-import { parseCountingUnit } from "../../rules/index.ts";
-import { openStore, resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
-import { terminalEffects } from "../terminalEffects.ts";
+import { policyById } from "../../../disclosure/index.ts";
+import { EbiError } from "../../../errors/index.ts";
+import { parseBaselinePeriod } from "../../../pipeline/baselinePeriod.ts";
+import { readCostTable } from "../../../pipeline/costs.ts";
+import { parseCountingUnit } from "../../../rules/index.ts";
+import { openStore, resolveWorkspace } from "../../../store/index.ts";
+import { action } from "../../../terminal/action.ts";
+import { terminalEffects } from "../../../terminal/terminalEffects.ts";
+import { build, type NationalFigure } from "../build.ts";
+import { disclosurePolicies } from "../disclosure/policies.ts";
 
 /** The national table `ebi build` prints: baseline, goal, opportunity and latest 12 months. */
 export function nationalTable(rows: readonly NationalFigure[]): string {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { loadCommandFrom, type Product } from "../Product.ts";
+import { measureStages } from "./measureStages.ts";
 import { reviewTables } from "./public/reviewTables.ts";
 import { tableLayouts } from "./tables.ts";
 
@@ -16,7 +17,7 @@ export const talkingTherapiesProduct: Product = {
     name: t.name,
     description: `IAPT data set table ${t.name}${t.required ? "" : " (optional)"}`,
   })),
-  stages: [],
+  stages: measureStages,
   tables: reviewTables.map((t) => ({ name: t.id, description: t.title })),
   commands: ["talking-therapies"],
   commandAliases: { tt: "talking-therapies" },

@@ -21,16 +21,19 @@ export const commandLoaders: Record<string, () => Promise<Registration>> = {
 };
 
 /**
- * Every command the CLI offers: the spine's and each listed product's (its `commands` and their
- * aliases), by name. The product list is loaded only here, so a spine command starts without it.
+ * Every command the CLI offers: the spine's and each product's (its declared commands and their
+ * aliases), by name. Products' commands come from their light command modules, so finding one
+ * loads no product's code.
  */
 export async function allCommandLoaders(): Promise<Record<string, () => Promise<Registration>>> {
-  const { products } = await import("../products/productList.ts");
+  const { productCommands } = await import("../products/productCommands.ts");
   const loaders = { ...commandLoaders };
-  for (const product of products) {
-    for (const name of product.commands) loaders[name] = () => product.loadCommand(name);
-    for (const [alias, name] of Object.entries(product.commandAliases ?? {}))
-      loaders[alias] = () => product.loadCommand(name);
+  for (const product of productCommands) {
+    for (const [name, load] of Object.entries(product.loaders)) loaders[name] = load;
+    for (const [alias, name] of Object.entries(product.aliases ?? {})) {
+      const load = product.loaders[name];
+      if (load) loaders[alias] = load;
+    }
   }
   return loaders;
 }
@@ -42,7 +45,7 @@ export async function commandRegistrations(argv: readonly string[]): Promise<Reg
   if (spine) return [await spine()];
   const loaders = await allCommandLoaders();
   const loader = name && Object.hasOwn(loaders, name) ? loaders[name] : undefined;
-  // One command registration may serve two names (an alias): register each file's once.
-  const all = [...new Set(await Promise.all(Object.values(loaders).map((load) => load())))];
-  return loader ? [await loader()] : all;
+  if (loader) return [await loader()];
+  // One registration may serve two names (an alias): register each once.
+  return [...new Set(await Promise.all(Object.values(loaders).map((load) => load())))];
 }

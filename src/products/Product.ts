@@ -54,6 +54,17 @@ export interface Product extends ServedProduct {
 /** Loads each command of a product by name, so a command's code is loaded only when it runs. */
 export type CommandLoaders = Readonly<Record<string, () => Promise<CommandRegistration>>>;
 
+/**
+ * A product's `ebi` commands, declared in a light module of their own (`<product>/commands.ts`,
+ * dynamic imports only) so the CLI finds a command without loading any product's code.
+ */
+export interface ProductCommands {
+  product: string;
+  loaders: CommandLoaders;
+  /** Other names a command answers to, alias → command. */
+  aliases?: Readonly<Record<string, string>>;
+}
+
 /** The registration of command `name` from a product's `loaders`, or a typed error naming the ones there are. */
 export function loadCommandFrom(
   productId: string,

@@ -3,17 +3,9 @@ import { hesApcLayout, hesOpLayout } from "../../activity/inputLayouts.ts";
 import { approvalFields } from "../../approvals/approvalFields.ts";
 import { releaseTableDeclarations } from "../../release/tables.ts";
 import { shippedSetsDir } from "../../rules/loadRuleSets.ts";
-import { type CommandLoaders, loadCommandFrom, type Product } from "../Product.ts";
+import { loadCommandFrom, type Product } from "../Product.ts";
 import { buildStages } from "./buildStages.ts";
-
-/** EBI's `ebi` commands: loading, rules, classifying, approvals and the build. */
-const commandLoaders: CommandLoaders = {
-  ingest: () => import("./commands/ingest.ts").then((m) => m.registerIngest),
-  rules: () => import("./commands/rules.ts").then((m) => m.registerRules),
-  classify: () => import("./commands/classify.ts").then((m) => m.registerClassify),
-  approvals: () => import("./commands/approvals.ts").then((m) => m.registerApprovals),
-  build: () => import("./commands/build.ts").then((m) => m.registerBuild),
-};
+import { ebiCommands } from "./commands.ts";
 
 /** Evidence-Based Interventions: HES activity flagged by the EBI rule sets, per commissioner and provider. */
 export const ebiProduct: Product = {
@@ -31,8 +23,8 @@ export const ebiProduct: Product = {
   ],
   stages: buildStages,
   tables: releaseTableDeclarations,
-  commands: Object.keys(commandLoaders),
-  loadCommand: (name) => loadCommandFrom("ebi", commandLoaders, name),
+  commands: Object.keys(ebiCommands.loaders),
+  loadCommand: (name) => loadCommandFrom("ebi", ebiCommands.loaders, name),
   ruleSetsDir: shippedSetsDir,
   templates: fileURLToPath(new URL("./templates/", import.meta.url)),
   navigation: [

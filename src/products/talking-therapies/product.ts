@@ -1,11 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { loadCommandFrom, type Product } from "../Product.ts";
+import { talkingTherapiesCommands } from "./commands.ts";
 import { measureStages } from "./measureStages.ts";
 import { reviewTables } from "./public/reviewTables.ts";
 import { tableLayouts } from "./tables.ts";
-
-const registerTalkingTherapies = () =>
-  import("./commands/talkingTherapies.ts").then((m) => m.registerTalkingTherapies);
 
 /** NHS Talking Therapies: IAPT data set tables in, NHS England's measures and a service review out. */
 export const talkingTherapiesProduct: Product = {
@@ -19,10 +17,9 @@ export const talkingTherapiesProduct: Product = {
   })),
   stages: measureStages,
   tables: reviewTables.map((t) => ({ name: t.id, description: t.title })),
-  commands: ["talking-therapies"],
-  commandAliases: { tt: "talking-therapies" },
-  loadCommand: (name) =>
-    loadCommandFrom("talking-therapies", { "talking-therapies": registerTalkingTherapies }, name),
+  commands: Object.keys(talkingTherapiesCommands.loaders),
+  commandAliases: talkingTherapiesCommands.aliases,
+  loadCommand: (name) => loadCommandFrom("talking-therapies", talkingTherapiesCommands.loaders, name),
   templates: fileURLToPath(new URL("./templates/", import.meta.url)),
   navigation: [{ href: "/talking-therapies", text: "Talking therapies", key: "talking-therapies" }],
   async loadRoutes() {

@@ -35,13 +35,10 @@ export interface Product extends ServedProduct {
   /** One sentence of what it answers. */
   description: string;
   inputs: readonly ProductInput[];
-  /**
-   * Its build, stage by stage, in the order they run. Empty while a product's build is still one
-   * function (run by its command).
-   */
+  /** Its build, stage by stage, in the order they run (the list its build hands the stage runner). */
   stages: readonly ProductStage[];
   tables: readonly ProductTable[];
-  /** The `ebi` commands it offers, by name (the CLI finds them here; none is named in `cli/`). */
+  /** The `ebi` commands it offers, by name: the keys of its `commands.ts` (none is named in `cli/`). */
   commands: readonly string[];
   /** Other names one of its commands answers to (`tt` for `talking-therapies`), alias → command. */
   commandAliases?: Readonly<Record<string, string>>;

@@ -25,7 +25,7 @@ export interface LayoutCheck {
 export interface InputLayout {
   kind: ActivityKind;
   /** The store table accepted rows are written to. */
-  table: "apc_episodes" | "op_appointments";
+  table: string;
   /** The fields the layout reads, with their aliases (docs/data-dictionary.md). */
   fields: InputField[];
   /** The field holding the row's identifier, unique in the file and the store. */

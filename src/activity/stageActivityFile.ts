@@ -200,10 +200,11 @@ async function csvAsParquet(
  */
 export async function stageActivityFile(
   connection: DuckDBConnection,
-  options: { kind: ActivityKind; file: string; table: string; clock?: Clock },
+  options: { kind: ActivityKind; file: string; table: string; clock?: Clock; layout?: InputLayout },
 ): Promise<StagedFile> {
   const { file } = options;
-  const layout = layoutFor(options.kind);
+  // A layout described elsewhere (a product's own) is staged by the same step as the shipped ones.
+  const layout = options.layout ?? layoutFor(options.kind);
   const source = await openExtract(connection, file, options.table);
   // Columns are checked before a CSV is copied, so a wrong file is named at once.
   const columns = mapColumns(layout, file, source.columns);

@@ -10,8 +10,6 @@ export {
 export { type InsiderScope, orgOfCell, registeredScopes } from "./insiderScopes.ts";
 export {
   type DisclosurePolicy,
-  disclosurePolicies,
-  ebiDashboardPolicy,
   hesAnalysisGuidePolicy,
   minimumPublicThreshold,
   policyById,

@@ -20,15 +20,6 @@ export interface DisclosurePolicy {
 /** No public side may show a count of 1 to this, whatever the policy (the product's promise). */
 export const minimumPublicThreshold = 5;
 
-/** The NHS England EBI dashboard's rule: counts of 1 to 5 redacted, others shown as they are. */
-export const ebiDashboardPolicy: DisclosurePolicy = {
-  id: "ebi-dashboard",
-  name: "EBI dashboard rule",
-  threshold: 5,
-  rounding: null,
-  source: "NHS England Evidence-Based Interventions dashboard: counts of 1 to 5 redacted.",
-};
-
 /** The HES Analysis Guide's rule: counts of 1 to 7 suppressed, every other count rounded to the nearest 5. */
 export const hesAnalysisGuidePolicy: DisclosurePolicy = {
   id: "hes-analysis-guide",
@@ -39,16 +30,14 @@ export const hesAnalysisGuidePolicy: DisclosurePolicy = {
     "NHS Digital, Hospital Episode Statistics Analysis Guide (small numbers): suppress 1 to 7, round other counts to the nearest 5.",
 };
 
-export const disclosurePolicies: readonly DisclosurePolicy[] = [ebiDashboardPolicy, hesAnalysisGuidePolicy];
-
-/** The policy with this id, or a typed error listing the ones there are. */
-export function policyById(id: string): DisclosurePolicy {
-  const policy = disclosurePolicies.find((p) => p.id === id);
+/** The policy with this id among a product's `policies`, or a typed error listing the ones there are. */
+export function policyById(id: string, policies: readonly DisclosurePolicy[]): DisclosurePolicy {
+  const policy = policies.find((p) => p.id === id);
   if (!policy)
     throw new EbiError(
       "EBI_INVALID_ARGUMENT",
-      `Unknown disclosure policy ${JSON.stringify(id)}: expected one of ${disclosurePolicies.map((p) => p.id).join(", ")}.`,
-      { field: "policy", value: id, expected: disclosurePolicies.map((p) => p.id).join(" | ") },
+      `Unknown disclosure policy ${JSON.stringify(id)}: expected one of ${policies.map((p) => p.id).join(", ")}.`,
+      { field: "policy", value: id, expected: policies.map((p) => p.id).join(" | ") },
     );
   return policy;
 }

@@ -315,6 +315,9 @@ export type ReleaseTables = {
  */
 export const laterTables: readonly ReleaseTable[] = ["quarterly"];
 
+/** The JSON files a release holds beside its tables (each must be there and parse). */
+export const releaseJsonFiles: readonly string[] = ["interventions.json"];
+
 /** The names of the declared tables. */
 export const releaseTables: readonly ReleaseTable[] = releaseTableDeclarations.map((t) => t.name);
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { EbiError } from "../errors/index.ts";
-import { laterTables, type ReleaseManifest, releaseTables } from "./tables.ts";
+import { laterTables, type ReleaseManifest, releaseJsonFiles, releaseTables } from "./tables.ts";
 
 /** What is wrong with a release folder, if anything: the first problem decides the error code. */
 export interface ReleaseCheck {
@@ -33,7 +33,7 @@ export function fileSha256Sync(path: string): string {
 }
 
 /**
- * Checks a release folder: manifest and interventions parse; every table is there on the public
+ * Checks a release folder: manifest and declared JSON files parse; every table is there on the public
  * (and registered) side; with `hashes`, every public table's sha256 is the one the manifest
  * records. A registered-only release is incomplete as a public release.
  */
@@ -48,11 +48,12 @@ export function checkRelease(dir: string, options: { hashes?: boolean } = {}): R
     check.manifest = null;
     return check;
   }
-  try {
-    JSON.parse(readFileSync(join(dir, "interventions.json"), "utf8"));
-  } catch (error) {
-    check.incomplete.push(`interventions.json does not parse: ${(error as Error).message}`);
-  }
+  for (const file of releaseJsonFiles)
+    try {
+      JSON.parse(readFileSync(join(dir, file), "utf8"));
+    } catch (error) {
+      check.incomplete.push(`${file} does not parse: ${(error as Error).message}`);
+    }
   check.registeredOnly = check.manifest.disclosure?.registered_only === true;
   for (const table of releaseTables) {
     // A release written before this table was published has neither the file nor its entry.

@@ -34,7 +34,7 @@ export class ReleaseWriter {
   /**
    * Writes every declared table of each side as Parquet with its declared columns, and the
    * engine's `registeredExtras` tables to the registered side; returns rows and sha256 of each
-   * public table (for the manifest).
+   * public table (for the manifest). A declared table a side has no rows for fails (EBI_INTERNAL).
    */
   async writeTables(
     connection: DuckDBConnection,
@@ -50,6 +50,13 @@ export class ReleaseWriter {
       ...(published ? [["public", published] as const] : []),
     ] as const) {
       for (const name of releaseTables) {
+        // A table declared but not computed is a build missing its stage, not an empty table.
+        if (!Array.isArray(tables[name]))
+          throw new EbiError(
+            "EBI_INTERNAL",
+            `Release table ${name} is declared but the build computed no rows for its ${side} side: add the stage that computes it.`,
+            { table: name, side },
+          );
         const path = join(this.tmp, side, `${name}.parquet`);
         await writeRowsToParquet(connection, tables[name], tableColumns(name), path);
         if (side === "public") info[name] = { rows: tables[name].length, sha256: await fileSha256(path) };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ebiDashboardPolicy } from "../../src/disclosure/policy.ts";
 import { quarterlyRows } from "../../src/pipeline/quarterly.ts";
 import { auditRelease } from "../../src/products/ebi/disclosure/attackRelease.ts";
 import { auditPublicRelease } from "../../src/products/ebi/disclosure/auditPublicRelease.ts";
+import { ebiDashboardPolicy } from "../../src/products/ebi/disclosure/policies.ts";
 import { protectRelease } from "../../src/products/ebi/disclosure/protectRelease.ts";
 import { releaseCellSystem } from "../../src/products/ebi/disclosure/releaseCellSystem.ts";
 import { ID, smallCountry } from "../fixtures/disclosure/smallCountry.ts";

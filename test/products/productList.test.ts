@@ -1,10 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandLoaders } from "../../src/cli/commands.ts";
+import { allCommandLoaders } from "../../src/cli/commands.ts";
 import { describeProducts } from "../../src/products/describeProducts.ts";
 import { buildStages } from "../../src/products/ebi/buildStages.ts";
+import { plannedCareStages } from "../../src/products/planned-care/buildPlannedCare.ts";
+import { productCommands } from "../../src/products/productCommands.ts";
 import { products, service } from "../../src/products/productList.ts";
+import { measureStages } from "../../src/products/talking-therapies/measureStages.ts";
 import { readRelease } from "../../src/release/readRelease.ts";
 import { releaseTables } from "../../src/release/tables.ts";
 import { buildServer } from "../../src/server/app.ts";
@@ -32,10 +35,26 @@ describe("the product list", () => {
     );
   });
 
-  it("offers only commands the CLI registers", () => {
+  it("offers only commands the CLI registers", async () => {
+    const commandLoaders = await allCommandLoaders();
     for (const product of products)
       for (const command of product.commands)
         expect(Object.keys(commandLoaders), product.id).toContain(command);
+  });
+
+  it("finds every listed product's commands in the light command modules the CLI reads", () => {
+    expect(productCommands.map((c) => c.product)).toEqual(products.map((p) => p.id));
+    for (const product of products)
+      expect(Object.keys(productCommands.find((c) => c.product === product.id)?.loaders ?? {})).toEqual([
+        ...product.commands,
+      ]);
+  });
+
+  it("declares each product's build as the stages it runs", () => {
+    const ids = Object.fromEntries(products.map((p) => [p.id, p.stages.map((s) => s.name)]));
+    expect(ids["talking-therapies"]).toEqual(measureStages.map((s) => s.name));
+    expect(ids["planned-care"]).toEqual(plannedCareStages.map((s) => s.name));
+    for (const product of products) expect(product.stages.length, product.id).toBeGreaterThan(2);
   });
 
   it("declares EBI's build as the stages the build runs, its inputs and its release tables", () => {

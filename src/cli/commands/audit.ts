@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { type AuditFormat, auditListing, verifyAudit, whoSawReport } from "../../audit/auditQueries.ts";
 import { openState, type StateDb } from "../../state/stateDb.ts";
 import { resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
+import { action } from "../../terminal/action.ts";
 import { viaRunningServer } from "./stateControl.ts";
 
 /** The state database: DATABASE_URL, else the workspace's embedded one (through the running server if it holds it). */

@@ -6,8 +6,8 @@ import { EbiError } from "../../errors/index.ts";
 import { demoUsers } from "../../identity/demoUsers.ts";
 import { readOrganisations } from "../../release/readOrganisations.ts";
 import { openStore, resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
-import { terminalEffects } from "../terminalEffects.ts";
+import { action } from "../../terminal/action.ts";
+import { terminalEffects } from "../../terminal/terminalEffects.ts";
 
 const number = (name: string) => (value: string) => {
   const parsed = Number(value);

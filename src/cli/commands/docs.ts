@@ -13,7 +13,7 @@ import {
   shippedRuleSetIds,
 } from "../../rules/index.ts";
 import { resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
+import { action } from "../../terminal/action.ts";
 
 /** `ebi docs errors`: regenerates docs/errors.md from the error catalogue. */
 export function registerDocs(program: Command): void {

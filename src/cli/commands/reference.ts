@@ -6,8 +6,8 @@ import {
   referenceDatasets,
 } from "../../reference/loadReferenceFile.ts";
 import { openStore, resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
-import { terminalEffects } from "../terminalEffects.ts";
+import { action } from "../../terminal/action.ts";
+import { terminalEffects } from "../../terminal/terminalEffects.ts";
 
 /** `ebi reference load|list`: the published reference files every figure needs. */
 export function registerReference(program: Command): void {

@@ -11,7 +11,7 @@ import {
   rollbackRelease,
 } from "../../release/releaseFiles.ts";
 import { resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
+import { action } from "../../terminal/action.ts";
 
 /** `ebi releases list|publish|rollback`. */
 export function registerReleases(program: Command): void {

@@ -7,7 +7,7 @@ import { EbiError, fromSystemError } from "../../errors/index.ts";
 import { type LoadedRelease, readRelease } from "../../release/readRelease.ts";
 import type { RegisteredAccess } from "../../server/registeredAccess.ts";
 import { resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
+import { action } from "../../terminal/action.ts";
 import { controlFile } from "./stateControl.ts";
 
 /**

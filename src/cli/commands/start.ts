@@ -5,14 +5,14 @@ import { qualitySummary } from "../../activity/index.ts";
 import { generateDemo } from "../../demo/generateDemo.ts";
 import { loadDemo } from "../../demo/loadDemo.ts";
 import { build } from "../../products/ebi/build.ts";
+import { nationalTable } from "../../products/ebi/commands/build.ts";
 import { ensurePlannedCareDemo } from "../../products/planned-care/plannedCareDemo.ts";
+import { buildTalkingTherapiesReview } from "../../products/talking-therapies/commands/talkingTherapies.ts";
 import { currentReleaseId } from "../../release/releaseFiles.ts";
 import { openStore, resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
-import { terminalEffects } from "../terminalEffects.ts";
-import { nationalTable } from "./build.ts";
+import { action } from "../../terminal/action.ts";
+import { terminalEffects } from "../../terminal/terminalEffects.ts";
 import { serveRelease } from "./serve.ts";
-import { buildTalkingTherapiesReview } from "./talkingTherapies.ts";
 
 /**
  * `ebi start`, the main job: generate the demo country if there is none, load it if nothing is

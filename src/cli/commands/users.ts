@@ -7,7 +7,7 @@ import { upsertUser } from "../../identity/users.ts";
 import { readOrganisations } from "../../release/readOrganisations.ts";
 import { openState } from "../../state/stateDb.ts";
 import { resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
+import { action } from "../../terminal/action.ts";
 
 const readStdin = async () => {
   const chunks: Buffer[] = [];

@@ -1,11 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Database } from "../../db/index.ts";
-import {
-  type DisclosurePolicy,
-  ebiDashboardPolicy,
-  minimumPublicThreshold,
-  withThreshold,
-} from "../../disclosure/index.ts";
+import { type DisclosurePolicy, minimumPublicThreshold, withThreshold } from "../../disclosure/index.ts";
 import type { Effects } from "../../effects/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import type { Period } from "../../pipeline/baselines.ts";
@@ -16,6 +11,7 @@ import { ReleaseWriter } from "../../release/writeRelease.ts";
 import { type CountingUnit, defaultCountingUnit, loadRuleSets } from "../../rules/index.ts";
 import { type BuildState, buildStages, defaultBaselines, type NationalFigure } from "./buildStages.ts";
 import { insiderAuditByDefault } from "./disclosure/index.ts";
+import { ebiDashboardPolicy } from "./disclosure/policies.ts";
 
 export { defaultBaselines, type NationalFigure } from "./buildStages.ts";
 

@@ -3,8 +3,9 @@ import { hesApcLayout, hesOpLayout } from "../../activity/inputLayouts.ts";
 import { approvalFields } from "../../approvals/approvalFields.ts";
 import { releaseTableDeclarations } from "../../release/tables.ts";
 import { shippedSetsDir } from "../../rules/loadRuleSets.ts";
-import type { Product } from "../Product.ts";
+import { loadCommandFrom, type Product } from "../Product.ts";
 import { buildStages } from "./buildStages.ts";
+import { ebiCommands } from "./commands.ts";
 
 /** Evidence-Based Interventions: HES activity flagged by the EBI rule sets, per commissioner and provider. */
 export const ebiProduct: Product = {
@@ -22,7 +23,8 @@ export const ebiProduct: Product = {
   ],
   stages: buildStages,
   tables: releaseTableDeclarations,
-  commands: ["ingest", "rules", "classify", "approvals", "build"],
+  commands: Object.keys(ebiCommands.loaders),
+  loadCommand: (name) => loadCommandFrom("ebi", ebiCommands.loaders, name),
   ruleSetsDir: shippedSetsDir,
   templates: fileURLToPath(new URL("./templates/", import.meta.url)),
   navigation: [

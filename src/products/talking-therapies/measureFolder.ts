@@ -1,28 +1,15 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { allOn, Database, quoteLiteral, runOn } from "../../db/index.ts";
+import { Database } from "../../db/index.ts";
 import type { Effects } from "../../effects/index.ts";
 import { EbiError } from "../../errors/index.ts";
+import { runStages } from "../../pipeline/runStages.ts";
 import { fileSha256 } from "../../store/index.ts";
-import { annualMeasures, orgLevels } from "./annualMeasures.ts";
-import { breakdowns } from "./breakdowns.ts";
-import { type ImdSource, prepareImd } from "./deprivation.ts";
-import { longFormatSql } from "./longFormatSql.ts";
-import { buildPathways, buildPeriod } from "./pathwayFlags.ts";
-import {
-  appointmentTypeBreakdown,
-  buildReview,
-  contactReviewMeasures,
-  groupBreakdown,
-  modeBreakdown,
-  pathwayReviewMeasures,
-  qualificationBreakdown,
-  qualificationMeasures,
-  stepBreakdown,
-} from "./reviewMeasures.ts";
-import { quarantineTable, type StagedTable, stageTables } from "./stageTables.ts";
+import type { ImdSource } from "./deprivation.ts";
+import { type MeasureState, measureStagesFor } from "./measureStages.ts";
+import type { StagedTable } from "./stageTables.ts";
 import { defaultThresholds, type ThresholdSet } from "./thresholds.ts";
 
 /** The method version written into every output's provenance. */
@@ -71,27 +58,6 @@ export function siblingPath(output: string, suffix: string): string {
   return output.replace(/(\.csv)?$/i, `.${suffix}`);
 }
 
-/** Writes the result of `sql` to `path` as CSV, through a partial file renamed into place. */
-async function copyCsv(connection: DuckDBConnection, sql: string, path: string, step: string): Promise<void> {
-  const partial = `${path}.partial`;
-  mkdirSync(dirname(path), { recursive: true });
-  try {
-    await runOn(
-      connection,
-      `COPY (${sql}) TO ${quoteLiteral(partial)} (HEADER, DELIMITER ',')`,
-      undefined,
-      step,
-    );
-    renameSync(partial, path);
-  } finally {
-    rmSync(partial, { force: true });
-  }
-}
-
-const annualColumns = "org_type, org_code, measure_name, measure_statistic, value, measure_id";
-const longColumns =
-  "org_type, org_code, variable_type, variable_a, measure_name, measure_statistic, value, measure_id";
-
 /** Stages, flags and measures a folder on an open connection (shared by the CLI and the store build). */
 export async function measureOnConnection(
   connection: DuckDBConnection,
@@ -101,80 +67,31 @@ export async function measureOnConnection(
   const from = parsePeriodDate("--from", options.from);
   const to = parsePeriodDate("--to", options.to);
   if (from > to) throw new EbiError("EBI_USAGE", `--from ${from} is after --to ${to}.`, { from, to });
-  const set = options.thresholds ?? defaultThresholds;
-  let tables: StagedTable[] = [];
-  if (options.input !== undefined) {
-    effects.progress.start("read IAPT tables");
-    tables = await stageTables(connection, options.input);
-    effects.progress.finish(tables.map((t) => `${t.table} ${t.accepted}/${t.rows}`).join(", "));
-  }
-  effects.progress.start("derive flags");
-  const imd = await prepareImd(connection, options.imd);
-  await buildPathways(connection, set);
-  await buildPeriod(connection, from, to);
-  effects.progress.finish();
-  effects.progress.start("write measures");
-  const levels = orgLevels(to);
-  await copyCsv(
+  const paths = {
+    measures: options.output,
+    breakdowns: siblingPath(options.output, "breakdowns.csv"),
+    review: siblingPath(options.output, "review.csv"),
+    quarantine: siblingPath(options.output, "quarantine.csv"),
+  };
+  const state: MeasureState = {
     connection,
-    `SELECT ${annualColumns} FROM (${longFormatSql("tt_period", annualMeasures, levels)})`,
-    options.output,
-    "write annual measures",
-  );
-  const breakdownsPath = siblingPath(options.output, "breakdowns.csv");
-  await copyCsv(
-    connection,
-    `SELECT ${longColumns} FROM (${longFormatSql("tt_period", annualMeasures, levels, breakdowns)})`,
-    breakdownsPath,
-    "write breakdowns",
-  );
-  await buildReview(connection);
-  const reviewPath = siblingPath(options.output, "review.csv");
-  const total = { variableType: "Total", value: "'Total'" };
-  const review = [
-    longFormatSql("tt_review", pathwayReviewMeasures, levels, [total, stepBreakdown]),
-    longFormatSql(
-      "tt_review_contacts",
-      contactReviewMeasures,
-      levels,
-      [total, appointmentTypeBreakdown, modeBreakdown, groupBreakdown],
-      "in_period",
-    ),
-    longFormatSql(
-      "tt_review_contact_quals",
-      qualificationMeasures,
-      levels,
-      [qualificationBreakdown],
-      "in_period",
-    ),
-  ];
-  await copyCsv(
-    connection,
-    review.map((sql) => `SELECT ${longColumns} FROM (${sql})`).join(" UNION ALL "),
-    reviewPath,
-    "write review measures",
-  );
-  const quarantinePath = siblingPath(options.output, "quarantine.csv");
-  await copyCsv(
-    connection,
-    `SELECT table_name AS "table", file, source_row AS "row", field, value, reason FROM ${quarantineTable} ORDER BY table_name, source_row, field`,
-    quarantinePath,
-    "write quarantine",
-  );
-  const [counts] = await allOn<{ q: number; p: number }>(
-    connection,
-    `SELECT (SELECT count(DISTINCT (table_name, source_row)) FROM ${quarantineTable}) AS q, (SELECT count(*) FROM tt_pathway) AS p`,
-  );
-  effects.progress.finish();
+    input: options.input,
+    from,
+    to,
+    thresholds: options.thresholds ?? defaultThresholds,
+    imdFile: options.imd,
+    paths,
+  };
+  await runStages(measureStagesFor(options.input !== undefined), state, effects);
   return {
-    output: options.output,
-    quarantine: quarantinePath,
-    breakdowns: breakdownsPath,
-    review: reviewPath,
-    tables,
-    quarantinedRows: counts?.q ?? 0,
-    pathways: counts?.p ?? 0,
-    imd,
+    output: paths.measures,
+    quarantine: paths.quarantine,
+    breakdowns: paths.breakdowns,
+    review: paths.review,
+    tables: state.tables ?? [],
+    quarantinedRows: state.counts?.quarantinedRows ?? 0,
+    pathways: state.counts?.pathways ?? 0,
+    imd: state.imd as ImdSource,
   };
 }
 

@@ -1,5 +1,7 @@
 import { fileURLToPath } from "node:url";
-import type { Product } from "../Product.ts";
+import { loadCommandFrom, type Product } from "../Product.ts";
+import { talkingTherapiesCommands } from "./commands.ts";
+import { measureStages } from "./measureStages.ts";
 import { reviewTables } from "./public/reviewTables.ts";
 import { tableLayouts } from "./tables.ts";
 
@@ -13,9 +15,11 @@ export const talkingTherapiesProduct: Product = {
     name: t.name,
     description: `IAPT data set table ${t.name}${t.required ? "" : " (optional)"}`,
   })),
-  stages: [],
+  stages: measureStages,
   tables: reviewTables.map((t) => ({ name: t.id, description: t.title })),
-  commands: ["talking-therapies"],
+  commands: Object.keys(talkingTherapiesCommands.loaders),
+  commandAliases: talkingTherapiesCommands.aliases,
+  loadCommand: (name) => loadCommandFrom("talking-therapies", talkingTherapiesCommands.loaders, name),
   templates: fileURLToPath(new URL("./templates/", import.meta.url)),
   navigation: [{ href: "/talking-therapies", text: "Talking therapies", key: "talking-therapies" }],
   async loadRoutes() {

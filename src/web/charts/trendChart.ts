@@ -1,9 +1,20 @@
 import * as Plot from "@observablehq/plot";
-import type { RateTrend } from "./chartData.ts";
 import { renderPlot } from "./renderPlot.ts";
 
+/** One year's rate of a series (null when not published), with its interval. */
+interface TrendRate {
+  rate: number | null;
+  lower: number | null;
+  upper: number | null;
+}
+
+/** Rates by year of an area and of England, in year order. */
+export interface TrendChartData {
+  rows: readonly { year: string; area: TrendRate; england: TrendRate }[];
+}
+
 /** Financial-year standardised rates of an area (dots with intervals) against England's (line). */
-export function trendChart(trend: RateTrend, title: string): string {
+export function trendChart(trend: TrendChartData, title: string): string {
   const area = trend.rows
     .filter((r) => r.area.rate !== null)
     .map((r) => ({ year: r.year, rate: r.area.rate, lower: r.area.lower, upper: r.area.upper }));

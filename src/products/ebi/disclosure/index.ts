@@ -1,6 +1,7 @@
 /** EBI's disclosure control: protecting, auditing and attacking its release tables. */
 export { type AttackResult, attackRelease, auditRelease, type Exposure } from "./attackRelease.ts";
 export { auditPublicRelease } from "./auditPublicRelease.ts";
+export { disclosurePolicies, ebiDashboardPolicy } from "./policies.ts";
 export {
   type DisclosureOptions,
   type DisclosureReport,

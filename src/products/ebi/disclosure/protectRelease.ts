@@ -2,12 +2,7 @@ import { CellState, type CellSystem } from "../../../disclosure/CellSystem.ts";
 import { declaredCountTables } from "../../../disclosure/declaredRelations.ts";
 import { findRecoverableCells, type PublicView } from "../../../disclosure/findRecoverableCells.ts";
 import { type InsiderScope, orgOfCell, registeredScopes } from "../../../disclosure/insiderScopes.ts";
-import {
-  type DisclosurePolicy,
-  ebiDashboardPolicy,
-  roundCount,
-  withThreshold,
-} from "../../../disclosure/policy.ts";
+import { type DisclosurePolicy, roundCount, withThreshold } from "../../../disclosure/policy.ts";
 import { secondarySuppression, smallestPublished } from "../../../disclosure/secondarySuppression.ts";
 import { EbiError } from "../../../errors/index.ts";
 import { cellKeyOf } from "../../../release/declareTable.ts";
@@ -20,6 +15,7 @@ import {
   type VariationRow,
 } from "../../../release/tables.ts";
 import { auditRelease, type ScopeAudit } from "./attackRelease.ts";
+import { ebiDashboardPolicy } from "./policies.ts";
 import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
 import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
 

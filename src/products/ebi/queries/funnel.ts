@@ -1,6 +1,6 @@
 import type { LoadedRelease } from "../../../release/readRelease.ts";
 import { classifyAgainstFunnel, funnelLabel, funnelLimits } from "../../../stats/index.ts";
-import type { FunnelPoint } from "../../../web/charts/chartData.ts";
+import type { FunnelPoint } from "../charts/chartData.ts";
 
 export type { FunnelPoint };
 

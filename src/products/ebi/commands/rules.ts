@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { EbiError } from "../../errors/index.ts";
+import { EbiError } from "../../../errors/index.ts";
 import {
   classificationSqlScript,
   codeListCsv,
@@ -16,8 +16,8 @@ import {
   shippedRuleSetIds,
   shippedRuleSetRefs,
   shippedVersions,
-} from "../../rules/index.ts";
-import { action } from "../action.ts";
+} from "../../../rules/index.ts";
+import { action } from "../../../terminal/action.ts";
 
 const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 

@@ -1,26 +1,26 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { Database } from "../../db/index.ts";
-import { quietEffects } from "../../effects/index.ts";
-import { EbiError } from "../../errors/index.ts";
-import { builtInFindings, generateService } from "../../products/talking-therapies/demo/generateService.ts";
-import { rmy202425 } from "../../products/talking-therapies/demo/publishedTargets.ts";
-import { ingestFolder } from "../../products/talking-therapies/ingestFolder.ts";
-import { measureFolder, measureOnConnection } from "../../products/talking-therapies/measureFolder.ts";
+import { Database } from "../../../db/index.ts";
+import { quietEffects } from "../../../effects/index.ts";
+import { EbiError } from "../../../errors/index.ts";
+import { openStore, resolveWorkspace } from "../../../store/index.ts";
+import { action } from "../../../terminal/action.ts";
+import { terminalEffects } from "../../../terminal/terminalEffects.ts";
+import { builtInFindings, generateService } from "../demo/generateService.ts";
+import { rmy202425 } from "../demo/publishedTargets.ts";
+import { ingestFolder } from "../ingestFolder.ts";
+import { measureFolder, measureOnConnection } from "../measureFolder.ts";
 import {
   buildPublicReview,
   publicReviewDir,
   publicReviewVersion,
   registeredReviewDir,
-} from "../../products/talking-therapies/public/buildPublicReview.ts";
-import { demoPublishedExtract, extractPublished } from "../../products/talking-therapies/publishedExtract.ts";
-import { reconciledCsv } from "../../products/talking-therapies/reconcile.ts";
-import { reconcileFolder, reconcileOnConnection } from "../../products/talking-therapies/reconcileService.ts";
-import { loadThresholds } from "../../products/talking-therapies/thresholds.ts";
-import { openStore, resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
-import { terminalEffects } from "../terminalEffects.ts";
+} from "../public/buildPublicReview.ts";
+import { demoPublishedExtract, extractPublished } from "../publishedExtract.ts";
+import { reconciledCsv } from "../reconcile.ts";
+import { reconcileFolder, reconcileOnConnection } from "../reconcileService.ts";
+import { loadThresholds } from "../thresholds.ts";
 
 /**
  * `ebi talking-therapies` (alias `ebi tt`): NHS Talking Therapies measures from IAPT v2.1 tables,

@@ -1,13 +1,14 @@
 import type { Command } from "commander";
-import { disclosurePolicies, policyById } from "../../disclosure/index.ts";
-import { EbiError } from "../../errors/index.ts";
-import { parseBaselinePeriod } from "../../pipeline/baselinePeriod.ts";
-import { readCostTable } from "../../pipeline/costs.ts";
-import { build, type NationalFigure } from "../../products/ebi/build.ts";
-import { parseCountingUnit } from "../../rules/index.ts";
-import { openStore, resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
-import { terminalEffects } from "../terminalEffects.ts";
+import { policyById } from "../../../disclosure/index.ts";
+import { EbiError } from "../../../errors/index.ts";
+import { parseBaselinePeriod } from "../../../pipeline/baselinePeriod.ts";
+import { readCostTable } from "../../../pipeline/costs.ts";
+import { parseCountingUnit } from "../../../rules/index.ts";
+import { openStore, resolveWorkspace } from "../../../store/index.ts";
+import { action } from "../../../terminal/action.ts";
+import { terminalEffects } from "../../../terminal/terminalEffects.ts";
+import { build, type NationalFigure } from "../build.ts";
+import { disclosurePolicies } from "../disclosure/policies.ts";
 
 /** The national table `ebi build` prints: baseline, goal, opportunity and latest 12 months. */
 export function nationalTable(rows: readonly NationalFigure[]): string {
@@ -80,7 +81,7 @@ export function registerBuild(program: Command): void {
           if (b1) baselines["List 1"] = b1;
           if (b2) baselines["List 2"] = b2;
           const percentile = Number(options.goalPercentile);
-          const policy = policyById(options.policy);
+          const policy = policyById(options.policy, disclosurePolicies);
           const threshold = options.threshold === undefined ? undefined : Number(options.threshold);
           if (!(percentile > 0 && percentile < 100))
             throw new EbiError("EBI_USAGE", "--goal-percentile must be between 0 and 100.");

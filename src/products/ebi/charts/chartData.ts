@@ -1,8 +1,8 @@
-import type { Period, PeriodGrain } from "../../periods/period.ts";
-import type { InterventionRow, OrganisationRow, OrgLevel } from "../../release/tables.ts";
-import type { BenchmarkClass, XmrChart } from "../../stats/index.ts";
+import type { Period, PeriodGrain } from "../../../periods/period.ts";
+import type { InterventionRow, OrganisationRow, OrgLevel } from "../../../release/tables.ts";
+import type { BenchmarkClass, XmrChart } from "../../../stats/index.ts";
 
-/** The data the charts draw, declared here so web/ never imports from server/ (which fills them). */
+/** The data EBI's charts and pages draw, filled by its queries. */
 
 /** One sub-ICB location on the funnel plot. */
 export interface FunnelPoint {

@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { buildPlannedCare, plannedCareDir } from "../../products/planned-care/buildPlannedCare.ts";
-import { loadGroups } from "../../products/planned-care/loadGroups.ts";
-import { plannedCareDemo } from "../../products/planned-care/plannedCareDemo.ts";
-import { strategyCatalogue } from "../../products/planned-care/strategies/catalogue.ts";
-import { openStore, resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
-import { terminalEffects } from "../terminalEffects.ts";
+import { openStore, resolveWorkspace } from "../../../store/index.ts";
+import { action } from "../../../terminal/action.ts";
+import { terminalEffects } from "../../../terminal/terminalEffects.ts";
+import { buildPlannedCare, plannedCareDir } from "../buildPlannedCare.ts";
+import { loadGroups } from "../loadGroups.ts";
+import { plannedCareDemo } from "../plannedCareDemo.ts";
+import { strategyCatalogue } from "../strategies/catalogue.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import type { ActivityKind } from "../../activity/index.ts";
-import { publishAudit } from "../../approvals/auditStore.ts";
+import type { ActivityKind } from "../../../activity/index.ts";
+import { publishAudit } from "../../../approvals/auditStore.ts";
 import {
   type ApprovalPolicy,
   approvalAudit,
@@ -26,13 +26,13 @@ import {
   writeAuditPack,
   writeMatchesCsv,
   writeSyntheticApprovals,
-} from "../../approvals/index.ts";
-import { allOn, Database } from "../../db/index.ts";
-import { EbiError } from "../../errors/index.ts";
-import { loadRuleSets } from "../../rules/index.ts";
-import { openStore, resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
-import { terminalEffects } from "../terminalEffects.ts";
+} from "../../../approvals/index.ts";
+import { allOn, Database } from "../../../db/index.ts";
+import { EbiError } from "../../../errors/index.ts";
+import { loadRuleSets } from "../../../rules/index.ts";
+import { openStore, resolveWorkspace } from "../../../store/index.ts";
+import { action } from "../../../terminal/action.ts";
+import { terminalEffects } from "../../../terminal/terminalEffects.ts";
 
 const defaultRules = "ebi-list-1,ebi-list-2";
 
@@ -414,7 +414,7 @@ export function registerApprovals(program: Command): void {
         } finally {
           db.close();
         }
-        const { openState } = await import("../../state/stateDb.ts");
+        const { openState } = await import("../../../state/stateDb.ts");
         const state = await openState({
           url: process.env.DATABASE_URL || undefined,
           dir: join(workspace.root, "state"),

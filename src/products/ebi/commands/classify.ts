@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { type ActivityKind, stageActivityFile } from "../../activity/index.ts";
-import { Database, quoteLiteral } from "../../db/index.ts";
-import { EbiError } from "../../errors/index.ts";
-import { classificationSql, loadRuleSets, parseCountingUnit } from "../../rules/index.ts";
-import { storeSchema } from "../../store/index.ts";
-import { requireWritableFile } from "../../store/requireFile.ts";
-import { action } from "../action.ts";
+import { type ActivityKind, stageActivityFile } from "../../../activity/index.ts";
+import { Database, quoteLiteral } from "../../../db/index.ts";
+import { EbiError } from "../../../errors/index.ts";
+import { classificationSql, loadRuleSets, parseCountingUnit } from "../../../rules/index.ts";
+import { storeSchema } from "../../../store/index.ts";
+import { requireWritableFile } from "../../../store/requireFile.ts";
+import { action } from "../../../terminal/action.ts";
 
 /**
  * `ebi classify`: any HES-layout file in, one row per episode out with the interventions it counts

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { type ActivityKind, ingestActivity, qualitySummary } from "../../activity/index.ts";
-import { EbiError } from "../../errors/index.ts";
-import { openStore, resolveWorkspace } from "../../store/index.ts";
-import { action } from "../action.ts";
-import { terminalEffects } from "../terminalEffects.ts";
+import { type ActivityKind, ingestActivity, qualitySummary } from "../../../activity/index.ts";
+import { EbiError } from "../../../errors/index.ts";
+import { openStore, resolveWorkspace } from "../../../store/index.ts";
+import { action } from "../../../terminal/action.ts";
+import { terminalEffects } from "../../../terminal/terminalEffects.ts";
 
 /** `ebi ingest apc|op FILE…`: load HES extracts, with quarantine and a data-quality report. */
 export function registerIngest(program: Command): void {

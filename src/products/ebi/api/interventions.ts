@@ -2,7 +2,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
 import { envelope, Problem } from "../../../server/schemas.ts";
-import { notModified, sendTable } from "../../../server/tableResponse.ts";
+import { keptAnswer, sendJson, sendKept, sendTable } from "../../../server/tableResponse.ts";
 import { getIntervention, listInterventions } from "../queries/interventions.ts";
 import { InterventionSchema } from "./schemas.ts";
 
@@ -61,10 +61,11 @@ export function interventionRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
+      const kept = keptAnswer(request);
+      if (kept) return sendKept(request, reply, kept);
       const { release } = request;
       const item = getIntervention(release, `${request.params.set}/${request.params.slug}`);
-      if (notModified(request, reply, release)) return reply.code(304).send();
-      return { release: release.id, item };
+      return sendJson(request, reply, release, { release: release.id, item });
     },
   );
 }

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { notModified } from "../tableResponse.ts";
+import { keptAnswer, sendJson, sendKept } from "../tableResponse.ts";
 
 const Span = Type.Object({ start: Type.String(), end: Type.String() });
 const ReleaseSummary = Type.Object({
@@ -47,9 +47,13 @@ export function releaseRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
+      const kept = keptAnswer(request);
+      if (kept) return sendKept(request, reply, kept);
       const { release } = request;
-      if (notModified(request, reply, release)) return reply.code(304).send();
-      return { ...release.manifest, inputs: release.manifest.inputs.length };
+      return sendJson(request, reply, release, {
+        ...release.manifest,
+        inputs: release.manifest.inputs.length,
+      });
     },
   );
 }

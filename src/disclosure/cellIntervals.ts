@@ -80,26 +80,8 @@ export async function cellIntervals(
   const started = performance.now();
   const lib = await highs();
   const n = problem.lower.length;
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const find = (x: number): number => {
-    let root = x;
-    while (parent[root] !== root) root = parent[root] as number;
-    while (parent[x] !== root) {
-      const next = parent[x] as number;
-      parent[x] = root;
-      x = next;
-    }
-    return root;
-  };
-  for (const row of problem.rows) {
-    const first = row.variables[0];
-    if (first === undefined) continue;
-    for (const v of row.variables) {
-      const a = find(first);
-      const b = find(v);
-      if (a !== b) parent[b] = a;
-    }
-  }
+  const parent = componentOf(problem);
+  const find = (v: number): number => parent[v] as number;
   const wanted = new Set(targets);
   const members = new Map<number, number[]>();
   for (let v = 0; v < n; v++) {
@@ -325,4 +307,28 @@ export function fixUnknowns(
     upper[v] = value;
   }
   return { problem: { lower, upper, rows }, touched };
+}
+
+/** The connected component (a root unknown) of every unknown: unknowns meet only through rows. */
+export function componentOf(problem: LinearProblem): Int32Array {
+  const parent = Int32Array.from({ length: problem.lower.length }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const up = parent[parent[x] as number] as number;
+      parent[x] = up;
+      x = up;
+    }
+    return x;
+  };
+  for (const row of problem.rows) {
+    const first = row.variables[0];
+    if (first === undefined) continue;
+    for (const v of row.variables) {
+      const a = find(first);
+      const b = find(v);
+      if (a !== b) parent[b] = a;
+    }
+  }
+  for (let v = 0; v < parent.length; v++) parent[v] = find(v);
+  return parent;
 }

@@ -1,5 +1,6 @@
 import {
   cellIntervals,
+  componentOf,
   fixUnknowns,
   type IntervalStats,
   type LinearProblem,
@@ -463,30 +464,6 @@ function widerScopes(scopes: readonly InsiderScope[]): Map<string, InsiderScope[
     out.set(scope.name, wider);
   });
   return out;
-}
-
-/** The connected component (a root unknown) of every unknown: unknowns meet only through rows. */
-function componentOf(problem: LinearProblem): Int32Array {
-  const parent = Int32Array.from({ length: problem.lower.length }, (_, i) => i);
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      const up = parent[parent[x] as number] as number;
-      parent[x] = up;
-      x = up;
-    }
-    return x;
-  };
-  for (const row of problem.rows) {
-    const first = row.variables[0];
-    if (first === undefined) continue;
-    for (const v of row.variables) {
-      const a = find(first);
-      const b = find(v);
-      if (a !== b) parent[b] = a;
-    }
-  }
-  for (let v = 0; v < parent.length; v++) parent[v] = find(v);
-  return parent;
 }
 
 /**

@@ -91,7 +91,8 @@ export function registerReleases(program: Command): void {
             published.manifest.goal.percentile,
             { insiders: scopes, insidersOnly: true },
           );
-          result.problems.push(...inside.problems);
+          // Both attacks report the figures the public side cannot account for: list each once.
+          result.problems = [...new Set([...result.problems, ...inside.problems])];
           result.exposed.push(...inside.exposed);
           insider = {
             scopes: scopes.length,

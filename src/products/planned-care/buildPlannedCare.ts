@@ -308,6 +308,8 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
       for (const o of built.orgs) {
         if (o.level === "region") parentOf.set(`region|${o.org_code}`, "england|ENG");
         if (o.level === "icb" && o.parent_code) parentOf.set(`icb|${o.org_code}`, `region|${o.parent_code}`);
+        if (o.level === "sub_icb" && o.parent_code)
+          parentOf.set(`sub_icb|${o.org_code}`, `icb|${o.parent_code}`);
       }
       const plannedCells = allCells.filter((c) => kindOf.get(c.group_id) === "planned");
       const protectedCells = await protectEquity(plannedCells, parentOf, threshold);

@@ -313,6 +313,7 @@ export async function plannedCarePages(
           ages: by("age_band"),
           sexes: by("sex"),
           ethnic: by("ethnic_group"),
+          ethnicRated: by("ethnic_group").some((c) => c.rate_kind === "crude"),
           inequality: ineq.find((r) => r.group_id === s.group),
           ebi: ineq.filter((r) => r.kind === "ebi").map((r) => ({ ...r, name: groupName.get(r.group_id) })),
           waits: waitRowsOf(s).map((w) => ({

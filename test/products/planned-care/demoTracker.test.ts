@@ -96,7 +96,7 @@ describe("the demo's strategy in the tracker", () => {
   const track = (strategy: StrategyRecord, all: StrategyRecord[]) =>
     trackStrategy({ strategy, group_id: "planned-care/all-planned", series, allStrategies: all, icbs });
 
-  it("narrows the demo ICB's deprivation gap in all planned care, with a level change whose interval is below zero", () => {
+  it("narrows the demo ICB's deprivation gap in all planned care, with an interval for the change by the latest quarter wholly below zero", () => {
     const result = track(runner(), [runner()]);
     // A gradient to narrow: before the start the least deprived get more (gap above 0) ...
     expect(result.before.gap ?? 0).toBeGreaterThan(0);
@@ -104,21 +104,24 @@ describe("the demo's strategy in the tracker", () => {
     expect(result.after.gap ?? 0).toBeLessThan(0.6 * (result.before.gap ?? 0));
     expect(result.after.comparator_gap ?? 0).toBeGreaterThanOrEqual(result.before.comparator_gap ?? 0);
     expect(result.comparators.length).toBe(5);
-    const level = result.controlled?.levelChange;
-    expect(level?.value ?? 0).toBeLessThan(0);
-    expect(level?.upper ?? 0).toBeLessThan(0);
-    // The effect by the latest quarter points the same way; its interval is wider (see the report of this test's figures).
-    expect(result.controlled?.effect.value ?? 0).toBeLessThan(0);
+    // The page's headline: the change in the gap by the latest quarter, against the comparators.
+    const effect = result.controlled?.effect;
+    expect(effect).toBeDefined();
+    expect(effect?.upper ?? 0).toBeLessThan(0);
+    expect(result.controlled?.levelChange.value ?? 0).toBeLessThan(0);
   });
 
-  it("finds no such change in any ICB that did not run it", () => {
+  it("finds such a narrowing in no more ICBs without the strategy than chance would", () => {
     const others = icbs.filter((i) => i !== demo.icb);
-    expect(others.length).toBeGreaterThan(4);
-    for (const other of others) {
+    expect(others.length).toBe(8);
+    // Each interval is 95% two-sided, so one ICB without the strategy shows a narrowing (upper bound
+    // below 0) by chance with probability 2.5%. Of 8, the chance that 2 or more do is about 1.6%.
+    const narrowed = others.filter((other) => {
       const placebo = record(other);
-      const level = track(placebo, [runner(), placebo]).controlled?.levelChange;
-      expect(level, other).toBeDefined();
-      expect((level?.lower ?? 0) < 0 && (level?.upper ?? 0) > 0, other).toBe(true);
-    }
+      const effect = track(placebo, [runner(), placebo]).controlled?.effect;
+      expect(effect, other).toBeDefined();
+      return (effect?.upper ?? 0) < 0;
+    });
+    expect(narrowed.length).toBeLessThanOrEqual(1);
   });
 });

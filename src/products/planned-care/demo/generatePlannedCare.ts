@@ -16,6 +16,14 @@ export interface DemoStrategy {
 /** The approach the demo ICB starts, and when. */
 export const demoStrategyStart = "2023-04-01";
 export const demoStrategyId = "case-finding";
+/** Share of its ICB's deprivation gradient the demo's strategy closes, reached a year after the start. */
+export const demoStrategyCloses = 0.8;
+/**
+ * The demo country is about a fiftieth of England at its usual scale, so its ICBs have about a tenth
+ * of a real ICB's residents. Its counts vary as those of a population this many times larger, so
+ * that one ICB's quarterly gap is as noisy as a real ICB's.
+ */
+const noiseScale = 10;
 export const demoStrategyGroups = [
   "planned-care/all-planned",
   "planned-care/hip-replacement",
@@ -86,16 +94,23 @@ const ageShape = (shape: string) => `CASE ${shape}
  * extract (CSV) into `outDir`, from the reference data already in the store: rates by age and sex,
  * a deprivation gradient (the most deprived decile gets 65% of the least deprived's rate for the
  * same age and sex), the pandemic's fall in 2020/21, and in the first ICB (by code) a case-finding
- * strategy from April 2023 that closes 70% of its gradient over a year, and a Census 2021 population
- * by ethnic group (TS021 layout, CSV) that agrees with the ethnic categories the admissions carry. Counts per LSOA, age band,
- * sex, quarter and procedure are the expected value rounded up or down at random (seeded), so the
- * same seed gives the same files.
+ * strategy from April 2023 that closes `demoStrategyCloses` of its gradient over a year, and a Census 2021 population
+ * by ethnic group (TS021 layout, CSV) that agrees with the ethnic categories the admissions carry.
+ * Each ICB, IMD decile, sex, age band and quarter's count varies about its expected value as that
+ * of a population `noiseScale` times larger would, and is shared among its LSOAs and procedures by
+ * systematic rounding; the draws are seeded, so the same seed gives the same files.
  */
 export async function generatePlannedCare(
   store: Database,
   outDir: string,
   effects: Effects,
-  options: { seed?: number; start?: string; end?: string } = {},
+  options: {
+    seed?: number;
+    start?: string;
+    end?: string;
+    /** Share of the strategy ICB's gradient the strategy closes (0 switches it off). */
+    strategyCloses?: number;
+  } = {},
 ): Promise<{
   apc: string;
   waitingList: string;
@@ -161,17 +176,36 @@ export async function generatePlannedCare(
                     WHEN q.quarter BETWEEN DATE '2021-04-01' AND DATE '2022-03-31' THEN 0.85 ELSE 1.0 END
              * (0.65 + 0.35 * (p.imd_decile - 1) / 9.0
                 + CASE WHEN p.icb = $icb AND q.quarter >= $strategy::DATE
-                       THEN (0.35 - 0.35 * (p.imd_decile - 1) / 9.0) * 0.7
+                       THEN (0.35 - 0.35 * (p.imd_decile - 1) / 9.0) * $closes
                             * least(1.0, (datediff('month', $strategy::DATE, q.quarter) + 3) / 12.0)
                        ELSE 0 END) AS expected_n
          FROM pcd_people p CROSS JOIN pcd_procs r CROSS JOIN quarters q
          WHERE r.only_sex IS NULL OR r.only_sex = p.sex
+       ), noisy AS (
+         -- Each ICB, IMD decile, sex, age band and quarter's total varies as a real ICB's would: its
+         -- expected value E times 1 + z / √(${noiseScale} × E), z standard normal, a variance of E ÷ ${noiseScale}.
+         SELECT *, expected_n * greatest(0.0, 1 + sqrt(-2 * ln(greatest(pu(icb || imd_decile || sex || age_band, quarter::VARCHAR || 'z1'), 1e-12)))
+                 * cos(2 * pi() * pu(icb || imd_decile || sex || age_band, quarter::VARCHAR || 'z2'))
+                 / sqrt(${noiseScale} * greatest(sum(expected_n) OVER g, 1e-9))) AS target_n,
+           pu(icb || imd_decile || sex || age_band, quarter::VARCHAR) AS offset_u
+         FROM expected WINDOW g AS (PARTITION BY icb, imd_decile, sex, age_band, quarter)
+       ), cumulative AS (
+         SELECT *, sum(target_n) OVER (PARTITION BY icb, imd_decile, sex, age_band, quarter ORDER BY lsoa, proc ROWS UNBOUNDED PRECEDING) AS upto
+         FROM noisy
        ), drawn AS (
-         SELECT *, (floor(expected_n) + CASE WHEN pu(lsoa || sex || age_band || proc, quarter::VARCHAR) < expected_n - floor(expected_n) THEN 1 ELSE 0 END)::INTEGER AS n
-         FROM expected
+         -- Systematic rounding across that total's LSOAs and procedures: their counts sum to the
+         -- total rounded up or down, and each gets its expected share.
+         SELECT *, (floor(upto + offset_u) - floor(upto - target_n + offset_u))::INTEGER AS n
+         FROM cumulative
        )
        SELECT d.*, k.k FROM drawn d, range(d.n) k(k) WHERE d.n > 0`,
-      { start, end, icb: icb.code, strategy: demoStrategyStart },
+      {
+        start,
+        end,
+        icb: icb.code,
+        strategy: demoStrategyStart,
+        closes: options.strategyCloses ?? demoStrategyCloses,
+      },
     );
     await runOn(
       c,

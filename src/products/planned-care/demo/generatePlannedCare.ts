@@ -183,20 +183,18 @@ export async function generatePlannedCare(
          WHERE r.only_sex IS NULL OR r.only_sex = p.sex
        ), noisy AS (
          -- Each ICB, IMD decile, sex, age band and quarter's total varies as a real ICB's would: its
-         -- expected value E times 1 + z / √(${noiseScale} × E), z standard normal, a variance of E ÷ ${noiseScale}.
-         SELECT *, expected_n * greatest(0.0, 1 + sqrt(-2 * ln(greatest(pu(icb || imd_decile || sex || age_band, quarter::VARCHAR || 'z1'), 1e-12)))
+         -- expected value E times f = 1 + z / √(${noiseScale} × E), z standard normal, a variance of E ÷ ${noiseScale}.
+         SELECT *, greatest(0.0, 1 + sqrt(-2 * ln(greatest(pu(icb || imd_decile || sex || age_band, quarter::VARCHAR || 'z1'), 1e-12)))
                  * cos(2 * pi() * pu(icb || imd_decile || sex || age_band, quarter::VARCHAR || 'z2'))
-                 / sqrt(${noiseScale} * greatest(sum(expected_n) OVER g, 1e-9))) AS target_n,
+                 / sqrt(${noiseScale} * greatest(sum(expected_n) OVER g, 1e-9))) AS f,
+           sum(expected_n) OVER (PARTITION BY icb, imd_decile, sex, age_band, quarter ORDER BY lsoa, proc ROWS UNBOUNDED PRECEDING) AS upto,
            pu(icb || imd_decile || sex || age_band, quarter::VARCHAR) AS offset_u
          FROM expected WINDOW g AS (PARTITION BY icb, imd_decile, sex, age_band, quarter)
-       ), cumulative AS (
-         SELECT *, sum(target_n) OVER (PARTITION BY icb, imd_decile, sex, age_band, quarter ORDER BY lsoa, proc ROWS UNBOUNDED PRECEDING) AS upto
-         FROM noisy
        ), drawn AS (
          -- Systematic rounding across that total's LSOAs and procedures: their counts sum to the
          -- total rounded up or down, and each gets its expected share.
-         SELECT *, (floor(upto + offset_u) - floor(upto - target_n + offset_u))::INTEGER AS n
-         FROM cumulative
+         SELECT *, (floor(f * upto + offset_u) - floor(f * (upto - expected_n) + offset_u))::INTEGER AS n
+         FROM noisy
        )
        SELECT d.*, k.k FROM drawn d, range(d.n) k(k) WHERE d.n > 0`,
       {

@@ -340,6 +340,12 @@ export const errorCodes = {
     title: "Strategy record is invalid",
     fix: "Choose an approach from the catalogue, at least one procedure group, a population and a start date (YYYY-MM-DD) for an organisation in your scope.",
   },
+  EBI_ETHNIC_POPULATION_INVALID: {
+    exit: 65,
+    status: 400,
+    title: "Population by ethnic group cannot be read",
+    fix: "Give a CSV in the Census 2021 TS021 long layout (the columns docs/planned-care-equity.md lists); rows with a bad value are quarantined, a missing column stops the load.",
+  },
   // talking-therapies service review: service configuration
   EBI_TT_SERVICE_CONFIG: {
     exit: 65,

@@ -120,16 +120,31 @@ export async function createOrgMap(connection: DuckDBConnection): Promise<void> 
   );
 }
 
-/** SQL selecting `columns` of `source` at every commissioner level (england, region, icb, sub_icb) and summing `measure`. */
-export function rollUpSql(source: string, keys: string[], measure: string): string {
+/** The commissioner levels counts roll up to, each with the SQL of its code over `org_map m`. */
+export const commissionerLevels = [
+  ["england", "'ENG'"],
+  ["region", "m.region"],
+  ["icb", "m.icb"],
+  ["sub_icb", "m.sub_icb"],
+] as const;
+
+/** A commissioner level: England, region, ICB or sub-ICB location. */
+export type CommissionerLevel = (typeof commissionerLevels)[number][0];
+
+/**
+ * SQL selecting `keys` of `source` at each commissioner level (by default all four: england, region,
+ * icb, sub_icb) and summing `measure` as `value`. England takes every row; the other levels only rows
+ * whose sub-ICB location is in `org_map`.
+ */
+export function rollUpSql(
+  source: string,
+  keys: string[],
+  measure: string,
+  levels: readonly CommissionerLevel[] = commissionerLevels.map(([level]) => level),
+): string {
   const k = keys.join(", ");
-  const levels = [
-    ["england", "'ENG'"],
-    ["region", "m.region"],
-    ["icb", "m.icb"],
-    ["sub_icb", "m.sub_icb"],
-  ] as const;
-  return levels
+  return commissionerLevels
+    .filter(([level]) => levels.includes(level))
     .map(
       ([level, code]) =>
         `SELECT '${level}' AS level, ${code} AS org_code${k ? `, ${k}` : ""}, sum(${measure}) AS value

@@ -9,6 +9,7 @@ import { buildApp } from "../../src/products/buildApp.ts";
 import type { PlannedCarePublic } from "../../src/products/planned-care/buildPlannedCare.ts";
 import { readRelease } from "../../src/release/readRelease.ts";
 import { plannedCareFixture } from "../fixtures/planned-care/plannedCareFixture.ts";
+import { recoverByArithmetic } from "../products/planned-care/publicAttack.ts";
 import { registeredTestApp } from "../server/registeredApp.ts";
 import { signIn } from "../server/signInFlow.ts";
 
@@ -84,7 +85,71 @@ describe("GET /planned-care", () => {
   });
 });
 
+describe("planned care for a sub-ICB location", () => {
+  it("is in the commissioner picker and shows its equity, with crude ethnic-group rates", async () => {
+    const sub = published.organisations.find(
+      (o) =>
+        o.level === "sub_icb" &&
+        published.cells.some(
+          (c) =>
+            c.org_code === o.org_code &&
+            c.group_id === "planned-care/all-planned" &&
+            c.dimension === "total" &&
+            c.spells !== null,
+        ),
+    );
+    expect(sub).toBeDefined();
+    const year = published.manifest.years.at(-1) as number;
+    const { page, errors } = await open(
+      `/planned-care?group=planned-care%2Fall-planned&org=${sub?.org_code}&year=${year}`,
+    );
+    expect(await page.locator("h1").textContent()).toContain(sub?.name);
+    expect(await page.locator(`#org option[value="${sub?.org_code}"]`).textContent()).toContain(
+      "sub-ICB location",
+    );
+    expect(await page.locator("#table-ethnic caption").textContent()).toContain("crude rate");
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+    const csv = await fetch(
+      `${base}/api/v1/planned-care/equity.csv?group=planned-care%2Fall-planned&org=${sub?.org_code}&year=${year}`,
+    );
+    const lines = (await csv.text()).split("\r\n").filter((l) => l !== "");
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.slice(1).every((l) => l.split(",")[2] === "sub_icb")).toBe(true);
+  });
+});
+
 describe("planned-care public figures", () => {
+  it("give no small count away by arithmetic across breakdowns and sub-ICB, ICB, region and England", () => {
+    expect(published.cells.some((c) => c.level === "sub_icb" && c.suppressed)).toBe(true);
+    const recovered = recoverByArithmetic(published.cells, published.organisations);
+    const small = [...recovered].filter(([, v]) => v >= 1 && v <= 5);
+    expect(small, small.slice(0, 3).join("; ")).toEqual([]);
+    // The waits likewise: total = Σ IMD quintiles = Σ ethnic groups, and up the hierarchy.
+    const waitCells = published.waits.map((w) => ({
+      ...w,
+      group_id: `wait:${w.group_id}`,
+      group_label: w.group_code,
+      group_order: 0,
+      spells: w.pathways,
+      population: null,
+      rate_kind: "none" as const,
+      rate: null,
+      lower: null,
+      upper: null,
+    }));
+    const waitsOut = [...recoverByArithmetic(waitCells, published.organisations)].filter(
+      ([, v]) => v >= 1 && v <= 5,
+    );
+    expect(waitsOut).toEqual([]);
+    // Ethnic groups have crude rates over the Census population, and a hidden count hides its rate.
+    const ethnic = published.cells.filter(
+      (c) => c.dimension === "ethnic_group" && c.group_code !== "not-stated",
+    );
+    expect(ethnic.some((c) => c.rate_kind === "crude" && c.rate !== null)).toBe(true);
+  });
+
   it("never publish a count of 1 to 5, and hide the rate of every hidden count", () => {
     for (const c of published.cells) {
       if (c.spells !== null)

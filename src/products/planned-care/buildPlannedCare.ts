@@ -17,6 +17,12 @@ import {
   type InequalityFigures,
   inequalityOf,
 } from "./equityFigures.ts";
+import {
+  type EthnicPopulationProblem,
+  type EthnicPopulationStratum,
+  ethnicPopulationStrata,
+  stageEthnicPopulation,
+} from "./ethnicPopulation.ts";
 import { type GroupSetInfo, loadGroups, type ResolvedGroup } from "./loadGroups.ts";
 import {
   commissioners,
@@ -61,6 +67,8 @@ export interface PlannedCareManifest {
   group_sets: GroupSetInfo[];
   inputs: { file: string; file_hash: string; rows: number }[];
   waiting_list: { file: string; rows: number; accepted: number; quarantined: number } | null;
+  /** The Census 2021 population by ethnic group the ethnic-group rates are over, when one was loaded. */
+  ethnic_population: { file: string; rows: number; accepted: number; quarantined: number } | null;
   population_years: Record<string, number | null>;
   years: number[];
   base_year: number;
@@ -86,6 +94,7 @@ export interface PlannedCareRegistered {
   waits: WaitRow[];
   series: GapPoint[];
   waitingListProblems: WaitingListProblem[];
+  ethnicPopulationProblems: EthnicPopulationProblem[];
 }
 
 export interface PlannedCareBuildOptions {
@@ -93,6 +102,8 @@ export interface PlannedCareBuildOptions {
   /** Commissioners' own procedure-group files, added to the shipped ones. */
   groupFiles?: string[];
   waitingList?: string;
+  /** A Census 2021 population by ethnic group and LSOA (TS021 long layout, CSV) for ethnic-group rates. */
+  ethnicPopulation?: string;
   /** True when the figures are made from the demo; by default, when every loaded file is under `demoDir`. */
   synthetic?: boolean;
   demoDir?: string;
@@ -124,6 +135,11 @@ interface Built {
   orgs: Awaited<ReturnType<typeof commissioners>>;
   years: number[];
   populations: Map<number, { year: number | null; rows: PopulationStratum[] }>;
+  ethnicPopulation: {
+    strata: EthnicPopulationStratum[];
+    loaded: NonNullable<PlannedCareManifest["ethnic_population"]>;
+    problems: EthnicPopulationProblem[];
+  } | null;
   waits: WaitRow[];
   waitingList: PlannedCareManifest["waiting_list"];
   problems: WaitingListProblem[];
@@ -139,7 +155,10 @@ export interface PlannedCareState {
   threshold: number;
   /** The engine tables the classify stage leaves (their names). */
   matched?: string;
-  aggregated?: Pick<Built, "strata" | "ethnic" | "quarters" | "orgs" | "years" | "populations">;
+  aggregated?: Pick<
+    Built,
+    "strata" | "ethnic" | "quarters" | "orgs" | "years" | "populations" | "ethnicPopulation"
+  >;
   waitsBuilt?: Pick<Built, "waits" | "waitingList" | "problems">;
   inputs?: Built["inputs"];
   figures?: {
@@ -217,7 +236,17 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
       const populations = new Map<number, { year: number | null; rows: PopulationStratum[] }>();
       for (const y of [...years, ...new Set(quarters.map((q) => Number(q.quarter.slice(0, 4))))])
         if (!populations.has(y)) populations.set(y, await populationOf(connection, y));
-      state.aggregated = { strata, ethnic, quarters, orgs, years, populations };
+      let ethnicPopulation: Built["ethnicPopulation"] = null;
+      const file = state.options.ethnicPopulation;
+      if (file) {
+        const staged = await stageEthnicPopulation(connection, file);
+        ethnicPopulation = {
+          strata: await ethnicPopulationStrata(connection),
+          loaded: { file, rows: staged.rows, accepted: staged.accepted, quarantined: staged.problems.length },
+          problems: staged.problems,
+        };
+      }
+      state.aggregated = { strata, ethnic, quarters, orgs, years, populations, ethnicPopulation };
       return `${groups.length} groups, ${years.length} years`;
     },
   },
@@ -253,6 +282,11 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
         units.get(`${e.group_id}|${e.fyear}|${e.level}|${e.org_code}`)?.ethnic.push(e);
       const popByYear = (year: number, level: string, org: string) =>
         (built.populations.get(year)?.rows ?? []).filter((p) => p.level === level && p.org_code === org);
+      const ethnicPopulationOf = new Map<string, EthnicPopulationStratum[]>();
+      for (const p of built.ethnicPopulation?.strata ?? []) {
+        const k = `${p.level}|${p.org_code}`;
+        ethnicPopulationOf.set(k, [...(ethnicPopulationOf.get(k) ?? []), p]);
+      }
       const kindOf = new Map(groups.map((g) => [g.group_id, g.kind]));
       const allCells: EquityCell[] = [];
       const inequality: InequalityRow[] = [];
@@ -268,6 +302,7 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
           strata: u.strata,
           ethnic: u.ethnic,
           population: popByYear(fyear, level, org_code),
+          ethnicPopulation: ethnicPopulationOf.get(`${level}|${org_code}`) ?? null,
         });
         allCells.push(...cells);
         figuresOf.set(k, inequalityOf(cells));
@@ -308,6 +343,8 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
       for (const o of built.orgs) {
         if (o.level === "region") parentOf.set(`region|${o.org_code}`, "england|ENG");
         if (o.level === "icb" && o.parent_code) parentOf.set(`icb|${o.org_code}`, `region|${o.parent_code}`);
+        if (o.level === "sub_icb" && o.parent_code)
+          parentOf.set(`sub_icb|${o.org_code}`, `icb|${o.parent_code}`);
       }
       const plannedCells = allCells.filter((c) => kindOf.get(c.group_id) === "planned");
       const protectedCells = await protectEquity(plannedCells, parentOf, threshold);
@@ -415,11 +452,12 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
         group_sets: sets,
         inputs: built.inputs,
         waiting_list: built.waitingList,
+        ethnic_population: built.ethnicPopulation?.loaded ?? null,
         population_years: Object.fromEntries([...built.populations].map(([y, p]) => [String(y), p.year])),
         years: built.years,
         base_year: baseFinancialYear,
         method:
-          "Spells of planned admissions (admission method 11–13, patient classification 1–2) by procedure group; age-sex DSR per 100,000 a year (ESP 2013, Dobson limits); SII and RII over IMD deciles (PHE method, 1,000 simulations); gap = DSR of IMD quintile 5 − quintile 1 with ±1.96 √(se² + se²); change since 2019/20 likewise; tracker: segmented regression of the ICB's quarterly gap minus comparable ICBs' (Student's t interval).",
+          "Spells of planned admissions (admission method 11–13, patient classification 1–2) by procedure group; age-sex DSR per 100,000 a year (ESP 2013, Dobson limits); SII and RII over IMD deciles (PHE method, 1,000 simulations); gap = DSR of IMD quintile 5 − quintile 1 with ±1.96 √(se² + se²); age, sex and ethnic group crude per 100,000 a year (Poisson limits; ethnic groups over the Census 2021 population of all ages, not standardised); change since 2019/20 likewise; tracker: segmented regression of the ICB's quarterly gap minus comparable ICBs' (Student's t interval).",
         disclosure: {
           ...protectedCells.protection,
           policy: ebiDashboardPolicy.name,
@@ -447,6 +485,7 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
           least_deprived_rate: round(p.least_deprived_rate),
         })),
         waitingListProblems: built.problems,
+        ethnicPopulationProblems: built.ethnicPopulation?.problems ?? [],
       };
       const tmp = join(dirname(options.outDir), `.tmp-planned-care-${process.pid}`);
       rmSync(tmp, { recursive: true, force: true });

@@ -10,12 +10,13 @@ import {
   standardisedRateRatio,
 } from "../../stats/index.ts";
 import { ethnicGroups } from "./ethnicGroups.ts";
+import type { EthnicPopulationStratum } from "./ethnicPopulation.ts";
 import type { EthnicStratum, PopulationStratum, YearStratum } from "./plannedCareSql.ts";
 
 /** The breakdowns of a group's activity. */
 export type Dimension = "total" | "imd_decile" | "imd_quintile" | "ethnic_group" | "age_band" | "sex";
 
-/** One breakdown cell: spells, population and rate (DSR per 100,000 a year for total and IMD; crude for age and sex). */
+/** One breakdown cell: spells, population and rate (DSR per 100,000 a year for total and IMD; crude for age, sex and ethnic group). */
 export interface EquityCell {
   group_id: string;
   fyear: number;
@@ -69,8 +70,9 @@ const people = (rows: readonly { population: number }[]) => rows.reduce((a, r) =
 
 /**
  * Every breakdown of one group, year and commissioner: the total and IMD deciles and quintiles
- * (age-sex standardised), 5-year age bands and sex (crude), and ethnic groups (counts only: no
- * population by ethnic group is loaded). Unknown IMD, age or sex are cells of their own with no rate.
+ * (age-sex standardised), 5-year age bands and sex (crude), and ethnic groups (crude, over the
+ * Census 2021 population of all ages, when one is loaded; counts only otherwise; "not stated" never
+ * has a rate). Unknown IMD, age or sex are cells of their own with no rate.
  */
 export function equityCells(input: {
   group_id: string;
@@ -80,6 +82,8 @@ export function equityCells(input: {
   strata: readonly YearStratum[];
   ethnic: readonly EthnicStratum[];
   population: readonly PopulationStratum[];
+  /** The commissioner's population by ethnic group (Census 2021, all ages); without it ethnic groups have counts only. */
+  ethnicPopulation?: readonly EthnicPopulationStratum[] | null;
 }): EquityCell[] {
   const base = { group_id: input.group_id, fyear: input.fyear, level: input.level, org_code: input.org_code };
   const cells: EquityCell[] = [];
@@ -200,18 +204,24 @@ export function equityCells(input: {
     null,
     "none",
   );
+  const ethnicPeople = new Map<string, number>();
+  for (const p of input.ethnicPopulation ?? [])
+    ethnicPeople.set(p.ethnic_group, (ethnicPeople.get(p.ethnic_group) ?? 0) + p.population);
   ethnicGroups.forEach((g, i) => {
-    const spells = input.ethnic.filter((e) => e.ethnic_group === g.code);
+    const spells = sum(input.ethnic.filter((e) => e.ethnic_group === g.code));
+    const pop = ethnicPeople.get(g.code);
+    const rated = pop !== undefined && pop > 0;
+    const r = rated ? crudeRate(spells, pop) : null;
     cells.push({
       ...base,
       dimension: "ethnic_group",
       group_code: g.code,
       group_label: g.label,
       group_order: i + 1,
-      spells: sum(spells),
-      population: null,
-      rate_kind: "none",
-      ...none,
+      spells,
+      population: pop === undefined ? null : Math.round(pop),
+      rate_kind: r ? "crude" : "none",
+      ...(r ? { rate: r.value, lower: r.lower, upper: r.upper } : none),
     });
   });
   return cells;

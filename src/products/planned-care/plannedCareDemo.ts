@@ -22,7 +22,12 @@ export async function plannedCareDemo(db: Database, workspace: Workspace, effect
   );
   const built = await buildPlannedCare(
     db,
-    { outDir: plannedCareDir(workspace.root), waitingList: generated.waitingList, synthetic: true },
+    {
+      outDir: plannedCareDir(workspace.root),
+      waitingList: generated.waitingList,
+      ethnicPopulation: generated.ethnicPopulation,
+      synthetic: true,
+    },
     effects,
   );
   return { generated, built };

@@ -1,5 +1,11 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, quoteLiteral, runOn } from "../../db/index.ts";
+import {
+  createOrgMap,
+  type PopulationCount,
+  populationStrata,
+  rollUpSql,
+} from "../../pipeline/buildTables.ts";
 import { ethnicGroupOf } from "./ethnicGroups.ts";
 import type { ResolvedGroup } from "./loadGroups.ts";
 
@@ -57,37 +63,7 @@ export async function createMatchedTable(
     undefined,
     "planned care: cube",
   );
-  await runOn(
-    connection,
-    `CREATE OR REPLACE TEMP TABLE pc_org_map AS
-     SELECT s.code AS sub_icb, i.code AS icb, r.code AS region
-     FROM ref_organisations s
-     JOIN ref_organisations i ON i.level = 'icb' AND i.code = s.parent_code
-     JOIN ref_organisations r ON r.level = 'region' AND r.code = i.parent_code
-     WHERE s.level = 'sub_icb'`,
-    undefined,
-    "planned care: organisations",
-  );
-}
-
-/** The commissioner levels figures are made for, with the SQL of each level's code. */
-const levels = [
-  ["england", "'ENG'"],
-  ["region", "m.region"],
-  ["icb", "m.icb"],
-] as const;
-
-/** `source`'s rows at England, region and ICB level, summing `measure` over `keys`. */
-function rollUp(source: string, keys: string, measure: string): string {
-  return levels
-    .map(
-      ([level, code]) =>
-        `SELECT '${level}' AS level, ${code} AS org_code, ${keys}, sum(${measure}) AS value
-         FROM ${source} s ${level === "england" ? "LEFT " : ""}JOIN pc_org_map m ON m.sub_icb = s.sub_icb
-         ${level === "england" ? "" : "WHERE m.sub_icb IS NOT NULL"}
-         GROUP BY ALL`,
-    )
-    .join("\nUNION ALL\n");
+  await createOrgMap(connection);
 }
 
 /** Spells by group × financial year × commissioner × IMD decile × 5-year age band × sex. */
@@ -106,7 +82,8 @@ export function yearStrata(connection: DuckDBConnection): Promise<YearStratum[]>
   return allOn<YearStratum>(
     connection,
     `SELECT level, org_code, group_id, fyear, imd_decile, age_band, sex, value::BIGINT AS spells
-     FROM (${rollUp("pc_cube", "group_id, fyear, imd_decile, age_band, sex", "spells")})`,
+     FROM (${rollUpSql("pc_cube", ["group_id", "fyear", "imd_decile", "age_band", "sex"], "spells")})
+     ORDER BY ALL`,
     undefined,
     "planned care: strata",
   );
@@ -126,7 +103,8 @@ export async function ethnicStrata(connection: DuckDBConnection): Promise<Ethnic
   const rows = await allOn<Omit<EthnicStratum, "ethnic_group"> & { ethnos: string | null }>(
     connection,
     `SELECT level, org_code, group_id, fyear, ethnos, value::BIGINT AS spells
-     FROM (${rollUp("pc_cube", "group_id, fyear, ethnos", "spells")})`,
+     FROM (${rollUpSql("pc_cube", ["group_id", "fyear", "ethnos"], "spells")})
+     ORDER BY ALL`,
     undefined,
     "planned care: ethnic groups",
   );
@@ -181,50 +159,20 @@ export function quarterStrata(
          AND sex IN ('1', '2') AND (imd_decile <= 4 OR imd_decile >= 7)
      )
      SELECT level, org_code, group_id, quarter, imd_quintile, age_band, sex, value::BIGINT AS spells
-     FROM (${rollUp("q", "group_id, quarter, imd_quintile, age_band, sex", "spells")})
-     WHERE level IN ('england', 'icb')`,
+     FROM (${rollUpSql("q", ["group_id", "quarter", "imd_quintile", "age_band", "sex"], "spells", ["england", "icb"])})
+     ORDER BY ALL`,
     undefined,
     "planned care: quarterly series",
   );
 }
 
-/** Population of a mid-year (the nearest loaded) by commissioner × IMD decile × age band × sex. */
-export interface PopulationStratum {
-  level: string;
-  org_code: string;
-  imd_decile: number | null;
-  age_band: number;
-  sex: string;
-  population: number;
-}
+/** Population of a mid-year by commissioner × IMD decile × age band × sex: the spine's roll-up, shared with EBI. */
+export type PopulationStratum = PopulationCount;
 
-export async function populationOf(
-  connection: DuckDBConnection,
-  year: number,
-): Promise<{ year: number | null; rows: PopulationStratum[] }> {
-  const [nearest] = await allOn<{ year: number | null }>(
-    connection,
-    "SELECT year FROM ref_population GROUP BY year ORDER BY abs(year - $year), year LIMIT 1",
-    { year },
-  );
-  if (!nearest?.year) return { year: null, rows: [] };
-  const rows = await allOn<PopulationStratum>(
-    connection,
-    `WITH imd AS (SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)),
-     pop AS (
-       SELECT l.sub_icb, i.imd_decile, p.age_band, p.sex, p.population
-       FROM ref_population p JOIN ref_lsoa_sub_icb l ON l.lsoa = p.lsoa LEFT JOIN imd i ON i.lsoa = p.lsoa
-       WHERE p.year = $year
-     )
-     SELECT level, org_code, imd_decile, age_band, sex, value AS population
-     FROM (${rollUp("pop", "imd_decile, age_band, sex", "population")})`,
-    { year: nearest.year },
-    "planned care: population",
-  );
-  return { year: nearest.year, rows };
-}
+/** Population of a mid-year (the nearest loaded) at every commissioner level, sub-ICB locations included. */
+export const populationOf = populationStrata;
 
-/** England, the regions and the ICBs, with names and parents. */
+/** England, the regions, the ICBs and the sub-ICB locations, with names and parents. */
 export function commissioners(
   connection: DuckDBConnection,
 ): Promise<{ level: string; org_code: string; name: string; parent_code: string | null }[]> {
@@ -233,7 +181,7 @@ export function commissioners(
     `SELECT 'england' AS level, 'ENG' AS org_code, 'England' AS name, NULL AS parent_code
      UNION ALL
      SELECT level, code, name, CASE WHEN level = 'region' THEN 'ENG' ELSE parent_code END
-     FROM ref_organisations WHERE level IN ('region', 'icb')
+     FROM ref_organisations WHERE level IN ('region', 'icb', 'sub_icb')
      ORDER BY 1, 2`,
   );
 }

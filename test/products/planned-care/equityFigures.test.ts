@@ -134,4 +134,32 @@ describe("equityCells", () => {
     for (const d of ["imd_decile", "imd_quintile", "age_band", "sex"]) expect(sum(d), d).toBe(34);
     expect(cells.find((c) => c.dimension === "age_band" && c.group_code === "70")?.rate).toBeCloseTo(600, 8);
   });
+
+  it("rates ethnic groups crude over their Census population, and leaves 'not stated' and unloaded groups without one", () => {
+    const base = { group_id: "g", fyear: 2024, level: "icb", org_code: "I1" };
+    const cells = equityCells({
+      ...base,
+      strata: [{ ...base, imd_decile: 1, age_band: 70, sex: "2", spells: 41 }],
+      ethnic: [
+        { ...base, ethnic_group: "asian", spells: 30 },
+        { ...base, ethnic_group: "white", spells: 8 },
+        { ...base, ethnic_group: "not-stated", spells: 3 },
+      ],
+      population: [{ level: "icb", org_code: "I1", imd_decile: 1, age_band: 70, sex: "2", population: 5000 }],
+      ethnicPopulation: [
+        { level: "icb", org_code: "I1", ethnic_group: "asian", population: 20_000 },
+        { level: "icb", org_code: "I1", ethnic_group: "white", population: 64_000 },
+      ],
+    });
+    const ethnic = (code: string) =>
+      cells.find((c) => c.dimension === "ethnic_group" && c.group_code === code);
+    // 30 / 20,000 × 100,000 = 150; 8 / 64,000 × 100,000 = 12.5.
+    expect(ethnic("asian")).toMatchObject({ rate_kind: "crude", population: 20_000, spells: 30 });
+    expect(ethnic("asian")?.rate).toBeCloseTo(150, 8);
+    expect(ethnic("white")?.rate).toBeCloseTo(12.5, 8);
+    const asian = ethnic("asian");
+    expect((asian?.lower ?? 999) < 150 && (asian?.upper ?? 0) > 150).toBe(true);
+    expect(ethnic("not-stated")).toMatchObject({ rate_kind: "none", rate: null, population: null });
+    expect(ethnic("black")).toMatchObject({ rate_kind: "none", rate: null, spells: 0 });
+  });
 });

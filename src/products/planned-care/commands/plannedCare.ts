@@ -24,28 +24,40 @@ export function registerPlannedCare(program: Command): void {
       "--waiting-list <file>",
       "a WLMDS clock-stop extract (CSV) for waits by deprivation and ethnic group",
     )
+    .option(
+      "--ethnic-population <file>",
+      "a Census 2021 population by ethnic group and LSOA (TS021 layout, CSV) for ethnic-group rates",
+    )
     .option("--out <dir>", "where to write (default: the workspace's planned-care folder)")
     .action(
-      action(async (options: { groups: string[]; waitingList?: string; out?: string }) => {
-        const workspace = resolveWorkspace();
-        const db = await openStore(workspace.storePath);
-        try {
-          const { manifest, dir } = await buildPlannedCare(
-            db,
-            {
-              outDir: options.out ?? plannedCareDir(workspace.root),
-              groupFiles: options.groups,
-              waitingList: options.waitingList,
-            },
-            terminalEffects(),
-          );
-          process.stdout.write(
-            `Planned-care figures ${manifest.build_id} written to ${dir}: ${manifest.years.length} years, ${manifest.disclosure.primary} small counts hidden.\n`,
-          );
-        } finally {
-          db.close();
-        }
-      }),
+      action(
+        async (options: {
+          groups: string[];
+          waitingList?: string;
+          ethnicPopulation?: string;
+          out?: string;
+        }) => {
+          const workspace = resolveWorkspace();
+          const db = await openStore(workspace.storePath);
+          try {
+            const { manifest, dir } = await buildPlannedCare(
+              db,
+              {
+                outDir: options.out ?? plannedCareDir(workspace.root),
+                groupFiles: options.groups,
+                waitingList: options.waitingList,
+                ethnicPopulation: options.ethnicPopulation,
+              },
+              terminalEffects(),
+            );
+            process.stdout.write(
+              `Planned-care figures ${manifest.build_id} written to ${dir}: ${manifest.years.length} years, ${manifest.disclosure.primary} small counts hidden.\n`,
+            );
+          } finally {
+            db.close();
+          }
+        },
+      ),
     );
 
   pc.command("groups")

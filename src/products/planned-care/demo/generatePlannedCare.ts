@@ -16,6 +16,14 @@ export interface DemoStrategy {
 /** The approach the demo ICB starts, and when. */
 export const demoStrategyStart = "2023-04-01";
 export const demoStrategyId = "case-finding";
+/** Share of its ICB's deprivation gradient the demo's strategy closes, reached a year after the start. */
+export const demoStrategyCloses = 0.8;
+/**
+ * The demo country is about a fiftieth of England at its usual scale, so its ICBs have about a tenth
+ * of a real ICB's residents. Its counts vary as those of a population this many times larger, so
+ * that one ICB's quarterly gap is as noisy as a real ICB's.
+ */
+const noiseScale = 10;
 export const demoStrategyGroups = [
   "planned-care/all-planned",
   "planned-care/hip-replacement",
@@ -39,6 +47,42 @@ const procedures: [string, string, string, number, number, string, string | null
   ["other", "H221", "K573", 0.8, 3000, "flat", null],
 ];
 
+/**
+ * Census 2021's 20 ethnic-group categories (TS021 codes and labels), each with its display group and
+ * the share of that group the demo gives it. The groups' shares follow the demo's own draw of ethnic
+ * category letters by IMD decile (`ethnosSql`), so the population and the admissions agree.
+ */
+const censusCategories: [number, string, string, number][] = [
+  [-8, "Does not apply", "", 0],
+  [1, "Asian, Asian British or Asian Welsh: Bangladeshi", "asian", 0.15],
+  [2, "Asian, Asian British or Asian Welsh: Chinese", "other", 0],
+  [3, "Asian, Asian British or Asian Welsh: Indian", "asian", 0.4],
+  [4, "Asian, Asian British or Asian Welsh: Pakistani", "asian", 0.3],
+  [5, "Asian, Asian British or Asian Welsh: Other Asian", "asian", 0.15],
+  [6, "Black, Black British, Black Welsh, Caribbean or African: African", "black", 0.6],
+  [7, "Black, Black British, Black Welsh, Caribbean or African: Caribbean", "black", 0.3],
+  [8, "Black, Black British, Black Welsh, Caribbean or African: Other Black", "black", 0.1],
+  [9, "Mixed or Multiple ethnic groups: White and Asian", "mixed", 0.25],
+  [10, "Mixed or Multiple ethnic groups: White and Black African", "mixed", 0.25],
+  [11, "Mixed or Multiple ethnic groups: White and Black Caribbean", "mixed", 0.25],
+  [12, "Mixed or Multiple ethnic groups: Other Mixed or Multiple ethnic groups", "mixed", 0.25],
+  [13, "White: English, Welsh, Scottish, Northern Irish or British", "white", 0.9],
+  [14, "White: Irish", "white", 0.02],
+  [15, "White: Gypsy or Irish Traveller", "white", 0],
+  [16, "White: Roma", "white", 0],
+  [17, "White: Other White", "white", 0.08],
+  [18, "Other ethnic group: Arab", "other", 0],
+  [19, "Other ethnic group: Any other ethnic group", "other", 0],
+];
+
+/** Each display group's share of the people of IMD decile `d` with a stated group (the letters' draw below, less the 3% not stated). */
+const groupShareSql = (d: string) => `CASE g
+  WHEN 'white' THEN 0.74 + 0.015 * ${d}
+  WHEN 'asian' THEN 0.12 - 0.007 * ${d}
+  WHEN 'black' THEN 0.07 - 0.004 * ${d}
+  WHEN 'mixed' THEN 0.04 - 0.004 * ${d}
+  ELSE 0 END / 0.97`;
+
 const ageShape = (shape: string) => `CASE ${shape}
   WHEN 'joint' THEN CASE WHEN age_band < 40 THEN 0.02 WHEN age_band < 55 THEN 0.25 WHEN age_band < 65 THEN 0.6 WHEN age_band < 80 THEN 1.0 ELSE 0.7 END
   WHEN 'eye' THEN CASE WHEN age_band < 40 THEN 0.01 WHEN age_band < 55 THEN 0.08 WHEN age_band < 65 THEN 0.3 WHEN age_band < 80 THEN 1.0 ELSE 1.4 END
@@ -50,22 +94,37 @@ const ageShape = (shape: string) => `CASE ${shape}
  * extract (CSV) into `outDir`, from the reference data already in the store: rates by age and sex,
  * a deprivation gradient (the most deprived decile gets 65% of the least deprived's rate for the
  * same age and sex), the pandemic's fall in 2020/21, and in the first ICB (by code) a case-finding
- * strategy from April 2023 that closes 70% of its gradient over a year. Counts per LSOA, age band,
- * sex, quarter and procedure are the expected value rounded up or down at random (seeded), so the
- * same seed gives the same files.
+ * strategy from April 2023 that closes `demoStrategyCloses` of its gradient over a year, and a Census 2021 population
+ * by ethnic group (TS021 layout, CSV) that agrees with the ethnic categories the admissions carry.
+ * Each ICB, IMD decile, sex, age band and quarter's count varies about its expected value as that
+ * of a population `noiseScale` times larger would, and is shared among its LSOAs and procedures by
+ * systematic rounding; the draws are seeded, so the same seed gives the same files.
  */
 export async function generatePlannedCare(
   store: Database,
   outDir: string,
   effects: Effects,
-  options: { seed?: number; start?: string; end?: string } = {},
-): Promise<{ apc: string; waitingList: string; rows: number; strategy: DemoStrategy }> {
+  options: {
+    seed?: number;
+    start?: string;
+    end?: string;
+    /** Share of the strategy ICB's gradient the strategy closes (0 switches it off). */
+    strategyCloses?: number;
+  } = {},
+): Promise<{
+  apc: string;
+  waitingList: string;
+  ethnicPopulation: string;
+  rows: number;
+  strategy: DemoStrategy;
+}> {
   const seed = options.seed ?? 20230401;
   const start = options.start ?? "2017-04-01";
   const end = options.end ?? "2025-03-31";
   mkdirSync(outDir, { recursive: true });
   const apc = join(outDir, "apc-planned-care.parquet");
   const waitingList = join(outDir, "wlmds-clock-stops.csv");
+  const ethnicPopulation = join(outDir, "census2021-ts021-ethnic-group-lsoa.csv");
   effects.progress.start("demo: planned care");
   const result = await store.withConnection(async (c) => {
     const [icb] = await allOn<{ code: string | null }>(
@@ -117,17 +176,34 @@ export async function generatePlannedCare(
                     WHEN q.quarter BETWEEN DATE '2021-04-01' AND DATE '2022-03-31' THEN 0.85 ELSE 1.0 END
              * (0.65 + 0.35 * (p.imd_decile - 1) / 9.0
                 + CASE WHEN p.icb = $icb AND q.quarter >= $strategy::DATE
-                       THEN (0.35 - 0.35 * (p.imd_decile - 1) / 9.0) * 0.7
+                       THEN (0.35 - 0.35 * (p.imd_decile - 1) / 9.0) * $closes
                             * least(1.0, (datediff('month', $strategy::DATE, q.quarter) + 3) / 12.0)
                        ELSE 0 END) AS expected_n
          FROM pcd_people p CROSS JOIN pcd_procs r CROSS JOIN quarters q
          WHERE r.only_sex IS NULL OR r.only_sex = p.sex
+       ), noisy AS (
+         -- Each ICB, IMD decile, sex, age band and quarter's total varies as a real ICB's would: its
+         -- expected value E times f = 1 + z / √(${noiseScale} × E), z standard normal, a variance of E ÷ ${noiseScale}.
+         SELECT *, greatest(0.0, 1 + sqrt(-2 * ln(greatest(pu(icb || imd_decile || sex || age_band, quarter::VARCHAR || 'z1'), 1e-12)))
+                 * cos(2 * pi() * pu(icb || imd_decile || sex || age_band, quarter::VARCHAR || 'z2'))
+                 / sqrt(${noiseScale} * greatest(sum(expected_n) OVER g, 1e-9))) AS f,
+           sum(expected_n) OVER (PARTITION BY icb, imd_decile, sex, age_band, quarter ORDER BY lsoa, proc ROWS UNBOUNDED PRECEDING) AS upto,
+           pu(icb || imd_decile || sex || age_band, quarter::VARCHAR) AS offset_u
+         FROM expected WINDOW g AS (PARTITION BY icb, imd_decile, sex, age_band, quarter)
        ), drawn AS (
-         SELECT *, (floor(expected_n) + CASE WHEN pu(lsoa || sex || age_band || proc, quarter::VARCHAR) < expected_n - floor(expected_n) THEN 1 ELSE 0 END)::INTEGER AS n
-         FROM expected
+         -- Systematic rounding across that total's LSOAs and procedures: their counts sum to the
+         -- total rounded up or down, and each gets its expected share.
+         SELECT *, (floor(f * upto + offset_u) - floor(f * (upto - expected_n) + offset_u))::INTEGER AS n
+         FROM noisy
        )
        SELECT d.*, k.k FROM drawn d, range(d.n) k(k) WHERE d.n > 0`,
-      { start, end, icb: icb.code, strategy: demoStrategyStart },
+      {
+        start,
+        end,
+        icb: icb.code,
+        strategy: demoStrategyStart,
+        closes: options.strategyCloses ?? demoStrategyCloses,
+      },
     );
     await runOn(
       c,
@@ -177,6 +253,22 @@ export async function generatePlannedCare(
          FROM w ORDER BY id
        ) TO ${quoteLiteral(waitingList)} (FORMAT csv, HEADER true)`,
     );
+    // The population by ethnic group, in the Census 2021 TS021 long layout, from the same people.
+    await runOn(
+      c,
+      `COPY (
+         WITH cats AS (SELECT * FROM (VALUES ${censusCategories
+           .map(
+             ([code, label, g, share]) => `(${code}, ${quoteLiteral(label)}, ${quoteLiteral(g)}, ${share})`,
+           )
+           .join(", ")}) AS t(code, label, g, share)),
+         people AS (SELECT lsoa, any_value(imd_decile) AS d, sum(population) AS n FROM pcd_people GROUP BY lsoa)
+         SELECT p.lsoa AS "Lower layer Super Output Areas Code", p.lsoa AS "Lower layer Super Output Areas",
+           c.code AS "Ethnic group (20 categories) Code", c.label AS "Ethnic group (20 categories)",
+           round(p.n * c.share * (${groupShareSql("p.d")}))::BIGINT AS "Observation"
+         FROM people p CROSS JOIN cats c ORDER BY p.lsoa, c.code
+       ) TO ${quoteLiteral(ethnicPopulation)} (FORMAT csv, HEADER true)`,
+    );
     const [n] = await allOn<{ n: number }>(c, "SELECT count(*) AS n FROM pcd_rows");
     return { rows: n?.n ?? 0, icb: icb.code };
   });
@@ -184,6 +276,7 @@ export async function generatePlannedCare(
   return {
     apc,
     waitingList,
+    ethnicPopulation,
     rows: result.rows,
     strategy: {
       icb: result.icb,

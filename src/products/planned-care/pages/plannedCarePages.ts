@@ -186,9 +186,13 @@ export async function plannedCarePages(
       throw new EbiError("EBI_NOT_FOUND", `No procedure group ${group}.`, { parameter: "group" });
     const org = q.org ?? "ENG";
     if (!orgName.has(org))
-      throw new EbiError("EBI_NOT_FOUND", `No commissioner ${org} (England ENG, a region or an ICB).`, {
-        parameter: "org",
-      });
+      throw new EbiError(
+        "EBI_NOT_FOUND",
+        `No commissioner ${org} (England ENG, a region, an ICB or a sub-ICB location).`,
+        {
+          parameter: "org",
+        },
+      );
     const year = q.year ?? (latestYear as number);
     if (!pub.manifest.years.includes(year))
       throw new EbiError(
@@ -309,6 +313,7 @@ export async function plannedCarePages(
           ages: by("age_band"),
           sexes: by("sex"),
           ethnic: by("ethnic_group"),
+          ethnicRated: by("ethnic_group").some((c) => c.rate_kind === "crude"),
           inequality: ineq.find((r) => r.group_id === s.group),
           ebi: ineq.filter((r) => r.kind === "ebi").map((r) => ({ ...r, name: groupName.get(r.group_id) })),
           waits: waitRowsOf(s).map((w) => ({

@@ -167,14 +167,21 @@ function widen(system: CellSystem, states: Uint8Array, cell: number, threshold: 
  * each small count can be given from everything published; while one is narrower than
  * threshold + 1, a further cell in its relations is hidden. Rates go with their counts; a
  * "remainder" (activity with no known commissioner) is never published. Fails rather than
- * publish a recoverable count.
+ * publish a recoverable count. The same cells in any order are protected the same way.
  */
 export async function protectEquity(
   cells: readonly EquityCell[],
   parentOf: ReadonlyMap<string, string>,
   threshold: number,
 ): Promise<{ cells: PublicEquityCell[]; protection: EquityProtection }> {
-  const { system, index } = equityCellSystem(cells, parentOf);
+  // Built in key order, so that which cells secondary suppression picks does not depend on the order rows came in.
+  const sorted = [...cells].sort((a, b) => {
+    const ka = cellKey(a);
+    const kb = cellKey(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  const { system } = equityCellSystem(sorted, parentOf);
+  const index = cells.map((c) => system.find(cellKey(c)) as number);
   const states = new Uint8Array(system.size);
   let primary = 0;
   for (let cell = 0; cell < system.size; cell++) {

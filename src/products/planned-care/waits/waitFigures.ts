@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, quoteLiteral, runOn } from "../../../db/index.ts";
+import { commissionerLevels } from "../../../pipeline/buildTables.ts";
 import { ethnicGroups } from "../ethnicGroups.ts";
 import type { ResolvedGroup } from "../loadGroups.ts";
 
@@ -26,7 +27,7 @@ const ethnicCase = `CASE ${ethnicGroups
 /**
  * Median and 92nd percentile wait (the RTT standard's percentile) and the share over 18 weeks,
  * by procedure group (matched on the linked procedure code with the group's own rule), financial
- * year of the clock stop, commissioner (England, region, ICB) and IMD quintile or ethnic group.
+ * year of the clock stop, commissioner (England, region, ICB, sub-ICB location) and IMD quintile or ethnic group.
  */
 export async function waitRows(
   connection: DuckDBConnection,
@@ -48,13 +49,8 @@ export async function waitRows(
     undefined,
     "waiting list: groups",
   );
-  const levels = [
-    ["england", "'ENG'"],
-    ["region", "m.region"],
-    ["icb", "m.icb"],
-  ];
   const parts: string[] = [];
-  for (const [level, code] of levels)
+  for (const [level, code] of commissionerLevels)
     for (const [dimension, key] of [
       ["total", "'all'"],
       ["imd_quintile", "imd_quintile"],
@@ -64,9 +60,14 @@ export async function waitRows(
         `SELECT group_id, fyear, '${level}' AS level, ${code} AS org_code, '${dimension}' AS dimension, ${key} AS group_code,
            count(*)::BIGINT AS pathways, quantile_cont(weeks, 0.5) AS median_weeks, quantile_cont(weeks, 0.92) AS p92_weeks,
            avg(CASE WHEN weeks > 18 THEN 1.0 ELSE 0.0 END) AS over_18_share
-         FROM pc_wait_groups s ${level === "england" ? "LEFT " : ""}JOIN pc_org_map m ON m.sub_icb = s.sub_icb
-         ${level === "england" ? "" : "WHERE m.sub_icb IS NOT NULL"}
+         FROM pc_wait_groups s ${level === "england" ? "LEFT " : ""}JOIN org_map m ON m.sub_icb = s.sub_icb
          GROUP BY ALL`,
       );
-  return allOn<WaitRow>(connection, parts.join("\nUNION ALL\n"), undefined, "waiting list: waits");
+  // Ordered, so that the rows (and the suppression that chooses among them) are the same on every run.
+  return allOn<WaitRow>(
+    connection,
+    `SELECT * FROM (${parts.join("\nUNION ALL\n")}) ORDER BY group_id, fyear, level, org_code, dimension, group_code`,
+    undefined,
+    "waiting list: waits",
+  );
 }

@@ -56,17 +56,21 @@ export function pathwayPieces(set: ThresholdSet): Record<string, string> {
         AttendOrDNACode IN (${list(attendedCodes)}) AS attended,
         AppType IN (${list(treatmentAppTypes)}) AS treatment
       FROM tt_IDS201CareContact`,
-    // Only the dates are kept, so sorting the dates themselves gives the same list as ordering the
-    // contacts, without an ordered aggregate.
-    treatment: `SELECT PathwayID, count(*) AS treatment_count,
-        list_sort(list(CareContDate)) AS treatment_dates
-      FROM contacts WHERE attended AND treatment GROUP BY PathwayID`,
-    attended_any: `SELECT PathwayID, max(CareContDate) AS last_attended_date FROM contacts WHERE attended GROUP BY PathwayID`,
-    steps: `SELECT c.PathwayID,
-        bool_or(a.CodeProcAndProcStatus IN (${list(highIntensityCodes)})) AS high,
-        bool_or(a.CodeProcAndProcStatus IN (${list(lowIntensityCodes)})) AS low
-      FROM tt_IDS202CareActivity a JOIN contacts c ON c.CareContactId = a.CareContactId
-      WHERE c.attended AND c.treatment GROUP BY c.PathwayID`,
+    // One pass over the attended contacts gives the treatment appointments and the last attended
+    // date. Only the dates are kept, so sorting the dates themselves gives the same list as
+    // ordering the contacts, without an ordered aggregate.
+    attended: `SELECT PathwayID, count(*) FILTER (WHERE treatment) AS treatment_count,
+        list_sort(list(CareContDate) FILTER (WHERE treatment)) AS treatment_dates,
+        max(CareContDate) AS last_attended_date
+      FROM contacts WHERE attended GROUP BY PathwayID`,
+    // Each care activity with its contact, joined once for both the step and the scores (the
+    // join of the two largest tables is the costliest step of the pathway table).
+    activity_contacts: `SELECT a.CareActId, a.CodeProcAndProcStatus, c.PathwayID, c.CareContDate, c.attended, c.treatment
+      FROM tt_IDS202CareActivity a JOIN contacts c ON c.CareContactId = a.CareContactId`,
+    steps: `SELECT PathwayID,
+        bool_or(CodeProcAndProcStatus IN (${list(highIntensityCodes)})) AS high,
+        bool_or(CodeProcAndProcStatus IN (${list(lowIntensityCodes)})) AS low
+      FROM activity_contacts WHERE attended AND treatment GROUP BY PathwayID`,
     descriptor: `SELECT PathwayID, upper(regexp_replace(PresComp, '[^A-Za-z0-9]', '', 'g')) AS descriptor_code
       FROM tt_IDS603PresentingComplaints
       QUALIFY row_number() OVER (PARTITION BY PathwayID
@@ -78,8 +82,8 @@ export function pathwayPieces(set: ThresholdSet): Record<string, string> {
           coalesce(s.AssToolCompDate, c.CareContDate) AS score_date, c.CareContDate AS contact_date, s.CareActId
         FROM tt_IDS607CodedScoreAssessmentAct s
         JOIN tool_codes t ON t.code = s.CodedAssToolType
-        LEFT JOIN tt_IDS202CareActivity a ON a.CareActId = s.CareActId
-        LEFT JOIN tt_IDS201CareContact c ON c.CareContactId = a.CareContactId
+        -- An activity always has its contact here (orphans are quarantined when staged).
+        LEFT JOIN activity_contacts c ON c.CareActId = s.CareActId
         UNION ALL
         SELECT s.PathwayID, t.tool, s.PersScore, s.AssToolCompDate, NULL::DATE, NULL::VARCHAR
         FROM tt_IDS606CodedScoreAssessmentRefer s
@@ -103,7 +107,7 @@ export function pathwayPieces(set: ThresholdSet): Record<string, string> {
         coalesce(t.treatment_count, 0) AS treatment_count, coalesce(t.treatment_dates, []::DATE[]) AS treatment_dates,
         t.treatment_dates[1] AS first_treatment_date, t.treatment_dates[2] AS second_treatment_date,
         t.treatment_dates[3] AS third_treatment_date, t.treatment_dates[-1] AS last_treatment_date,
-        x.last_attended_date,
+        t.last_attended_date,
         d.descriptor_code, ${descriptorGroupSql("d.descriptor_code")} AS descriptor_group,
         CASE WHEN st.high THEN 'High intensity' WHEN st.low THEN 'Low intensity' ELSE 'Not recorded' END AS step,
         p.PersonBirthDate AS birth_date, p.Gender AS gender, p.EthnicCategory AS ethnic_category,
@@ -112,8 +116,7 @@ export function pathwayPieces(set: ThresholdSet): Record<string, string> {
         -- own decile only where the lookup has no such LSOA.
         coalesce(imd.imd_decile, CAST(p.IndicesOfDeprivationDecile AS INTEGER)) AS imd_decile
       FROM tt_IDS101Referral r
-      LEFT JOIN treatment t USING (PathwayID)
-      LEFT JOIN attended_any x USING (PathwayID)
+      LEFT JOIN attended t USING (PathwayID)
       LEFT JOIN steps st USING (PathwayID)
       LEFT JOIN descriptor d USING (PathwayID)
       LEFT JOIN people p ON p.LocalPatientId = r.LocalPatientId

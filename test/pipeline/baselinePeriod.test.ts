@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ingestActivity } from "../../src/activity/index.ts";
 import { quietEffects } from "../../src/effects/index.ts";
-import { parseBaselinePeriod } from "../../src/pipeline/baselinePeriod.ts";
 import { build } from "../../src/products/ebi/build.ts";
+import { parseBaselinePeriod } from "../../src/products/ebi/figures/baselinePeriod.ts";
 import { openStore } from "../../src/store/index.ts";
 
 const usage = (fn: () => unknown) => {

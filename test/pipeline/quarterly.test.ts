@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quarterlyRows } from "../../src/pipeline/quarterly.ts";
+import { quarterlyRows } from "../../src/products/ebi/figures/quarterly.ts";
 import type { MonthlyRow } from "../../src/release/tables.ts";
 
 const row = (level: MonthlyRow["level"], org: string, month: string, spells: number): MonthlyRow => ({

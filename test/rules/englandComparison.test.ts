@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { englandComparisonMarkdown } from "../../src/products/ebi/comparison/englandComparison.ts";
 import type {
   BaselineRow,
   InterventionRow,
   ReleaseManifest,
   VariationRow,
 } from "../../src/release/tables.ts";
-import { englandComparisonMarkdown, publishedFigures } from "../../src/rules/index.ts";
+import { publishedFigures } from "../../src/rules/index.ts";
 
 const intervention = (id: string, measurable: boolean): InterventionRow => ({
   intervention_id: id,

@@ -3,7 +3,6 @@ import type { Database } from "../../db/index.ts";
 import { type DisclosurePolicy, minimumPublicThreshold, withThreshold } from "../../disclosure/index.ts";
 import type { Effects } from "../../effects/index.ts";
 import { EbiError } from "../../errors/index.ts";
-import type { Period } from "../../pipeline/baselines.ts";
 import { type CostTable, defaultCosts } from "../../pipeline/costs.ts";
 import { runStages, type StageTiming } from "../../pipeline/runStages.ts";
 import type { ReleaseManifest } from "../../release/tables.ts";
@@ -12,6 +11,7 @@ import { type CountingUnit, defaultCountingUnit, loadRuleSets } from "../../rule
 import { type BuildState, buildStages, defaultBaselines, type NationalFigure } from "./buildStages.ts";
 import { insiderAuditByDefault } from "./disclosure/index.ts";
 import { ebiDashboardPolicy } from "./disclosure/policies.ts";
+import type { Period } from "./figures/baselines.ts";
 
 export { defaultBaselines, type NationalFigure } from "./buildStages.ts";
 

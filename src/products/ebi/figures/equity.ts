@@ -1,7 +1,7 @@
-import type { EquityRow, OrganisationRow, OrgLevel } from "../release/tables.ts";
-import { esp2013AgeBands } from "../stats/index.ts";
+import type { PopulationCount, StratumCount } from "../../../pipeline/buildTables.ts";
+import type { EquityRow, OrganisationRow, OrgLevel } from "../../../release/tables.ts";
+import { esp2013AgeBands } from "../../../stats/index.ts";
 import { ageSexTotals, crudeOf, dsrOf } from "./baselines.ts";
-import type { PopulationCount, StratumCount } from "./buildTables.ts";
 
 /** Ethnic groups for display, from the NHS ethnic category code (every code kept in the cube). */
 export const ethnicGroups: { code: string; label: string; categories: string[] }[] = [

@@ -1,12 +1,12 @@
+import type { PopulationCount, StratumCount } from "../../../pipeline/buildTables.ts";
 import type {
   BaselineRow,
   OrganisationRow,
   OrgLevel,
   TrajectoryRow,
   VariationRow,
-} from "../release/tables.ts";
-import { ageSexStrata, crudeRate, directlyStandardisedRate, percentile } from "../stats/index.ts";
-import type { PopulationCount, StratumCount } from "./buildTables.ts";
+} from "../../../release/tables.ts";
+import { ageSexStrata, crudeRate, directlyStandardisedRate, percentile } from "../../../stats/index.ts";
 
 export interface Period {
   start: string; // first day of the first month, YYYY-MM-DD

@@ -1,4 +1,4 @@
-import { EbiError } from "../errors/index.ts";
+import { EbiError } from "../../../errors/index.ts";
 import type { Period } from "./baselines.ts";
 
 /** Months from `start` to `end` inclusive (first days of months, YYYY-MM-DD). */

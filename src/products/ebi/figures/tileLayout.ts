@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { allOn } from "../db/index.ts";
-import type { ReleaseTileLayout } from "../release/tileLayout.ts";
+import { allOn } from "../../../db/index.ts";
+import type { ReleaseTileLayout } from "../../../release/tileLayout.ts";
 
 /**
  * The loaded cartogram tiles of the release's commissioners, by ODS code (through the hierarchy's

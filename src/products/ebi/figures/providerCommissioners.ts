@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { allOn } from "../db/index.ts";
-import type { ProviderCommissioners } from "../release/providerCommissioners.ts";
+import { allOn } from "../../../db/index.ts";
+import type { ProviderCommissioners } from "../../../release/providerCommissioners.ts";
 import type { Period } from "./baselines.ts";
 
 /**

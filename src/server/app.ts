@@ -13,7 +13,7 @@ import { Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { touchGrants } from "../access/grants.ts";
 import { policyStatement } from "../disclosure/policy.ts";
-import type { LoadedRelease } from "../release/readRelease.ts";
+import type { ServedRelease } from "../release/servedRelease.ts";
 import { type SiteFrame, siteNavigation } from "../web/renderer.ts";
 import { releaseRoutes } from "./api/release.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
@@ -34,7 +34,7 @@ const webStatic = fileURLToPath(new URL("../web/static/", import.meta.url));
 export const defaultRateLimit = 100_000;
 
 export interface AppOptions {
-  release: LoadedRelease;
+  release: ServedRelease;
   /** The products served, in the order of their header links; each registers its own routes and pages. */
   products: readonly ServedProduct[];
   /** The service's name and what its API serves. */

@@ -5,8 +5,8 @@ import { demoUsers } from "../../src/identity/demoUsers.ts";
 import { auditRelease } from "../../src/products/ebi/disclosure/attackRelease.ts";
 import { insiderRecoveries } from "../../src/products/ebi/disclosure/insiderRecovery.ts";
 import { protectRelease, type ReleaseTables } from "../../src/products/ebi/disclosure/protectRelease.ts";
-import { readRelease } from "../../src/release/readRelease.ts";
-import type { BaselineRow, MonthlyRow, OrganisationRow } from "../../src/release/tables.ts";
+import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
+import type { BaselineRow, MonthlyRow, OrganisationRow } from "../../src/products/ebi/release/tables.ts";
 import { registeredValues, writeRegisteredFixture } from "../fixtures/release/registeredFixture.ts";
 import { fixture } from "../fixtures/release/releaseFixture.ts";
 

@@ -11,7 +11,7 @@ import {
 } from "../../src/products/ebi/disclosure/attackRelease.ts";
 import { protectRelease, type ReleaseTables } from "../../src/products/ebi/disclosure/protectRelease.ts";
 
-import type { BaselineRow } from "../../src/release/tables.ts";
+import type { BaselineRow } from "../../src/products/ebi/release/tables.ts";
 import { ID, modelledFiguresCopied, months, smallCountry } from "../fixtures/disclosure/smallCountry.ts";
 
 const policy = { threshold: 5, rounding: null };

@@ -6,7 +6,7 @@ import type { Database } from "../../src/db/index.ts";
 import { hesAnalysisGuidePolicy } from "../../src/disclosure/index.ts";
 import { quietEffects } from "../../src/effects/index.ts";
 import { build } from "../../src/products/ebi/build.ts";
-import { readRelease } from "../../src/release/readRelease.ts";
+import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { currentReleaseId } from "../../src/release/releaseFiles.ts";
 import { openStore } from "../../src/store/index.ts";
 

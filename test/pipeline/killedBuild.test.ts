@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ebiReleaseTables } from "../../src/products/ebi/release/tables.ts";
 import { currentReleaseId, listReleases } from "../../src/release/releaseFiles.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 
@@ -32,7 +33,7 @@ describe("a build killed part-way", () => {
     expect(caught).toBe(true);
     await new Promise((resolve) => child.once("exit", resolve));
     expect(currentReleaseId(releasesDir)).toBe(before);
-    expect(listReleases(releasesDir).map((r) => r.id)).toEqual([before]);
+    expect(listReleases(releasesDir, ebiReleaseTables).map((r) => r.id)).toEqual([before]);
     expect(existsSync(join(releasesDir, before ?? "", "public", "monthly.parquet"))).toBe(true);
   }, 600_000);
 });

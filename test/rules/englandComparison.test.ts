@@ -5,7 +5,7 @@ import type {
   InterventionRow,
   ReleaseManifest,
   VariationRow,
-} from "../../src/release/tables.ts";
+} from "../../src/products/ebi/release/tables.ts";
 import { publishedFigures } from "../../src/rules/index.ts";
 
 const intervention = (id: string, measurable: boolean): InterventionRow => ({

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database, quoteLiteral } from "../../src/db/index.ts";
 import { buildApp } from "../../src/products/buildApp.ts";
 import { auditPublicRelease, auditRelease } from "../../src/products/ebi/disclosure/index.ts";
-import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
+import { type LoadedRelease, readRelease } from "../../src/products/ebi/release/readRelease.ts";
+import { ebiReleaseTables, type ReleaseTables } from "../../src/products/ebi/release/tables.ts";
 import { readReleaseSide } from "../../src/release/readReleaseTables.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 import { observedCountFields, walkPublicApi } from "./walkPublicApi.ts";
@@ -233,8 +234,8 @@ describe("disclosure on the public side", () => {
   }, 60_000);
 
   it("lets the LP attacker narrow no hidden small count on the written public files", async () => {
-    const registered = await readReleaseSide(release.dir, "registered");
-    const published = await readReleaseSide(release.dir, "public");
+    const registered = await readReleaseSide<ReleaseTables>(release.dir, "registered", ebiReleaseTables);
+    const published = await readReleaseSide<ReleaseTables>(release.dir, "public", ebiReleaseTables);
     const { problems, stats } = await auditRelease(
       registered.tables,
       published.tables,

@@ -6,7 +6,7 @@ import { compareAreas } from "../../src/products/ebi/queries/compareAreas.ts";
 import { peerCount, peerGroupOf } from "../../src/products/ebi/queries/peerGroups.ts";
 import { releaseAtPeriod } from "../../src/products/ebi/queries/periodRates.ts";
 import { financialYears, rateTrend } from "../../src/products/ebi/queries/rateTrends.ts";
-import type { LoadedRelease } from "../../src/release/readRelease.ts";
+import type { LoadedRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { areas, areasRelease } from "../fixtures/release/areasRelease.ts";
 
 let release: LoadedRelease;

@@ -5,8 +5,8 @@ import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/products/buildApp.ts";
 import { progressOf } from "../../src/products/ebi/queries/progress.ts";
-import { readRelease } from "../../src/release/readRelease.ts";
-import type { BaselineRow } from "../../src/release/tables.ts";
+import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
+import type { BaselineRow } from "../../src/products/ebi/release/tables.ts";
 import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
 
 let app: FastifyInstance;

@@ -5,7 +5,7 @@ import { dataDictionaryMarkdown } from "../../activity/index.ts";
 import { approvalsDictionaryMarkdown } from "../../approvals/approvalsDictionaryMarkdown.ts";
 import { EbiError, errorTableMarkdown } from "../../errors/index.ts";
 import { englandComparisonMarkdown } from "../../products/ebi/comparison/englandComparison.ts";
-import { readRelease } from "../../release/readRelease.ts";
+import { readRelease } from "../../products/ebi/release/readRelease.ts";
 import {
   interventionTableMarkdown,
   loadRuleSets,

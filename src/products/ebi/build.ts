@@ -12,6 +12,7 @@ import { type BuildState, buildStages, defaultBaselines, type NationalFigure } f
 import { insiderAuditByDefault } from "./disclosure/index.ts";
 import { ebiDashboardPolicy } from "./disclosure/policies.ts";
 import type { Period } from "./figures/baselines.ts";
+import { ebiReleaseTables } from "./release/tables.ts";
 
 export { defaultBaselines, type NationalFigure } from "./buildStages.ts";
 
@@ -80,7 +81,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
     .update(ruleSets.map((s) => s.sha256).join() + (unit === defaultCountingUnit ? "" : `|${unit}`))
     .digest("hex")
     .slice(0, 6)}`;
-  const writer = new ReleaseWriter(options.releasesDir, releaseId);
+  const writer = new ReleaseWriter(options.releasesDir, releaseId, ebiReleaseTables);
   try {
     const state = await store.withConnection(async (connection) => {
       const state: BuildState = {

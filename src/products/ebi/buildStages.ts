@@ -16,7 +16,6 @@ import {
 import { type CostTable, unitCostOf } from "../../pipeline/costs.ts";
 import type { Stage } from "../../pipeline/runStages.ts";
 import { providerCommissionersFile } from "../../release/providerCommissioners.ts";
-import type { InterventionRow, ReleaseManifest, ReleaseTables } from "../../release/tables.ts";
 import { tileLayoutFile } from "../../release/tileLayout.ts";
 import type { ReleaseWriter } from "../../release/writeRelease.ts";
 import {
@@ -32,6 +31,7 @@ import { equityRows } from "./figures/equity.ts";
 import { providerCommissioners } from "./figures/providerCommissioners.ts";
 import { quarterlyRows } from "./figures/quarterly.ts";
 import { releaseTileLayout } from "./figures/tileLayout.ts";
+import type { InterventionRow, ReleaseManifest, ReleaseTables } from "./release/tables.ts";
 
 export const defaultBaselines: Record<string, Period> = {
   "List 1": { start: "2017-04-01", end: "2018-03-01" },

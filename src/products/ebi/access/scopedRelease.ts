@@ -1,6 +1,6 @@
 import type { Scope } from "../../../access/principal.ts";
 import { currentReads } from "../../../access/readTracker.ts";
-import type { LoadedRelease, SeriesLookup } from "../../../release/readRelease.ts";
+import type { LoadedRelease, SeriesLookup } from "../release/readRelease.ts";
 
 /** The figure columns of each table: the ones that come from the registered side for organisations in scope. */
 const figures = {

@@ -1,5 +1,5 @@
-import type { BaselineRow, InterventionRow, ReleaseManifest, VariationRow } from "../../../release/tables.ts";
 import { type PublishedFigure, publishedFigures } from "../../../rules/publishedFigures.ts";
+import type { BaselineRow, InterventionRow, ReleaseManifest, VariationRow } from "../release/tables.ts";
 
 /** What the comparison reads from a release. */
 export interface ComparisonInput {

@@ -1,12 +1,12 @@
 import type { PopulationCount, StratumCount } from "../../../pipeline/buildTables.ts";
+import { ageSexStrata, crudeRate, directlyStandardisedRate, percentile } from "../../../stats/index.ts";
 import type {
   BaselineRow,
   OrganisationRow,
   OrgLevel,
   TrajectoryRow,
   VariationRow,
-} from "../../../release/tables.ts";
-import { ageSexStrata, crudeRate, directlyStandardisedRate, percentile } from "../../../stats/index.ts";
+} from "../release/tables.ts";
 
 export interface Period {
   start: string; // first day of the first month, YYYY-MM-DD

@@ -1,6 +1,6 @@
 import type { PopulationCount, StratumCount } from "../../../pipeline/buildTables.ts";
-import type { EquityRow, OrganisationRow, OrgLevel } from "../../../release/tables.ts";
 import { esp2013AgeBands } from "../../../stats/index.ts";
+import type { EquityRow, OrganisationRow, OrgLevel } from "../release/tables.ts";
 import { ageSexTotals, crudeOf, dsrOf } from "./baselines.ts";
 
 /** Ethnic groups for display, from the NHS ethnic category code (every code kept in the cube). */

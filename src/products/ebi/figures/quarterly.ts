@@ -1,5 +1,5 @@
 import { periodOf } from "../../../periods/period.ts";
-import type { MonthlyRow, QuarterlyRow } from "../../../release/tables.ts";
+import type { MonthlyRow, QuarterlyRow } from "../release/tables.ts";
 
 /** Levels whose quarters a release publishes: the commissioner hierarchy (providers keep months only). */
 const quarterLevels = new Set<MonthlyRow["level"]>(["england", "region", "icb", "sub_icb"]);

@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Database, quoteLiteral } from "../db/index.ts";
-import { type Columns, readColumns } from "../db/readColumns.ts";
-import { EbiError } from "../errors/index.ts";
-import { currentReleaseId } from "./releaseFiles.ts";
+import { Database, quoteLiteral } from "../../../db/index.ts";
+import { type Columns, readColumns } from "../../../db/readColumns.ts";
+import { EbiError } from "../../../errors/index.ts";
+import { currentReleaseId } from "../../../release/releaseFiles.ts";
+import type { SeriesLookup, ServedRelease } from "../../../release/servedRelease.ts";
+import { assertReleaseIntact } from "../../../release/verifyRelease.ts";
 import {
   type BaselineRow,
   type EquityRow,
+  ebiReleaseTables,
   type InterventionRow,
   laterTables,
   type MonthlyRow,
@@ -19,47 +22,38 @@ import {
   type TrajectoryRow,
   type VariationRow,
 } from "./tables.ts";
-import { assertReleaseIntact } from "./verifyRelease.ts";
 
-/** A read-only lookup whose rows are built on demand from compact columns. */
-export interface SeriesLookup<T> {
-  get(key: string): T[] | undefined;
-  has(key: string): boolean;
-  keys(): IterableIterator<string>;
-  readonly size: number;
+export type { SeriesLookup } from "../../../release/servedRelease.ts";
+
+declare module "../../../release/servedRelease.ts" {
+  /** The service serves EBI's release: its tables, in memory and indexed for the pages and the API. */
+  interface ServedRelease {
+    interventions: InterventionRow[];
+    /** Every monthly row, materialised on each access (large: prefer `monthlyOf`). */
+    readonly monthly: MonthlyRow[];
+    baselines: BaselineRow[];
+    /** Every trajectory row, materialised on each access (prefer `trajectoryOf`). */
+    readonly trajectory: TrajectoryRow[];
+    variation: VariationRow[];
+    /** Every equity row, materialised on each access (large: prefer `equityOf`). */
+    readonly equity: EquityRow[];
+    /** Rows by `${intervention_id}|${level}|${org_code}` in month order. */
+    monthlyOf: SeriesLookup<MonthlyRow>;
+    /** Rows by `${intervention_id}|${level}|${org_code}` in month order. */
+    trajectoryOf: SeriesLookup<TrajectoryRow>;
+    baselineOf: Map<string, BaselineRow>;
+    /** Every quarterly row (absent from hand-made releases in tests). */
+    quarterly?: QuarterlyRow[];
+    /** Quarters by `${intervention_id}|${level}|${org_code}` in time order. */
+    quarterlyOf?: Map<string, QuarterlyRow[]>;
+    /** Rows by `${intervention_id}|${level}|${org_code}|${period}|${dimension}` in group order. */
+    equityOf: SeriesLookup<EquityRow>;
+    interventionOf: Map<string, InterventionRow>;
+  }
 }
 
-/** The public side of a release, in memory and indexed for the pages and the API. */
-export interface LoadedRelease {
-  id: string;
-  dir: string;
-  manifest: ReleaseManifest;
-  interventions: InterventionRow[];
-  organisations: OrganisationRow[];
-  /** Every monthly row, materialised on each access (large: prefer `monthlyOf`). */
-  readonly monthly: MonthlyRow[];
-  baselines: BaselineRow[];
-  /** Every trajectory row, materialised on each access (prefer `trajectoryOf`). */
-  readonly trajectory: TrajectoryRow[];
-  variation: VariationRow[];
-  /** Every equity row, materialised on each access (large: prefer `equityOf`). */
-  readonly equity: EquityRow[];
-  /** Rows by `${intervention_id}|${level}|${org_code}` in month order. */
-  monthlyOf: SeriesLookup<MonthlyRow>;
-  /** Rows by `${intervention_id}|${level}|${org_code}` in month order. */
-  trajectoryOf: SeriesLookup<TrajectoryRow>;
-  baselineOf: Map<string, BaselineRow>;
-  /** Every quarterly row (absent from hand-made releases in tests). */
-  quarterly?: QuarterlyRow[];
-  /** Quarters by `${intervention_id}|${level}|${org_code}` in time order. */
-  quarterlyOf?: Map<string, QuarterlyRow[]>;
-  /** Rows by `${intervention_id}|${level}|${org_code}|${period}|${dimension}` in group order. */
-  equityOf: SeriesLookup<EquityRow>;
-  /** Organisations by `${level}|${org_code}`. */
-  organisationOf: Map<string, OrganisationRow>;
-  childrenOf: Map<string, OrganisationRow[]>;
-  interventionOf: Map<string, InterventionRow>;
-}
+/** The public side of EBI's release, in memory and indexed for the pages and the API. */
+export type LoadedRelease = ServedRelease;
 
 const suppressionCodes: Suppression[] = [null, "redacted", "derived", "primary", "secondary"];
 const suppressionSql = (column: string) =>
@@ -228,7 +222,7 @@ export async function readRelease(
       );
   }
   // Every public table must be the one the build wrote: a changed file is refused, not served.
-  const manifest = assertReleaseIntact(dir, releaseId);
+  const manifest = assertReleaseIntact(dir, releaseId, ebiReleaseTables);
   // Releases written before measurability had its own fields say it only in the description.
   const interventions = (
     JSON.parse(readFileSync(join(dir, "interventions.json"), "utf8")) as Partial<InterventionRow>[]

@@ -3,11 +3,11 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/products/buildApp.ts";
-import { progressOf } from "../../src/products/ebi/queries/progress.ts";
-import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
-import type { BaselineRow } from "../../src/products/ebi/release/tables.ts";
-import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
+import { buildApp } from "../../../../src/products/buildApp.ts";
+import { progressOf } from "../../../../src/products/ebi/queries/progress.ts";
+import { readRelease } from "../../../../src/products/ebi/release/readRelease.ts";
+import type { BaselineRow } from "../../../../src/products/ebi/release/tables.ts";
+import { fixture, writeReleaseFixture } from "../../../fixtures/release/releaseFixture.ts";
 
 let app: FastifyInstance;
 beforeAll(async () => {

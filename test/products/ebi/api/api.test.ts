@@ -1,14 +1,14 @@
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Database, quoteLiteral } from "../../src/db/index.ts";
-import { buildApp } from "../../src/products/buildApp.ts";
-import { auditPublicRelease, auditRelease } from "../../src/products/ebi/disclosure/index.ts";
-import { type LoadedRelease, readRelease } from "../../src/products/ebi/release/readRelease.ts";
-import { ebiReleaseTables, type ReleaseTables } from "../../src/products/ebi/release/tables.ts";
-import { readReleaseSide } from "../../src/release/readReleaseTables.ts";
-import { demoRelease } from "../fixtures/release/demoRelease.ts";
-import { observedCountFields, walkPublicApi } from "./walkPublicApi.ts";
+import { Database, quoteLiteral } from "../../../../src/db/index.ts";
+import { buildApp } from "../../../../src/products/buildApp.ts";
+import { auditPublicRelease, auditRelease } from "../../../../src/products/ebi/disclosure/index.ts";
+import { type LoadedRelease, readRelease } from "../../../../src/products/ebi/release/readRelease.ts";
+import { ebiReleaseTables, type ReleaseTables } from "../../../../src/products/ebi/release/tables.ts";
+import { readReleaseSide } from "../../../../src/release/readReleaseTables.ts";
+import { demoRelease } from "../../../fixtures/release/demoRelease.ts";
+import { observedCountFields, walkPublicApi } from "../../../server/walkPublicApi.ts";
 
 let app: FastifyInstance;
 let release: LoadedRelease;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { auditRelease } from "../../src/products/ebi/disclosure/attackRelease.ts";
-import { auditPublicRelease } from "../../src/products/ebi/disclosure/auditPublicRelease.ts";
-import { ebiDashboardPolicy } from "../../src/products/ebi/disclosure/policies.ts";
-import { protectRelease } from "../../src/products/ebi/disclosure/protectRelease.ts";
-import { releaseCellSystem } from "../../src/products/ebi/disclosure/releaseCellSystem.ts";
-import { quarterlyRows } from "../../src/products/ebi/figures/quarterly.ts";
-import { ID, smallCountry } from "../fixtures/disclosure/smallCountry.ts";
+import { auditRelease } from "../../../../src/products/ebi/disclosure/attackRelease.ts";
+import { auditPublicRelease } from "../../../../src/products/ebi/disclosure/auditPublicRelease.ts";
+import { ebiDashboardPolicy } from "../../../../src/products/ebi/disclosure/policies.ts";
+import { protectRelease } from "../../../../src/products/ebi/disclosure/protectRelease.ts";
+import { releaseCellSystem } from "../../../../src/products/ebi/disclosure/releaseCellSystem.ts";
+import { quarterlyRows } from "../../../../src/products/ebi/figures/quarterly.ts";
+import { ID, smallCountry } from "../../../fixtures/disclosure/smallCountry.ts";
 
 const policy = { threshold: 5, rounding: null };
 

@@ -2,11 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ingestActivity } from "../../src/activity/index.ts";
-import { quietEffects } from "../../src/effects/index.ts";
-import { build } from "../../src/products/ebi/build.ts";
-import { parseBaselinePeriod } from "../../src/products/ebi/figures/baselinePeriod.ts";
-import { openStore } from "../../src/store/index.ts";
+import { ingestActivity } from "../../../../src/activity/index.ts";
+import { quietEffects } from "../../../../src/effects/index.ts";
+import { build } from "../../../../src/products/ebi/build.ts";
+import { parseBaselinePeriod } from "../../../../src/products/ebi/figures/baselinePeriod.ts";
+import { openStore } from "../../../../src/store/index.ts";
 
 const usage = (fn: () => unknown) => {
   try {
@@ -46,7 +46,7 @@ describe("a baseline period", () => {
         db,
         {
           kind: "apc",
-          files: [join(import.meta.dirname, "../fixtures/activity/apc_mixed.csv")],
+          files: [join(import.meta.dirname, "../../../fixtures/activity/apc_mixed.csv")],
           reportsDir: home,
         },
         quietEffects(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { variationOf } from "../../src/products/ebi/figures/baselines.ts";
+import { variationOf } from "../../../../src/products/ebi/figures/baselines.ts";
 
 describe("variationOf", () => {
   it("gives type 7 percentiles of 10, 20, 30, 40: p10 13, p50 25, p90 37, N-fold 37 ÷ 13", () => {

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { isEbiError } from "../../src/errors/index.ts";
-import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
-import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
+import { isEbiError } from "../../../../src/errors/index.ts";
+import { readRelease } from "../../../../src/products/ebi/release/readRelease.ts";
+import { fixture, writeReleaseFixture } from "../../../fixtures/release/releaseFixture.ts";
 
 let releasesDir: string;
 let dir: string;

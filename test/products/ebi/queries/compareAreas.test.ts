@@ -1,13 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/products/buildApp.ts";
-import { areaGlance } from "../../src/products/ebi/queries/areaGlance.ts";
-import { compareAreas } from "../../src/products/ebi/queries/compareAreas.ts";
-import { peerCount, peerGroupOf } from "../../src/products/ebi/queries/peerGroups.ts";
-import { releaseAtPeriod } from "../../src/products/ebi/queries/periodRates.ts";
-import { financialYears, rateTrend } from "../../src/products/ebi/queries/rateTrends.ts";
-import type { LoadedRelease } from "../../src/products/ebi/release/readRelease.ts";
-import { areas, areasRelease } from "../fixtures/release/areasRelease.ts";
+import { buildApp } from "../../../../src/products/buildApp.ts";
+import { areaGlance } from "../../../../src/products/ebi/queries/areaGlance.ts";
+import { compareAreas } from "../../../../src/products/ebi/queries/compareAreas.ts";
+import { peerCount, peerGroupOf } from "../../../../src/products/ebi/queries/peerGroups.ts";
+import { releaseAtPeriod } from "../../../../src/products/ebi/queries/periodRates.ts";
+import { financialYears, rateTrend } from "../../../../src/products/ebi/queries/rateTrends.ts";
+import type { LoadedRelease } from "../../../../src/products/ebi/release/readRelease.ts";
+import { areas, areasRelease } from "../../../fixtures/release/areasRelease.ts";
 
 let release: LoadedRelease;
 let app: FastifyInstance;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { addMonths } from "../../src/periods/period.ts";
-import { spcSeries } from "../../src/products/ebi/queries/spc.ts";
-import type { LoadedRelease } from "../../src/products/ebi/release/readRelease.ts";
-import type { MonthlyRow, QuarterlyRow } from "../../src/products/ebi/release/tables.ts";
+import { addMonths } from "../../../../src/periods/period.ts";
+import { spcSeries } from "../../../../src/products/ebi/queries/spc.ts";
+import type { LoadedRelease } from "../../../../src/products/ebi/release/readRelease.ts";
+import type { MonthlyRow, QuarterlyRow } from "../../../../src/products/ebi/release/tables.ts";
 
 const id = "x/knee";
 const key = `${id}|sub_icb|S01`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { equitySummary } from "../../src/products/ebi/queries/equity.ts";
-import type { LoadedRelease } from "../../src/products/ebi/release/readRelease.ts";
-import type { EquityRow } from "../../src/products/ebi/release/tables.ts";
+import { equitySummary } from "../../../../src/products/ebi/queries/equity.ts";
+import type { LoadedRelease } from "../../../../src/products/ebi/release/readRelease.ts";
+import type { EquityRow } from "../../../../src/products/ebi/release/tables.ts";
 
 /** Quintile rows: standardised rates differ from crude ones, as they do when age mixes differ. */
 function quintiles(dsrs: (number | null)[], crude: number[]): EquityRow[] {

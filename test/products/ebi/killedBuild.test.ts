@@ -3,11 +3,11 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ebiReleaseTables } from "../../src/products/ebi/release/tables.ts";
-import { currentReleaseId, listReleases } from "../../src/release/releaseFiles.ts";
-import { demoRelease } from "../fixtures/release/demoRelease.ts";
+import { ebiReleaseTables } from "../../../src/products/ebi/release/tables.ts";
+import { currentReleaseId, listReleases } from "../../../src/release/releaseFiles.ts";
+import { demoRelease } from "../../fixtures/release/demoRelease.ts";
 
-const cli = fileURLToPath(new URL("../../bin/ebi.js", import.meta.url));
+const cli = fileURLToPath(new URL("../../../bin/ebi.js", import.meta.url));
 
 describe("a build killed part-way", () => {
   it("publishes nothing and leaves the current release serving", async () => {

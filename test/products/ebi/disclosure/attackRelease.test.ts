@@ -1,18 +1,26 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cellIntervals, type LinearProblem, protects } from "../../src/disclosure/cellIntervals.ts";
-import { findRecoverableCells, type PublicView } from "../../src/disclosure/findRecoverableCells.ts";
-import { registeredScopes } from "../../src/disclosure/insiderScopes.ts";
+import { cellIntervals, type LinearProblem, protects } from "../../../../src/disclosure/cellIntervals.ts";
+import { findRecoverableCells, type PublicView } from "../../../../src/disclosure/findRecoverableCells.ts";
+import { registeredScopes } from "../../../../src/disclosure/insiderScopes.ts";
 import {
   attackRelease,
   auditRelease,
   goalChannel,
   solveOneHiddenValue,
-} from "../../src/products/ebi/disclosure/attackRelease.ts";
-import { protectRelease, type ReleaseTables } from "../../src/products/ebi/disclosure/protectRelease.ts";
+} from "../../../../src/products/ebi/disclosure/attackRelease.ts";
+import {
+  protectRelease,
+  type ReleaseTables,
+} from "../../../../src/products/ebi/disclosure/protectRelease.ts";
 
-import type { BaselineRow } from "../../src/products/ebi/release/tables.ts";
-import { ID, modelledFiguresCopied, months, smallCountry } from "../fixtures/disclosure/smallCountry.ts";
+import type { BaselineRow } from "../../../../src/products/ebi/release/tables.ts";
+import {
+  ID,
+  modelledFiguresCopied,
+  months,
+  smallCountry,
+} from "../../../fixtures/disclosure/smallCountry.ts";
 
 const policy = { threshold: 5, rounding: null };
 // The channels below are the public attacker's: each case is built against outsiders only, so the

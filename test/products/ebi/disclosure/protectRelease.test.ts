@@ -1,13 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auditPublicRelease } from "../../src/products/ebi/disclosure/auditPublicRelease.ts";
-import { protectRelease, type ReleaseTables } from "../../src/products/ebi/disclosure/protectRelease.ts";
+import { auditPublicRelease } from "../../../../src/products/ebi/disclosure/auditPublicRelease.ts";
+import {
+  protectRelease,
+  type ReleaseTables,
+} from "../../../../src/products/ebi/disclosure/protectRelease.ts";
 import type {
   BaselineRow,
   EquityRow,
   MonthlyRow,
   OrganisationRow,
-} from "../../src/products/ebi/release/tables.ts";
+} from "../../../../src/products/ebi/release/tables.ts";
 
 const ID = "test/knee";
 const organisations: OrganisationRow[] = [

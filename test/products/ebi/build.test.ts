@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/index.ts";
-import { hesAnalysisGuidePolicy } from "../../src/disclosure/index.ts";
-import { quietEffects } from "../../src/effects/index.ts";
-import { build } from "../../src/products/ebi/build.ts";
-import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
-import { currentReleaseId } from "../../src/release/releaseFiles.ts";
-import { openStore } from "../../src/store/index.ts";
+import type { Database } from "../../../src/db/index.ts";
+import { hesAnalysisGuidePolicy } from "../../../src/disclosure/index.ts";
+import { quietEffects } from "../../../src/effects/index.ts";
+import { build } from "../../../src/products/ebi/build.ts";
+import { readRelease } from "../../../src/products/ebi/release/readRelease.ts";
+import { currentReleaseId } from "../../../src/release/releaseFiles.ts";
+import { openStore } from "../../../src/store/index.ts";
 
 /**
  * A hand-made country: one region R1, one ICB I1, sub-ICB locations S1, S2, S3, each with 10,000

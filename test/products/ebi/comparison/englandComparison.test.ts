@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { englandComparisonMarkdown } from "../../src/products/ebi/comparison/englandComparison.ts";
+import { englandComparisonMarkdown } from "../../../../src/products/ebi/comparison/englandComparison.ts";
 import type {
   BaselineRow,
   InterventionRow,
   ReleaseManifest,
   VariationRow,
-} from "../../src/products/ebi/release/tables.ts";
-import { publishedFigures } from "../../src/rules/index.ts";
+} from "../../../../src/products/ebi/release/tables.ts";
+import { publishedFigures } from "../../../../src/rules/index.ts";
 
 const intervention = (id: string, measurable: boolean): InterventionRow => ({
   intervention_id: id,

@@ -1,14 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { scopeOf } from "../../src/access/scopeOf.ts";
-import { registeredScopes } from "../../src/disclosure/insiderScopes.ts";
-import { demoUsers } from "../../src/identity/demoUsers.ts";
-import { auditRelease } from "../../src/products/ebi/disclosure/attackRelease.ts";
-import { insiderRecoveries } from "../../src/products/ebi/disclosure/insiderRecovery.ts";
-import { protectRelease, type ReleaseTables } from "../../src/products/ebi/disclosure/protectRelease.ts";
-import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
-import type { BaselineRow, MonthlyRow, OrganisationRow } from "../../src/products/ebi/release/tables.ts";
-import { registeredValues, writeRegisteredFixture } from "../fixtures/release/registeredFixture.ts";
-import { fixture } from "../fixtures/release/releaseFixture.ts";
+import { scopeOf } from "../../../../src/access/scopeOf.ts";
+import { registeredScopes } from "../../../../src/disclosure/insiderScopes.ts";
+import { demoUsers } from "../../../../src/identity/demoUsers.ts";
+import { auditRelease } from "../../../../src/products/ebi/disclosure/attackRelease.ts";
+import { insiderRecoveries } from "../../../../src/products/ebi/disclosure/insiderRecovery.ts";
+import {
+  protectRelease,
+  type ReleaseTables,
+} from "../../../../src/products/ebi/disclosure/protectRelease.ts";
+import { readRelease } from "../../../../src/products/ebi/release/readRelease.ts";
+import type {
+  BaselineRow,
+  MonthlyRow,
+  OrganisationRow,
+} from "../../../../src/products/ebi/release/tables.ts";
+import { registeredValues, writeRegisteredFixture } from "../../../fixtures/release/registeredFixture.ts";
+import { fixture } from "../../../fixtures/release/releaseFixture.ts";
 
 describe("what a signed-in user can work out by subtracting their own figures from public totals", async () => {
   const { releasesDir } = await writeRegisteredFixture();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Database } from "../../src/db/index.ts";
-import { providerCommissioners } from "../../src/products/ebi/figures/providerCommissioners.ts";
+import { Database } from "../../../../src/db/index.ts";
+import { providerCommissioners } from "../../../../src/products/ebi/figures/providerCommissioners.ts";
 
 describe("providerCommissioners", () => {
   it("names the sub-ICB locations with more than the threshold of spells at a trust, most first, no counts", async () => {

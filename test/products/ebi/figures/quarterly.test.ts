@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { quarterlyRows } from "../../src/products/ebi/figures/quarterly.ts";
-import type { MonthlyRow } from "../../src/products/ebi/release/tables.ts";
+import { quarterlyRows } from "../../../../src/products/ebi/figures/quarterly.ts";
+import type { MonthlyRow } from "../../../../src/products/ebi/release/tables.ts";
 
 const row = (level: MonthlyRow["level"], org: string, month: string, spells: number): MonthlyRow => ({
   intervention_id: "x/knee",

@@ -25,7 +25,7 @@ import {
 const policy = { threshold: 5, rounding: null };
 // The channels below are the public attacker's: each case is built against outsiders only, so the
 // cells it hides are the ones each channel's worked example names (the insider audit, which hides
-// more, has its own tests in test/access/insiderRecovery.test.ts).
+// more, has its own tests in test/products/ebi/disclosure/insiderRecovery.test.ts).
 const outsiders = { insiderScopes: [] };
 const attack = (published: ReleaseTables, registered: ReleaseTables) =>
   attackRelease(published, { ...policy, goalPercentile: 25, registered });

@@ -79,6 +79,11 @@ describe("the import graph of src/", () => {
     expect(graph.get("web")?.get("server")).toBeUndefined();
   });
 
+  it("imports a product only from the CLI: the spine names no product", () => {
+    const importers = [...graph].filter(([, edges]) => edges.has("products")).map(([from]) => from);
+    expect(importers).toEqual(["cli"]);
+  });
+
   it("sees the imports it checks", () => {
     // A scan that found nothing would pass the checks above vacuously.
     expect(graph.get("server")?.has("release")).toBe(true);

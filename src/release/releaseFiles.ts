@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EbiError } from "../errors/index.ts";
-import type { ReleaseManifest } from "./tables.ts";
+import type { ReleaseManifest, ReleaseTableSet } from "./tables.ts";
 import { assertReleaseIntact, checkRelease } from "./verifyRelease.ts";
 
 /** The pointer file naming the release the server publishes. */
@@ -22,7 +22,10 @@ export function currentReleaseId(releasesDir: string): string | null {
  * Release folders (those with a manifest file), newest first. A folder whose manifest does not
  * parse or whose files are missing is listed with its problems rather than skipped or fatal.
  */
-export function listReleases(releasesDir: string): {
+export function listReleases(
+  releasesDir: string,
+  tables: ReleaseTableSet,
+): {
   id: string;
   manifest: ReleaseManifest | null;
   current: boolean;
@@ -37,7 +40,7 @@ export function listReleases(releasesDir: string): {
         d.isDirectory() && !d.name.startsWith(".") && existsSync(join(releasesDir, d.name, "manifest.json")),
     )
     .map((d) => {
-      const check = checkRelease(join(releasesDir, d.name));
+      const check = checkRelease(join(releasesDir, d.name), tables);
       return {
         id: d.name,
         manifest: check.manifest,
@@ -54,13 +57,13 @@ export function listReleases(releasesDir: string): {
 }
 
 /** Makes `id` the published release in one atomic step (write a temp file, rename over CURRENT). */
-export function publishRelease(releasesDir: string, id: string): void {
+export function publishRelease(releasesDir: string, id: string, tables: ReleaseTableSet): void {
   if (!releaseIdShape.test(id) || !existsSync(join(releasesDir, id, "manifest.json")))
     throw new EbiError("EBI_NOT_FOUND", `No complete release ${JSON.stringify(id)} in ${releasesDir}.`, {
       id,
     });
   // Only a whole, untouched release may become the one the server publishes.
-  assertReleaseIntact(join(releasesDir, id), id);
+  assertReleaseIntact(join(releasesDir, id), id, tables);
   const previous = currentReleaseId(releasesDir);
   const history = readHistory(releasesDir);
   if (previous && previous !== id) history.push(previous);
@@ -72,13 +75,13 @@ export function publishRelease(releasesDir: string, id: string): void {
 }
 
 /** Publishes the release that was current before this one; returns its id. */
-export function rollbackRelease(releasesDir: string): string {
+export function rollbackRelease(releasesDir: string, tables: ReleaseTableSet): string {
   const history = readHistory(releasesDir);
   const current = currentReleaseId(releasesDir);
   while (history.length > 0) {
     const previous = history.pop() as string;
     if (previous !== current && existsSync(join(releasesDir, previous, "manifest.json"))) {
-      assertReleaseIntact(join(releasesDir, previous), previous);
+      assertReleaseIntact(join(releasesDir, previous), previous, tables);
       const tmp = join(releasesDir, `.${CURRENT}.${process.pid}`);
       writeFileSync(tmp, `${previous}\n`);
       renameSync(tmp, join(releasesDir, CURRENT));

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { EbiError } from "../errors/index.ts";
-import { laterTables, type ReleaseManifest, releaseJsonFiles, releaseTables } from "./tables.ts";
+import { type ReleaseManifest, type ReleaseTableSet, tableNames } from "./tables.ts";
 
 /** What is wrong with a release folder, if anything: the first problem decides the error code. */
 export interface ReleaseCheck {
@@ -33,11 +33,15 @@ export function fileSha256Sync(path: string): string {
 }
 
 /**
- * Checks a release folder: manifest and declared JSON files parse; every table is there on the public
+ * Checks a release folder of `tables`: manifest and declared JSON files parse; every table is there on the public
  * (and registered) side; with `hashes`, every public table's sha256 is the one the manifest
  * records. A registered-only release is incomplete as a public release.
  */
-export function checkRelease(dir: string, options: { hashes?: boolean } = {}): ReleaseCheck {
+export function checkRelease(
+  dir: string,
+  tables: ReleaseTableSet,
+  options: { hashes?: boolean } = {},
+): ReleaseCheck {
   const check: ReleaseCheck = { manifest: null, incomplete: [], tampered: [], registeredOnly: false };
   try {
     check.manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ReleaseManifest;
@@ -48,16 +52,16 @@ export function checkRelease(dir: string, options: { hashes?: boolean } = {}): R
     check.manifest = null;
     return check;
   }
-  for (const file of releaseJsonFiles)
+  for (const file of tables.jsonFiles)
     try {
       JSON.parse(readFileSync(join(dir, file), "utf8"));
     } catch (error) {
       check.incomplete.push(`${file} does not parse: ${(error as Error).message}`);
     }
   check.registeredOnly = check.manifest.disclosure?.registered_only === true;
-  for (const table of releaseTables) {
+  for (const table of tableNames(tables)) {
     // A release written before this table was published has neither the file nor its entry.
-    if (laterTables.includes(table) && !check.manifest.tables[table]) continue;
+    if (tables.later.includes(table) && !check.manifest.tables[table]) continue;
     for (const side of check.registeredOnly ? ["registered"] : ["public", "registered"]) {
       const path = join(dir, side, `${table}.parquet`);
       if (!existsSync(path)) check.incomplete.push(`${side}/${table}.parquet is missing`);
@@ -76,8 +80,8 @@ export function checkRelease(dir: string, options: { hashes?: boolean } = {}): R
 }
 
 /** Throws the named error for a release that is incomplete or tampered with; returns its manifest. */
-export function assertReleaseIntact(dir: string, id: string): ReleaseManifest {
-  const check = checkRelease(dir, { hashes: true });
+export function assertReleaseIntact(dir: string, id: string, tables: ReleaseTableSet): ReleaseManifest {
+  const check = checkRelease(dir, tables, { hashes: true });
   if (check.registeredOnly)
     throw new EbiError(
       "EBI_RELEASE_INCOMPLETE",

@@ -5,8 +5,9 @@ import { quoteIdentifier, quoteLiteral, runOn } from "../db/index.ts";
 import { EbiError } from "../errors/index.ts";
 import { fileSha256 } from "../store/index.ts";
 import { scratchPath } from "../store/scratch.ts";
+import { parquetColumns } from "./declareTable.ts";
 import { publishRelease } from "./releaseFiles.ts";
-import { type ReleaseManifest, type ReleaseTables, releaseTables, tableColumns } from "./tables.ts";
+import type { ReleaseManifest, ReleaseTableSet } from "./tables.ts";
 import { writeRowsToParquet } from "./writeTable.ts";
 
 /**
@@ -18,12 +19,14 @@ export class ReleaseWriter {
   readonly releasesDir: string;
   readonly releaseId: string;
   readonly tmp: string;
+  readonly tables: ReleaseTableSet;
   readonly #removeTmp: () => void;
 
-  /** Removes what earlier interrupted builds left and reserves the temporary folder. */
-  constructor(releasesDir: string, releaseId: string) {
+  /** Removes what earlier interrupted builds left and reserves the temporary folder for a release of `tables`. */
+  constructor(releasesDir: string, releaseId: string, tables: ReleaseTableSet) {
     this.releasesDir = releasesDir;
     this.releaseId = releaseId;
+    this.tables = tables;
     mkdirSync(releasesDir, { recursive: true });
     for (const stale of readdirSync(releasesDir).filter((n) => n.startsWith(".tmp-")))
       rmSync(join(releasesDir, stale), { recursive: true, force: true });
@@ -38,8 +41,8 @@ export class ReleaseWriter {
    */
   async writeTables(
     connection: DuckDBConnection,
-    registered: ReleaseTables,
-    published: ReleaseTables | null,
+    registered: Readonly<Record<string, readonly object[] | undefined>>,
+    published: Readonly<Record<string, readonly object[] | undefined>> | null,
     registeredExtras: readonly string[],
   ): Promise<ReleaseManifest["tables"]> {
     const info: ReleaseManifest["tables"] = {};
@@ -49,17 +52,19 @@ export class ReleaseWriter {
       ["registered", registered],
       ...(published ? [["public", published] as const] : []),
     ] as const) {
-      for (const name of releaseTables) {
+      for (const declaration of this.tables.declarations) {
+        const name = declaration.name;
+        const rows = tables[name];
         // A table declared but not computed is a build missing its stage, not an empty table.
-        if (!Array.isArray(tables[name]))
+        if (!Array.isArray(rows))
           throw new EbiError(
             "EBI_INTERNAL",
             `Release table ${name} is declared but the build computed no rows for its ${side} side: add the stage that computes it.`,
             { table: name, side },
           );
         const path = join(this.tmp, side, `${name}.parquet`);
-        await writeRowsToParquet(connection, tables[name], tableColumns(name), path);
-        if (side === "public") info[name] = { rows: tables[name].length, sha256: await fileSha256(path) };
+        await writeRowsToParquet(connection, rows, parquetColumns(declaration), path);
+        if (side === "public") info[name] = { rows: rows.length, sha256: await fileSha256(path) };
       }
     }
     for (const extra of registeredExtras)
@@ -80,7 +85,7 @@ export class ReleaseWriter {
     const dir = join(this.releasesDir, this.releaseId);
     if (existsSync(dir)) throw new EbiError("EBI_INTERNAL", `Release ${this.releaseId} already exists.`);
     renameSync(this.tmp, dir);
-    if (publish) publishRelease(this.releasesDir, this.releaseId);
+    if (publish) publishRelease(this.releasesDir, this.releaseId, this.tables);
     return dir;
   }
 

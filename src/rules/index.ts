@@ -1,4 +1,5 @@
 /** Rule sets as data, compiled to SQL (see docs/rules.md). */
+
 export { cancerCategories, compileCondition, interventionSql } from "./compileCondition.ts";
 export {
   type CountingUnit,
@@ -9,7 +10,6 @@ export {
 } from "./countingUnit.ts";
 export { conditionWords, describeRule } from "./describeRule.ts";
 export { diffRuleSets, type RuleChange } from "./diffRuleSets.ts";
-export { type ComparisonInput, englandComparisonMarkdown } from "./englandComparison.ts";
 export { type Explanation, explainEpisode } from "./explainEpisode.ts";
 export { classificationSqlScript, codeListCsv, codeListRows, codeListXlsx } from "./exportRuleSet.ts";
 export {

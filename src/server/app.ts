@@ -13,7 +13,7 @@ import { Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { touchGrants } from "../access/grants.ts";
 import { policyStatement } from "../disclosure/policy.ts";
-import type { LoadedRelease } from "../release/readRelease.ts";
+import type { ServedRelease } from "../release/servedRelease.ts";
 import { type SiteFrame, siteNavigation } from "../web/renderer.ts";
 import { releaseRoutes } from "./api/release.ts";
 import { downloadSuffix } from "./api/tableRoute.ts";
@@ -21,7 +21,7 @@ import { errorPage } from "./pages/errorPage.ts";
 import { auditPlugin } from "./plugins/auditPlugin.ts";
 import { answerProblem, errorsPlugin, type ProblemPage } from "./plugins/errorsPlugin.ts";
 import { identityPlugin } from "./plugins/identityPlugin.ts";
-import { releasePlugin } from "./plugins/releasePlugin.ts";
+import { releasePlugin, type ScopeRelease } from "./plugins/releasePlugin.ts";
 import { clientErrorHandler, problemOf } from "./problem.ts";
 import type { RegisteredAccess } from "./registeredAccess.ts";
 import type { ServedProduct, ServiceIdentity } from "./servedProduct.ts";
@@ -34,7 +34,7 @@ const webStatic = fileURLToPath(new URL("../web/static/", import.meta.url));
 export const defaultRateLimit = 100_000;
 
 export interface AppOptions {
-  release: LoadedRelease;
+  release: ServedRelease;
   /** The products served, in the order of their header links; each registers its own routes and pages. */
   products: readonly ServedProduct[];
   /** The service's name and what its API serves. */
@@ -44,6 +44,8 @@ export interface AppOptions {
   rateLimit?: number;
   /** Sign-in, the registered side and the audit log; without it every request is anonymous and public. */
   access?: RegisteredAccess;
+  /** Scopes the release to a signed-in user (the product that built it gives it); needed with `access`. */
+  scopeRelease?: ScopeRelease;
 }
 
 declare module "fastify" {
@@ -63,6 +65,7 @@ export async function buildServer({
   logger = false,
   rateLimit: perMinute = defaultRateLimit,
   access,
+  scopeRelease,
 }: AppOptions): Promise<FastifyInstance> {
   const siteFrame: SiteFrame = {
     serviceName: service.name,
@@ -138,7 +141,7 @@ export async function buildServer({
   );
   // One plugin per concern, in order: who is asking, what they may read, and the record of it.
   await app.register(identityPlugin, { sessions: access?.sessions, cookieName: access?.cookieName });
-  await app.register(releasePlugin, { release, registered: access?.registered ?? null });
+  await app.register(releasePlugin, { release, registered: access?.registered ?? null, scopeRelease });
   await app.register(auditPlugin, {
     log: access?.audit ?? null,
     onGrantsUsed: access ? (ids) => touchGrants(access.state, access.clock, ids) : undefined,

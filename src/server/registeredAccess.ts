@@ -8,7 +8,7 @@ import { type ProviderSettings, type RelyingParty, relyingParty } from "../ident
 import { defaultTimeouts, SessionStore, type SessionTimeouts } from "../identity/sessions.ts";
 import { SignInLimiter } from "../identity/signInLimiter.ts";
 import { upsertUser } from "../identity/users.ts";
-import type { LoadedRelease } from "../release/readRelease.ts";
+import type { ServedRelease } from "../release/servedRelease.ts";
 import { serverSecret } from "../state/serverSecret.ts";
 import type { StateDb } from "../state/stateDb.ts";
 import { sessionCookieName } from "./plugins/identityPlugin.ts";
@@ -20,7 +20,7 @@ export type IdentitySource =
 
 /** What turns registered access on: the release's registered side, the state database and the identity source. */
 export interface RegisteredAccessOptions {
-  registered: LoadedRelease;
+  registered: ServedRelease;
   state: StateDb;
   /** The address users reach the service at, e.g. `https://ebi.example.nhs.uk` (redirects are built from it). */
   publicUrl: string;
@@ -33,7 +33,7 @@ export interface RegisteredAccessOptions {
 
 /** Registered access, assembled: the parts the server's plugins and sign-in pages use. */
 export interface RegisteredAccess {
-  registered: LoadedRelease;
+  registered: ServedRelease;
   state: StateDb;
   publicUrl: string;
   clock: Clock;

@@ -1,6 +1,7 @@
 import { type TObject, type TProperties, type TSchema, Type } from "@sinclair/typebox";
 import { periodGrains } from "../periods/period.ts";
-import { type ReleaseTable, tableDeclaration } from "../release/tables.ts";
+import type { TableDeclaration } from "../release/declareTable.ts";
+import { organisationsTable } from "../release/tables.ts";
 
 /** HTTP schemas of the API: query parameters and response rows, also the OpenAPI document. */
 export const levels = ["england", "region", "icb", "sub_icb", "provider"] as const;
@@ -34,8 +35,8 @@ const typeOf = (duckType: string): TSchema =>
  * A row of a release table as published, from the table's declaration: every column, nullable
  * (a scoped or older release may leave any figure empty).
  */
-export function rowSchema(table: ReleaseTable, extra: TProperties = {}): TObject {
-  const columns = tableDeclaration(table).columns;
+export function rowSchema(table: Pick<TableDeclaration, "columns">, extra: TProperties = {}): TObject {
+  const columns = table.columns;
   return Type.Object({
     ...Object.fromEntries(Object.entries(columns).map(([name, c]) => [name, typeOf(c.type)])),
     ...extra,
@@ -71,6 +72,6 @@ export const Problem = Type.Object(
   { description: "RFC 9457 problem details" },
 );
 
-export const OrganisationSchema = rowSchema("organisations");
+export const OrganisationSchema = rowSchema(organisationsTable);
 export const nullableNumber = nullable(Type.Number());
 export const nullableString = nullable(Type.String());

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ReadSnapshot } from "../access/readTracker.ts";
 import { policyStatement } from "../disclosure/policy.ts";
-import type { LoadedRelease } from "../release/readRelease.ts";
+import type { ServedRelease } from "../release/servedRelease.ts";
 import { type EncodedBytes, encodeBytes, sendEncoded } from "./encodedBytes.ts";
 import { paginate } from "./pagination.ts";
 import { cacheControl, viewTag } from "./plugins/requestSide.ts";
@@ -13,7 +13,7 @@ export const REDACTED = "[c]";
 export const registeredMarking = "registered: not for publication";
 
 /** The redaction note of a release, naming the disclosure policy it was built under. */
-export function redactionNoteOf(manifest: LoadedRelease["manifest"]): string {
+export function redactionNoteOf(manifest: ServedRelease["manifest"]): string {
   const d = manifest.disclosure;
   const name = d.policy_name ? `${d.policy_name}: ` : "";
   return `[c] = hidden (${name}${policyStatement(d)}; NHS disclosure control).`;
@@ -56,7 +56,7 @@ export function toCsv(rows: readonly object[], columns: readonly string[]): stri
 export async function toXlsx(
   rows: readonly object[],
   columns: readonly string[],
-  release: LoadedRelease,
+  release: ServedRelease,
   title: string,
   service: Pick<ServiceIdentity, "name" | "releaseSource" | "countingUnit">,
   marking?: string,
@@ -107,7 +107,7 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 export function notModified(
   request: FastifyRequest,
   reply: FastifyReply,
-  release: LoadedRelease,
+  release: ServedRelease,
   format: TableFormat = "json",
 ): boolean {
   const view = viewTag(request);
@@ -137,7 +137,7 @@ export interface KeptAnswer {
  * registered request reads its scope's view of the release (one object per scope, see
  * `releasePlugin`), so its answers are kept per scope, never shared with another scope or the public.
  */
-const kept = new WeakMap<LoadedRelease, Map<string, KeptAnswer>>();
+const kept = new WeakMap<ServedRelease, Map<string, KeptAnswer>>();
 const keptLimit = 20_000;
 /** A scope's view keeps fewer: there may be up to 200 views at once. */
 const keptRegisteredLimit = 2_000;
@@ -187,7 +187,7 @@ function keep(request: FastifyRequest, answer: KeptAnswer): void {
 export async function sendTable(
   request: FastifyRequest,
   reply: FastifyReply,
-  release: LoadedRelease,
+  release: ServedRelease,
   input: {
     name: string;
     columns: readonly string[];
@@ -254,7 +254,7 @@ export async function sendTable(
 export function sendJson(
   request: FastifyRequest,
   reply: FastifyReply,
-  release: LoadedRelease,
+  release: ServedRelease,
   body: object,
 ): FastifyReply {
   if (notModified(request, reply, release)) return reply.code(304).send();

@@ -7,7 +7,7 @@ import { buildApp } from "../../src/products/buildApp.ts";
 import { areaGlance } from "../../src/products/ebi/queries/areaGlance.ts";
 import { compareAreas } from "../../src/products/ebi/queries/compareAreas.ts";
 import { releaseAtPeriod } from "../../src/products/ebi/queries/periodRates.ts";
-import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
+import { type LoadedRelease, readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/products/buildApp.ts";
-import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
+import { type LoadedRelease, readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";

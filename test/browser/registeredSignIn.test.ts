@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listEvents } from "../../src/audit/auditLog.ts";
 import { buildApp } from "../../src/products/buildApp.ts";
-import { readRelease } from "../../src/release/readRelease.ts";
+import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { type RegisteredAccess, registeredAccess } from "../../src/server/registeredAccess.ts";
 import { openState, type StateDb } from "../../src/state/stateDb.ts";
 import { registeredValues, writeRegisteredFixture } from "../fixtures/release/registeredFixture.ts";

@@ -7,12 +7,12 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quietEffects } from "../../src/effects/index.ts";
 import { buildApp } from "../../src/products/buildApp.ts";
+import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import {
   buildPublicReview,
   type PublicReview,
 } from "../../src/products/talking-therapies/public/buildPublicReview.ts";
 import { isProtectedCount } from "../../src/products/talking-therapies/public/protectCount.ts";
-import { readRelease } from "../../src/release/readRelease.ts";
 import { demoRelease } from "../fixtures/release/demoRelease.ts";
 
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { quietEffects } from "../../src/effects/index.ts";
-import { releaseTileLayout } from "../../src/pipeline/tileLayout.ts";
+import { releaseTileLayout } from "../../src/products/ebi/figures/tileLayout.ts";
 import { loadReferenceFile } from "../../src/reference/loadReferenceFile.ts";
 import { openStore } from "../../src/store/index.ts";
 

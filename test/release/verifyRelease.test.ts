@@ -1,7 +1,8 @@
 import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readRelease } from "../../src/release/readRelease.ts";
+import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
+import { ebiReleaseTables } from "../../src/products/ebi/release/tables.ts";
 import { currentReleaseId, listReleases, publishRelease } from "../../src/release/releaseFiles.ts";
 import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
 
@@ -24,7 +25,7 @@ describe("release integrity", () => {
   it("refuses to publish a release with a missing table and keeps the current one", async () => {
     const { releasesDir, copy } = await twoReleases();
     rmSync(join(copy, "public", "equity.parquet"));
-    expect(() => publishRelease(releasesDir, "second")).toThrow(
+    expect(() => publishRelease(releasesDir, "second", ebiReleaseTables)).toThrow(
       expect.objectContaining({ code: "EBI_RELEASE_INCOMPLETE" }),
     );
     expect(currentReleaseId(releasesDir)).toBe(fixture.id);
@@ -33,7 +34,7 @@ describe("release integrity", () => {
   it("refuses to publish a release whose hashes do not match", async () => {
     const { releasesDir, copy } = await twoReleases();
     appendFileSync(join(copy, "public", "baselines.parquet"), "x");
-    expect(() => publishRelease(releasesDir, "second")).toThrow(
+    expect(() => publishRelease(releasesDir, "second", ebiReleaseTables)).toThrow(
       expect.objectContaining({ code: "EBI_RELEASE_TAMPERED" }),
     );
     expect(currentReleaseId(releasesDir)).toBe(fixture.id);
@@ -42,12 +43,12 @@ describe("release integrity", () => {
   it("lists a release whose manifest does not parse as broken, and refuses to publish it", async () => {
     const { releasesDir, copy } = await twoReleases();
     writeFileSync(join(copy, "manifest.json"), "{ not json");
-    const listed = listReleases(releasesDir);
+    const listed = listReleases(releasesDir, ebiReleaseTables);
     const broken = listed.find((r) => r.id === "second");
     expect(broken?.manifest).toBeNull();
     expect(broken?.problems.join()).toContain("manifest.json does not parse");
     expect(listed.find((r) => r.id === fixture.id)?.problems).toEqual([]);
-    expect(() => publishRelease(releasesDir, "second")).toThrow(
+    expect(() => publishRelease(releasesDir, "second", ebiReleaseTables)).toThrow(
       expect.objectContaining({ code: "EBI_RELEASE_INCOMPLETE" }),
     );
   });
@@ -61,8 +62,10 @@ describe("release integrity", () => {
     manifest.disclosure.registered_only = true;
     writeFileSync(manifestPath, JSON.stringify(manifest));
     rmSync(join(copy, "public"), { recursive: true });
-    expect(listReleases(releasesDir).find((r) => r.id === "second")?.registeredOnly).toBe(true);
-    expect(() => publishRelease(releasesDir, "second")).toThrow(
+    expect(listReleases(releasesDir, ebiReleaseTables).find((r) => r.id === "second")?.registeredOnly).toBe(
+      true,
+    );
+    expect(() => publishRelease(releasesDir, "second", ebiReleaseTables)).toThrow(
       expect.objectContaining({ code: "EBI_RELEASE_INCOMPLETE" }),
     );
   });

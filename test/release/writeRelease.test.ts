@@ -5,12 +5,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Database, quoteLiteral } from "../../src/db/index.ts";
 import {
   columnNames,
+  ebiReleaseTables,
   laterTables,
   type ReleaseTables,
   releaseTableDeclarations,
   releaseTables,
   tableColumns,
-} from "../../src/release/tables.ts";
+} from "../../src/products/ebi/release/tables.ts";
 import { checkRelease } from "../../src/release/verifyRelease.ts";
 import { ReleaseWriter } from "../../src/release/writeRelease.ts";
 
@@ -26,7 +27,7 @@ const emptyTables = () =>
 async function write(registered: ReleaseTables, published: ReleaseTables | null) {
   const releasesDir = mkdtempSync(join(tmpdir(), "ebi-write-release-"));
   dirs.push(releasesDir);
-  const writer = new ReleaseWriter(releasesDir, "r1");
+  const writer = new ReleaseWriter(releasesDir, "r1", ebiReleaseTables);
   const db = await Database.open(":memory:");
   try {
     const info = await db.withConnection((c) => writer.writeTables(c, registered, published, []));
@@ -76,7 +77,7 @@ describe("a release table declared once", () => {
       writer.writeJson("manifest.json", { release_id: "r1", tables: {} });
       writer.writeJson("interventions.json", []);
       rmSync(join(writer.tmp, "public", "variation.parquet"));
-      const check = checkRelease(writer.tmp);
+      const check = checkRelease(writer.tmp, ebiReleaseTables);
       expect(check.incomplete).toContain("public/variation.parquet is missing");
       // A table added after releases were first published is optional until a manifest records it.
       for (const name of releaseTables.filter((t) => !laterTables.includes(t)))

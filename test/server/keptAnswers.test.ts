@@ -2,7 +2,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/products/buildApp.ts";
-import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
+import { type LoadedRelease, readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
 
 let app: FastifyInstance;

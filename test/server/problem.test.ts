@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCodes } from "../../src/errors/index.ts";
 import { buildApp } from "../../src/products/buildApp.ts";
-import { readRelease } from "../../src/release/readRelease.ts";
+import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
 
 let app: FastifyInstance;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listEvents } from "../../src/audit/auditLog.ts";
 import { buildApp } from "../../src/products/buildApp.ts";
-import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
+import { type LoadedRelease, readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { registeredValues, writeRegisteredFixture } from "../fixtures/release/registeredFixture.ts";
 import { fixture } from "../fixtures/release/releaseFixture.ts";
 import { type RegisteredTestApp, registeredTestApp } from "./registeredApp.ts";

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/products/buildApp.ts";
-import { readRelease } from "../../src/release/readRelease.ts";
+import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { type RegisteredAccess, registeredAccess } from "../../src/server/registeredAccess.ts";
 import { openState, type StateDb } from "../../src/state/stateDb.ts";
 import { writeRegisteredFixture } from "../fixtures/release/registeredFixture.ts";

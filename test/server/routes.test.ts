@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/products/buildApp.ts";
-import { type LoadedRelease, readRelease } from "../../src/release/readRelease.ts";
+import { type LoadedRelease, readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { fixture, writeReleaseFixture } from "../fixtures/release/releaseFixture.ts";
 import { walkPublicApi } from "./walkPublicApi.ts";
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { LoadedRelease } from "../../src/release/readRelease.ts";
+import type { LoadedRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { csvCells, publicUrls } from "./walkPublicApi.ts";
 
 /** True when `level|code` (or, with no level known, `code` at any level) is in `scope`. */

@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listEvents } from "../../src/audit/auditLog.ts";
 import { buildApp } from "../../src/products/buildApp.ts";
-import { readRelease } from "../../src/release/readRelease.ts";
+import { readRelease } from "../../src/products/ebi/release/readRelease.ts";
 import { writeRegisteredFixture } from "../fixtures/release/registeredFixture.ts";
 import { writeRegisteredReview } from "../fixtures/talking-therapies/registeredReview.ts";
 import { type RegisteredTestApp, registeredTestApp } from "./registeredApp.ts";

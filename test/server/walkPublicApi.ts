@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { LoadedRelease } from "../../src/release/readRelease.ts";
+import type { LoadedRelease } from "../../src/products/ebi/release/readRelease.ts";
 
 /** Fields holding observed counts of spells. */
 export const observedCountFields = ["spells", "baseline_spells", "latest_spells"];

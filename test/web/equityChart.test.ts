@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EquityRow } from "../../src/release/tables.ts";
+import type { EquityRow } from "../../src/products/ebi/release/tables.ts";
 import { equityChart } from "../../src/web/charts/equityChart.ts";
 
 const row = (

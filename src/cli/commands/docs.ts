@@ -4,9 +4,9 @@ import type { Command } from "commander";
 import { dataDictionaryMarkdown } from "../../activity/index.ts";
 import { approvalsDictionaryMarkdown } from "../../approvals/approvalsDictionaryMarkdown.ts";
 import { EbiError, errorTableMarkdown } from "../../errors/index.ts";
-import { readRelease } from "../../release/readRelease.ts";
+import { englandComparisonMarkdown } from "../../products/ebi/comparison/englandComparison.ts";
+import { readRelease } from "../../products/ebi/release/readRelease.ts";
 import {
-  englandComparisonMarkdown,
   interventionTableMarkdown,
   loadRuleSets,
   replaceInterventionTable,

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { registeredScopes } from "../../disclosure/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import { auditRelease, insiderAuditByDefault } from "../../products/ebi/disclosure/index.ts";
+import { ebiReleaseTables, type ReleaseTables } from "../../products/ebi/release/tables.ts";
 import { readReleaseSide } from "../../release/readReleaseTables.ts";
 import {
   currentReleaseId,
@@ -21,7 +22,7 @@ export function registerReleases(program: Command): void {
     .description("every release, newest first; * marks the published one, BROKEN one that cannot be served")
     .action(
       action(() => {
-        const all = listReleases(resolveWorkspace().releasesDir);
+        const all = listReleases(resolveWorkspace().releasesDir, ebiReleaseTables);
         if (all.length === 0) process.stdout.write("No releases yet: run `ebi build`.\n");
         for (const r of all) {
           const mark = r.current ? "*" : " ";
@@ -45,7 +46,7 @@ export function registerReleases(program: Command): void {
     .argument("<id>", "release id")
     .action(
       action((id: string) => {
-        publishRelease(resolveWorkspace().releasesDir, id);
+        publishRelease(resolveWorkspace().releasesDir, id, ebiReleaseTables);
         process.stdout.write(`Published ${id}.\n`);
       }),
     );
@@ -54,7 +55,9 @@ export function registerReleases(program: Command): void {
     .description("publish the release that was published before the current one")
     .action(
       action(() => {
-        process.stdout.write(`Published ${rollbackRelease(resolveWorkspace().releasesDir)} again.\n`);
+        process.stdout.write(
+          `Published ${rollbackRelease(resolveWorkspace().releasesDir, ebiReleaseTables)} again.\n`,
+        );
       }),
     );
   releases
@@ -70,8 +73,16 @@ export function registerReleases(program: Command): void {
         const releaseId = id ?? currentReleaseId(dir);
         if (!releaseId) throw new EbiError("EBI_NOT_FOUND", "No release is published: name one.");
         const started = performance.now();
-        const registered = await readReleaseSide(join(dir, releaseId), "registered");
-        const published = await readReleaseSide(join(dir, releaseId), "public");
+        const registered = await readReleaseSide<ReleaseTables>(
+          join(dir, releaseId),
+          "registered",
+          ebiReleaseTables,
+        );
+        const published = await readReleaseSide<ReleaseTables>(
+          join(dir, releaseId),
+          "public",
+          ebiReleaseTables,
+        );
         const d = published.manifest.disclosure;
         const result = await auditRelease(
           registered.tables,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
 import { EbiError, fromSystemError } from "../../errors/index.ts";
-import { type LoadedRelease, readRelease } from "../../release/readRelease.ts";
+import { type LoadedRelease, readRelease } from "../../products/ebi/release/readRelease.ts";
 import type { RegisteredAccess } from "../../server/registeredAccess.ts";
 import { resolveWorkspace } from "../../store/index.ts";
 import { action } from "../../terminal/action.ts";

@@ -3,7 +3,6 @@ import type { Database } from "../../db/index.ts";
 import { type DisclosurePolicy, minimumPublicThreshold, withThreshold } from "../../disclosure/index.ts";
 import type { Effects } from "../../effects/index.ts";
 import { EbiError } from "../../errors/index.ts";
-import type { Period } from "../../pipeline/baselines.ts";
 import { type CostTable, defaultCosts } from "../../pipeline/costs.ts";
 import { runStages, type StageTiming } from "../../pipeline/runStages.ts";
 import type { ReleaseManifest } from "../../release/tables.ts";
@@ -12,6 +11,8 @@ import { type CountingUnit, defaultCountingUnit, loadRuleSets } from "../../rule
 import { type BuildState, buildStages, defaultBaselines, type NationalFigure } from "./buildStages.ts";
 import { insiderAuditByDefault } from "./disclosure/index.ts";
 import { ebiDashboardPolicy } from "./disclosure/policies.ts";
+import type { Period } from "./figures/baselines.ts";
+import { ebiReleaseTables } from "./release/tables.ts";
 
 export { defaultBaselines, type NationalFigure } from "./buildStages.ts";
 
@@ -80,7 +81,7 @@ export async function build(store: Database, options: BuildOptions, effects: Eff
     .update(ruleSets.map((s) => s.sha256).join() + (unit === defaultCountingUnit ? "" : `|${unit}`))
     .digest("hex")
     .slice(0, 6)}`;
-  const writer = new ReleaseWriter(options.releasesDir, releaseId);
+  const writer = new ReleaseWriter(options.releasesDir, releaseId, ebiReleaseTables);
   try {
     const state = await store.withConnection(async (connection) => {
       const state: BuildState = {

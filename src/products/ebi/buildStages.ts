@@ -4,8 +4,6 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, runOn } from "../../db/index.ts";
 import { type DisclosurePolicy, policyStatement } from "../../disclosure/index.ts";
 import { EbiError } from "../../errors/index.ts";
-import { checkBaselineInData } from "../../pipeline/baselinePeriod.ts";
-import { interventionFigures, type Period } from "../../pipeline/baselines.ts";
 import {
   createCube,
   createOrgMap,
@@ -16,14 +14,8 @@ import {
   readOrganisations,
 } from "../../pipeline/buildTables.ts";
 import { type CostTable, unitCostOf } from "../../pipeline/costs.ts";
-import { equityRows } from "../../pipeline/equity.ts";
-import { providerCommissioners } from "../../pipeline/providerCommissioners.ts";
-import { quarterlyRows } from "../../pipeline/quarterly.ts";
 import type { Stage } from "../../pipeline/runStages.ts";
-import { releaseTileLayout } from "../../pipeline/tileLayout.ts";
-
 import { providerCommissionersFile } from "../../release/providerCommissioners.ts";
-import type { InterventionRow, ReleaseManifest, ReleaseTables } from "../../release/tables.ts";
 import { tileLayoutFile } from "../../release/tileLayout.ts";
 import type { ReleaseWriter } from "../../release/writeRelease.ts";
 import {
@@ -33,6 +25,13 @@ import {
   type ResolvedRuleSet,
 } from "../../rules/index.ts";
 import { type DisclosureReport, disclosureMethod, protectRelease } from "./disclosure/index.ts";
+import { checkBaselineInData } from "./figures/baselinePeriod.ts";
+import { interventionFigures, type Period } from "./figures/baselines.ts";
+import { equityRows } from "./figures/equity.ts";
+import { providerCommissioners } from "./figures/providerCommissioners.ts";
+import { quarterlyRows } from "./figures/quarterly.ts";
+import { releaseTileLayout } from "./figures/tileLayout.ts";
+import type { InterventionRow, ReleaseManifest, ReleaseTables } from "./release/tables.ts";
 
 export const defaultBaselines: Record<string, Period> = {
   "List 1": { start: "2017-04-01", end: "2018-03-01" },

@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { hesApcLayout, hesOpLayout } from "../../activity/inputLayouts.ts";
 import { approvalFields } from "../../approvals/approvalFields.ts";
-import { releaseTableDeclarations } from "../../release/tables.ts";
 import { shippedSetsDir } from "../../rules/loadRuleSets.ts";
 import { loadCommandFrom, type Product } from "../Product.ts";
 import { buildStages } from "./buildStages.ts";
 import { ebiCommands } from "./commands.ts";
+import { releaseTableDeclarations } from "./release/tables.ts";
 
 /** Evidence-Based Interventions: HES activity flagged by the EBI rule sets, per commissioner and provider. */
 export const ebiProduct: Product = {

@@ -1,12 +1,12 @@
 import type nunjucks from "nunjucks";
-import type { LoadedRelease } from "../../release/readRelease.ts";
+import type { ServedRelease } from "../../release/servedRelease.ts";
 import { createRenderer, type SiteFrame } from "../../web/renderer.ts";
 import type { ProblemBody } from "../problem.ts";
 
 const renderers = new WeakMap<SiteFrame, nunjucks.Environment>();
 
 /** A problem as a page with the service's header, navigation and footer (404s and every other error). */
-export function errorPage(release: LoadedRelease, problem: ProblemBody, frame: SiteFrame): string {
+export function errorPage(release: ServedRelease, problem: ProblemBody, frame: SiteFrame): string {
   let env = renderers.get(frame);
   if (!env) {
     env = createRenderer(frame);

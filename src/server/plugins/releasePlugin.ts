@@ -1,18 +1,18 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Principal, Scope } from "../../access/principal.ts";
-import { scopedRelease } from "../../access/scopedRelease.ts";
 import { scopeOf } from "../../access/scopeOf.ts";
+import { EbiError } from "../../errors/index.ts";
 import type { ActiveGrant } from "../../identity/sessions.ts";
-import type { LoadedRelease } from "../../release/readRelease.ts";
+import type { ServedRelease } from "../../release/servedRelease.ts";
 import { cacheControl, type Side } from "./requestSide.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
     /** The release as this request may read it. */
-    release: LoadedRelease;
+    release: ServedRelease;
     /** The public side, whatever this request may read: to mark what the public sees hidden. */
-    publicRelease: LoadedRelease;
+    publicRelease: ServedRelease;
     side: Side;
     scope: Scope;
   }
@@ -25,19 +25,34 @@ declare module "fastify" {
 const publicScope: Scope = { keys: new Set(), key: "public", grants: [] };
 
 /**
+ * The release one scope may read: the public side with the registered figures of the organisations
+ * in `scope` merged in. The product whose build wrote the release gives it (it knows its tables).
+ */
+export type ScopeRelease = (
+  published: ServedRelease,
+  registered: ServedRelease,
+  scope: Scope,
+) => ServedRelease;
+
+/**
  * Releases: each request reads the release through `request.release`, the public side for
  * anonymous users and for signed-in users with nothing in scope, else the public side with the
  * registered figures of the organisations in their scope merged in (one view per scope, kept).
  */
 export const releasePlugin = fp(
-  async (app: FastifyInstance, options: { release: LoadedRelease; registered?: LoadedRelease | null }) => {
-    const { release, registered } = options;
-    app.decorateRequest("release", null as unknown as LoadedRelease);
-    app.decorateRequest("publicRelease", null as unknown as LoadedRelease);
+  async (
+    app: FastifyInstance,
+    options: { release: ServedRelease; registered?: ServedRelease | null; scopeRelease?: ScopeRelease },
+  ) => {
+    const { release, registered, scopeRelease } = options;
+    if (registered && !scopeRelease)
+      throw new EbiError("EBI_INTERNAL", "A registered side is served with no way to scope it to a user.");
+    app.decorateRequest("release", null as unknown as ServedRelease);
+    app.decorateRequest("publicRelease", null as unknown as ServedRelease);
     app.decorateRequest("side", "public");
     app.decorateRequest("scope", null as unknown as Scope);
     app.decorate("registeredAccess", Boolean(registered));
-    const views = new Map<string, LoadedRelease>();
+    const views = new Map<string, ServedRelease>();
     // A session lookup hands every request of its few seconds the same principal and grants
     // objects, so their scope is worked out once; a new lookup (sign-out, new grant) makes new ones.
     const scopes = new WeakMap<object, { grants: readonly ActiveGrant[]; scope: Scope }>();
@@ -58,7 +73,7 @@ export const releasePlugin = fp(
       if (scope.keys.size === 0) return;
       let view = views.get(scope.key);
       if (!view) {
-        view = scopedRelease(release, registered, scope);
+        view = (scopeRelease as ScopeRelease)(release, registered, scope);
         if (views.size >= 200) views.delete(views.keys().next().value as string);
         views.set(scope.key, view);
       }

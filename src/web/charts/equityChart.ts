@@ -1,5 +1,4 @@
 import * as Plot from "@observablehq/plot";
-import type { EquityRow } from "../../release/tables.ts";
 import { renderPlot } from "./renderPlot.ts";
 
 /**
@@ -7,7 +6,17 @@ import { renderPlot } from "./renderPlot.ts";
  * labelled "hidden", one without a rate "no rate", so a missing bar is never read as a low one.
  * The axis runs from 0 to above the largest limit, so a rate of 0 draws no bar.
  */
-export function equityChart(rows: readonly EquityRow[], title: string): string {
+/** One group's rate as the chart draws it (a standardised rate where there is one, else the crude). */
+export interface EquityChartRow {
+  group_label: string;
+  dsr: number | null;
+  crude_rate: number | null;
+  lower: number | null;
+  upper: number | null;
+  suppressed: string | null;
+}
+
+export function equityChart(rows: readonly EquityChartRow[], title: string): string {
   const data = rows.map((r) => {
     const rate = r.dsr ?? r.crude_rate;
     return {

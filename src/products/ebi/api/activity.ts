@@ -1,6 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { columnNames } from "../../../release/tables.ts";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
 import {
   envelope,
@@ -15,6 +14,7 @@ import {
 import { requestedFormat, sendTable } from "../../../server/tableResponse.ts";
 import { activityBreakdowns, activityRows, periodActivityRows } from "../queries/activity.ts";
 import { namedColumns, withNames } from "../queries/withNames.ts";
+import { columnNames } from "../release/tables.ts";
 import { InterventionId } from "./schemas.ts";
 
 const ActivityQuery = Type.Object({

@@ -1,7 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { EbiError } from "../../../errors/index.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import { type ReleaseTileLayout, readTileLayout } from "../../../release/tileLayout.ts";
 import {
   nullableNumber,
@@ -29,6 +28,7 @@ import {
 } from "../queries/periodRates.ts";
 import { commissionerProviders, providerView } from "../queries/providerView.ts";
 import { rateTrend } from "../queries/rateTrends.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 import { InterventionId } from "./schemas.ts";
 
 const literals = <T extends string>(values: readonly T[], options: Record<string, unknown> = {}) =>

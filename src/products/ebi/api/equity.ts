@@ -1,6 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { columnNames } from "../../../release/tables.ts";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
 import {
   envelope,
@@ -14,6 +13,7 @@ import { sendTable } from "../../../server/tableResponse.ts";
 import { equitySummary } from "../queries/equity.ts";
 import { getIntervention } from "../queries/interventions.ts";
 import { findOrganisation } from "../queries/organisations.ts";
+import { columnNames, equityTable } from "../release/tables.ts";
 import { Dimension, InterventionId, Period } from "./schemas.ts";
 
 const EquityQuery = Type.Object({
@@ -36,7 +36,7 @@ export function equityRoutes(app: FastifyInstance): void {
       description:
         "Rates by IMD decile or quintile, ethnic group, age band or sex, with the deprivation gap, SII and RII",
       tags: ["equity"],
-      response: envelope(rowSchema("equity"), {
+      response: envelope(rowSchema(equityTable), {
         gap: Type.Union([
           Type.Object({
             ratio: Interval,

@@ -1,12 +1,12 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { columnNames } from "../../../release/tables.ts";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
 import { envelope, Level, OrgCode, Paging, rowSchema } from "../../../server/schemas.ts";
 import { sendTable } from "../../../server/tableResponse.ts";
 import { baselineRows, goalTrajectory } from "../queries/baselines.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
 import { getIntervention } from "../queries/interventions.ts";
+import { baselinesTable, columnNames, trajectoryTable, variationTable } from "../release/tables.ts";
 import { InterventionId } from "./schemas.ts";
 
 const BaselineQuery = Type.Object({
@@ -41,7 +41,7 @@ export function goalRoutes(app: FastifyInstance): void {
       querystring: BaselineQuery,
       description: "Baselines, goals, opportunity, latest 12 months, progress and money",
       tags: ["goals"],
-      response: envelope(rowSchema("baselines")),
+      response: envelope(rowSchema(baselinesTable)),
     },
     (request, reply) => {
       const { release } = request;
@@ -63,7 +63,7 @@ export function goalRoutes(app: FastifyInstance): void {
         querystring: TrajectoryQuery,
         description: "The goal spread over the months of the goal year with the baseline's seasonal profile",
         tags: ["goals"],
-        response: envelope(rowSchema("trajectory")),
+        response: envelope(rowSchema(trajectoryTable)),
       },
       (request, reply) => {
         const { release } = request;
@@ -84,7 +84,7 @@ export function goalRoutes(app: FastifyInstance): void {
       description:
         "Spread of sub-ICB baseline standardised rates (percentiles, N-fold); with `intervention`, the funnel plot of sub-ICBs against England",
       tags: ["goals"],
-      response: envelope(rowSchema("variation"), {
+      response: envelope(rowSchema(variationTable), {
         funnel: Type.Optional(
           Type.Object({
             target: Type.Union([Type.Number(), Type.Null()]),

@@ -1,10 +1,10 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { columnNames } from "../../../release/tables.ts";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
 import { envelope, Level, OrganisationSchema, OrgCode, Paging, Problem } from "../../../server/schemas.ts";
 import { keptAnswer, sendJson, sendKept, sendTable } from "../../../server/tableResponse.ts";
 import { listOrganisations, organisationDetail } from "../queries/organisations.ts";
+import { columnNames } from "../release/tables.ts";
 
 const OrganisationsQuery = Type.Object({
   level: Type.Optional(Level),

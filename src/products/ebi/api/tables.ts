@@ -1,11 +1,11 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { columnNames, type ReleaseTable, releaseTables } from "../../../release/tables.ts";
 import { tableRoute } from "../../../server/api/tableRoute.ts";
 import { envelope, Paging } from "../../../server/schemas.ts";
 import { sendTable } from "../../../server/tableResponse.ts";
 import { listInterventions } from "../queries/interventions.ts";
 import { namedColumns, withNames } from "../queries/withNames.ts";
+import { columnNames, type ReleaseTable, releaseTables } from "../release/tables.ts";
 import { interventionColumns } from "./interventions.ts";
 
 /** The tables a release publishes whole, and the interventions list. */

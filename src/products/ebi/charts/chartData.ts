@@ -1,6 +1,6 @@
 import type { Period, PeriodGrain } from "../../../periods/period.ts";
-import type { InterventionRow, OrganisationRow, OrgLevel } from "../../../release/tables.ts";
 import type { BenchmarkClass, XmrChart } from "../../../stats/index.ts";
+import type { InterventionRow, OrganisationRow, OrgLevel } from "../release/tables.ts";
 
 /** The data EBI's charts and pages draw, filled by its queries. */
 

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { policyById } from "../../../disclosure/index.ts";
 import { EbiError } from "../../../errors/index.ts";
-import { parseBaselinePeriod } from "../../../pipeline/baselinePeriod.ts";
 import { readCostTable } from "../../../pipeline/costs.ts";
 import { parseCountingUnit } from "../../../rules/index.ts";
 import { openStore, resolveWorkspace } from "../../../store/index.ts";
@@ -9,6 +8,7 @@ import { action } from "../../../terminal/action.ts";
 import { terminalEffects } from "../../../terminal/terminalEffects.ts";
 import { build, type NationalFigure } from "../build.ts";
 import { disclosurePolicies } from "../disclosure/policies.ts";
+import { parseBaselinePeriod } from "../figures/baselinePeriod.ts";
 
 /** The national table `ebi build` prints: baseline, goal, opportunity and latest 12 months. */
 export function nationalTable(rows: readonly NationalFigure[]): string {

@@ -6,12 +6,12 @@ import {
   type LinearProblem,
   protects,
 } from "../../../disclosure/cellIntervals.ts";
-import { declaredCountTables, declaredSums } from "../../../disclosure/declaredRelations.ts";
 import { type InsiderScope, orgOfCell } from "../../../disclosure/insiderScopes.ts";
 import { EbiError } from "../../../errors/index.ts";
 import { cellKeyOf } from "../../../release/declareTable.ts";
-import type { BaselineRow, EquityRow, OrgLevel } from "../../../release/tables.ts";
+import type { BaselineRow, EquityRow, OrgLevel } from "../release/tables.ts";
 import { auditPublicRelease } from "./auditPublicRelease.ts";
+import { declaredCountTables, declaredSums } from "./declaredCountTables.ts";
 import type { ReleaseTables } from "./protectRelease.ts";
 import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
 import { cellKey } from "./releaseCellSystem.ts";

@@ -1,7 +1,7 @@
 import { findRecoverableCells } from "../../../disclosure/findRecoverableCells.ts";
 import { roundCount } from "../../../disclosure/policy.ts";
 import { cellKeyOf } from "../../../release/declareTable.ts";
-import { releaseTableDeclarations } from "../../../release/tables.ts";
+import { releaseTableDeclarations } from "../release/tables.ts";
 import type { ReleaseTables } from "./protectRelease.ts";
 import { groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";
 

@@ -1,5 +1,5 @@
 import { findRecoverableCells } from "../../../disclosure/findRecoverableCells.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 import { cellKey, releaseCellSystem } from "./releaseCellSystem.ts";
 
 /** An out-of-scope count a signed-in user could work out from the public figures and their own. */

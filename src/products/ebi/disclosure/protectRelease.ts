@@ -1,5 +1,4 @@
 import { CellState, type CellSystem } from "../../../disclosure/CellSystem.ts";
-import { declaredCountTables } from "../../../disclosure/declaredRelations.ts";
 import { findRecoverableCells, type PublicView } from "../../../disclosure/findRecoverableCells.ts";
 import { type InsiderScope, orgOfCell, registeredScopes } from "../../../disclosure/insiderScopes.ts";
 import { type DisclosurePolicy, roundCount, withThreshold } from "../../../disclosure/policy.ts";
@@ -13,8 +12,9 @@ import {
   type Suppression,
   type TrajectoryRow,
   type VariationRow,
-} from "../../../release/tables.ts";
+} from "../release/tables.ts";
 import { auditRelease, type ScopeAudit } from "./attackRelease.ts";
+import { declaredCountTables } from "./declaredCountTables.ts";
 import { ebiDashboardPolicy } from "./policies.ts";
 import { publicGoals, publicTrajectory, publicVariation } from "./publicFigures.ts";
 import { cellKey, groupByIntervention, releaseCellSystem } from "./releaseCellSystem.ts";

@@ -1,11 +1,11 @@
+import { percentile } from "../../../stats/index.ts";
 import type {
   BaselineRow,
   MonthlyRow,
   OrganisationRow,
   TrajectoryRow,
   VariationRow,
-} from "../../../release/tables.ts";
-import { percentile } from "../../../stats/index.ts";
+} from "../release/tables.ts";
 
 /**
  * The public side's modelled figures, computed from published figures only, so that none of them

@@ -1,5 +1,4 @@
 import { CellSystem } from "../../../disclosure/CellSystem.ts";
-import { declaredSums } from "../../../disclosure/declaredRelations.ts";
 import { type CountDeclaration, cellKeyOf, type Relation } from "../../../release/declareTable.ts";
 import {
   type BaselineRow,
@@ -12,7 +11,8 @@ import {
   type OrgLevel,
   type QuarterlyRow,
   releaseTableDeclarations,
-} from "../../../release/tables.ts";
+} from "../release/tables.ts";
+import { declaredSums } from "./declaredCountTables.ts";
 
 /** The count-bearing rows of one intervention, as the build registers them. */
 export interface InterventionCounts {

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { EbiError } from "../../../errors/index.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import type { OrganisationRow, OrgLevel } from "../../../release/tables.ts";
 import { type ReleaseTileLayout, readTileLayout } from "../../../release/tileLayout.ts";
 import { comparisonFill, comparisonText } from "../../../web/charts/comparisonColours.ts";
@@ -32,6 +31,7 @@ import {
 } from "../queries/periodRates.ts";
 import { commissionerProviders, providerView } from "../queries/providerView.ts";
 import { rateTrend } from "../queries/rateTrends.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 import { markAreaRate, markGlanceRow, markPeriodSpells, notAsPublished } from "./publiclyHidden.ts";
 import { htmlPageSender } from "./registerPages.ts";
 

@@ -1,6 +1,6 @@
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import { funnelChart } from "../../../web/charts/funnelChart.ts";
 import { commissionerFunnel } from "../queries/funnel.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 
 /** The funnel plot of sub-ICB baseline rates for an intervention, with `orgCode` ringed and named when it is one of them. */
 export function funnelPicture(release: LoadedRelease, interventionId: string, orgCode: string): string {

@@ -1,10 +1,10 @@
 import type { PeriodFigure } from "../../../periods/periodTotals.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import type { GlanceRow } from "../queries/areaGlance.ts";
 import type { AreaRate } from "../queries/compareAreas.ts";
 import type { FunnelPoint } from "../queries/funnel.ts";
 import type { PeriodSpells } from "../queries/providers.ts";
 import { seriesAt } from "../queries/spc.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 
 const blank = (v: unknown) => v === null || v === undefined;
 

@@ -6,7 +6,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { EbiError } from "../../../errors/index.ts";
 import { grainText, type PeriodGrain, parsePeriodGrain } from "../../../periods/period.ts";
 import { readProviderCommissioners } from "../../../release/providerCommissioners.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import type { OrganisationRow } from "../../../release/tables.ts";
 import { encodeBytes, sendEncoded } from "../../../server/encodedBytes.ts";
 import { apiDocsPage } from "../../../server/pages/apiDocsPage.ts";
@@ -22,6 +21,7 @@ import { interventionSummaries } from "../queries/overview.ts";
 import { providerActivity } from "../queries/providers.ts";
 import { grainAdjective, seriesAt, spcSeries } from "../queries/spc.ts";
 import { variationSummary } from "../queries/variation.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 import { chartRoutes } from "./chartRoutes.ts";
 import { funnelPicture, highlightedOf } from "./funnelPicture.ts";
 import {

@@ -1,5 +1,5 @@
 import { policyStatement } from "../../../disclosure/policy.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 
 const esc = (s: unknown) =>
   String(s ?? "").replace(

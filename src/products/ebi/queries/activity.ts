@@ -1,7 +1,7 @@
 import type { PeriodGrain } from "../../../periods/period.ts";
 import { periodTotals } from "../../../periods/periodTotals.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { MonthlyRow, OrgLevel, Suppression } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { MonthlyRow, OrgLevel, Suppression } from "../release/tables.ts";
 import { getIntervention } from "./interventions.ts";
 import { findOrganisation } from "./organisations.ts";
 

@@ -1,12 +1,12 @@
 import { EbiError } from "../../../errors/index.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { InterventionRow, OrganisationRow } from "../../../release/tables.ts";
 import {
   type BenchmarkClass,
   compareWithBenchmark,
   opportunityAt,
   percentile,
 } from "../../../stats/index.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { InterventionRow, OrganisationRow } from "../release/tables.ts";
 import { type AreaRate, areaRate, benchmarkOf, comparisonMethod, peerRates } from "./compareAreas.ts";
 import { findOrganisation } from "./organisations.ts";
 import { peerGroupOf, peerLevels } from "./peerGroups.ts";

@@ -1,5 +1,5 @@
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { BaselineRow, OrgLevel, TrajectoryRow } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { BaselineRow, OrgLevel, TrajectoryRow } from "../release/tables.ts";
 import { getIntervention } from "./interventions.ts";
 import { findOrganisation } from "./organisations.ts";
 

@@ -1,12 +1,12 @@
 import { EbiError } from "../../../errors/index.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { BaselineRow, InterventionRow, OrganisationRow, OrgLevel } from "../../../release/tables.ts";
 import {
   type BenchmarkClass,
   compareWithBenchmark,
   dobsonLimitsAt,
   percentile,
 } from "../../../stats/index.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { BaselineRow, InterventionRow, OrganisationRow, OrgLevel } from "../release/tables.ts";
 import { getIntervention } from "./interventions.ts";
 import { ancestry } from "./organisations.ts";
 import { peerGroupOf } from "./peerGroups.ts";

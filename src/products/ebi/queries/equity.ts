@@ -1,10 +1,10 @@
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { EquityRow, OrgLevel } from "../../../release/tables.ts";
 import {
   slopeIndexOfInequality,
   standardisedRateDifference,
   standardisedRateRatio,
 } from "../../../stats/index.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { EquityRow, OrgLevel } from "../release/tables.ts";
 
 export const equityDimensions = ["imd_quintile", "imd_decile", "ethnic_group", "age_band", "sex"] as const;
 export type EquityDimension = (typeof equityDimensions)[number];

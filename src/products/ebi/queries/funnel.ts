@@ -1,6 +1,6 @@
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import { classifyAgainstFunnel, funnelLabel, funnelLimits } from "../../../stats/index.ts";
 import type { FunnelPoint } from "../charts/chartData.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 
 export type { FunnelPoint };
 

@@ -1,6 +1,6 @@
 import { EbiError } from "../../../errors/index.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { InterventionRow } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { InterventionRow } from "../release/tables.ts";
 
 /** Every intervention of every rule set in the release, measurable or not, in release order. */
 export function listInterventions(release: LoadedRelease): InterventionRow[] {

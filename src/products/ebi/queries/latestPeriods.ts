@@ -1,7 +1,7 @@
 import type { PeriodGrain } from "../../../periods/period.ts";
 import type { PeriodFigure } from "../../../periods/periodTotals.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import type { OrganisationRow } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 import { seriesAt } from "./spc.ts";
 
 /** One intervention's latest complete period of a grain and the one before it (null when there is none). */

@@ -1,6 +1,6 @@
 import { EbiError } from "../../../errors/index.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import type { OrganisationRow, OrgLevel } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 
 const levelOrder: OrgLevel[] = ["england", "region", "icb", "sub_icb", "provider"];
 

@@ -1,5 +1,5 @@
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { BaselineRow, InterventionRow, OrgLevel } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { BaselineRow, InterventionRow, OrgLevel } from "../release/tables.ts";
 import { type Progress, progressOf } from "./progress.ts";
 import { type PeriodSpells, providerActivity } from "./providers.ts";
 import { spcSeries } from "./spc.ts";

@@ -1,7 +1,7 @@
 import { EbiError } from "../../../errors/index.ts";
 import { type Neighbour, nearestNeighbours } from "../../../peers/nearestNeighbours.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import type { OrganisationRow, OrgLevel } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 
 /** What a commissioner is matched on: its population, its share aged 65 and over, its share most deprived. */
 export interface PeerProfile {

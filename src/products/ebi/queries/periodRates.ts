@@ -1,7 +1,7 @@
 import { monthsIn, type PeriodGrain } from "../../../periods/period.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { BaselineRow } from "../../../release/tables.ts";
 import { byarsCountInterval } from "../../../stats/index.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { BaselineRow } from "../release/tables.ts";
 import { seriesAt } from "./spc.ts";
 
 /** The periods a comparison can be made for: the baseline year, or the latest complete period of a grain. */

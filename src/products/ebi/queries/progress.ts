@@ -1,4 +1,4 @@
-import type { BaselineRow } from "../../../release/tables.ts";
+import type { BaselineRow } from "../release/tables.ts";
 
 /** Where an organisation stands against its goal, in words a percentage cannot distort. */
 export interface Progress {

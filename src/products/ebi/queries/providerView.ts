@@ -3,8 +3,8 @@ import {
   type ProviderCommissioners,
   readProviderCommissioners,
 } from "../../../release/providerCommissioners.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { InterventionRow, OrganisationRow } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { InterventionRow, OrganisationRow } from "../release/tables.ts";
 import { findOrganisation } from "./organisations.ts";
 import { type PeriodSpells, providerActivity } from "./providers.ts";
 

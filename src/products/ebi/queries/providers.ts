@@ -1,5 +1,5 @@
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { InterventionRow } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { InterventionRow } from "../release/tables.ts";
 
 /** A provider's spells of one intervention over a period; null when a month of it is hidden. */
 export interface PeriodSpells {

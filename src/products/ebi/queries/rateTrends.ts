@@ -1,7 +1,7 @@
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { BaselineRow } from "../../../release/tables.ts";
 import { byarsCountInterval, compareWithBenchmark } from "../../../stats/index.ts";
 import type { RateTrend, TrendPoint } from "../charts/chartData.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { BaselineRow } from "../release/tables.ts";
 import { getIntervention } from "./interventions.ts";
 import { findOrganisation } from "./organisations.ts";
 

@@ -1,9 +1,9 @@
 import { addMonths, monthsIn, type PeriodGrain, periodOf } from "../../../periods/period.ts";
 import { type PeriodFigure, type PublishedTotal, periodTotals } from "../../../periods/periodTotals.ts";
-import type { LoadedRelease } from "../../../release/readRelease.ts";
 import type { OrgLevel } from "../../../release/tables.ts";
 import { xmrChart } from "../../../stats/index.ts";
 import type { SpcPoint, SpcSeries } from "../charts/chartData.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 
 /** Where limits are recalculated: the programme's start and the pandemic's, and recovery. */
 export const rebaseDates = ["2019-04-01", "2020-03-01", "2021-04-01"];

@@ -1,5 +1,5 @@
-import type { LoadedRelease } from "../../../release/readRelease.ts";
-import type { OrgLevel, VariationRow } from "../../../release/tables.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
+import type { OrgLevel, VariationRow } from "../release/tables.ts";
 
 /** The spread of baseline standardised rates at a level, with every unit counted once. */
 export interface VariationSummary {

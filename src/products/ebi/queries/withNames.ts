@@ -1,4 +1,4 @@
-import type { LoadedRelease } from "../../../release/readRelease.ts";
+import type { LoadedRelease } from "../release/readRelease.ts";
 
 /** Columns with a name column placed beside each code column a row has. */
 export function namedColumns(columns: readonly string[]): string[] {

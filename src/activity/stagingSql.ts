@@ -209,7 +209,8 @@ const anyOf = (checks: LayoutCheck[]) =>
 /**
  * The statements that stage every row of `raw` (a view with `source_row` and every field of the
  * layout as text) into `table`: the store's columns, the row's `problems` ({field, value, reason})
- * and whether it is `quarantined`. `$today` bounds dates. Run in order:
+ * and whether it is `quarantined`. `$today` bounds dates. `select` is `stage`'s query alone, for a
+ * caller that writes the rows elsewhere. Run in order:
  *
  * - `duplicates`: keys seen earlier in the file or already in the store, on the key column alone,
  *   so the wide rows are never hashed or sorted;
@@ -222,7 +223,7 @@ const anyOf = (checks: LayoutCheck[]) =>
 export function stagingSql(
   layout: InputLayout,
   names: { raw: string; table: string; duplicates: string; codes: string },
-): { duplicates: string; codes: string; stage: string } {
+): { duplicates: string; codes: string; stage: string; select: string } {
   const raw = quoteIdentifier(names.raw);
   const duplicates = quoteIdentifier(names.duplicates);
   const sideTable = quoteIdentifier(names.codes);
@@ -249,7 +250,7 @@ export function stagingSql(
   const dates = layout.dates.map((d) => `coalesce(i_${d}, ${otherDate(d)}) AS d_${d}`);
   const start = `coalesce(${layout.start.map((d) => `d_${d}`).join(", ")})`;
   const columns = Object.entries(layout.columns).map(([column, sql]) => `${sql} AS ${column}`);
-  return {
+  const statements = {
     // One aggregate finds the keys seen more than once and their first row; only those keys' rows
     // are joined back, where numbering every row of the file by key would sort them all.
     duplicates: `CREATE OR REPLACE TABLE ${duplicates} AS
@@ -275,8 +276,8 @@ FROM shaped`,
     // Every join below has a small table (reference data, the few duplicates, the few rows with
     // codes to normalise) on its build side, so the wide rows stream through: memory stays within
     // DuckDB's limit at a national year.
-    stage: `CREATE OR REPLACE TABLE ${quoteIdentifier(names.table)} AS
-WITH imd AS (
+    stage: "",
+    select: `WITH imd AS (
   SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)
 ), successors AS (
   -- follow chains of mergers (A → B → C) to the current code
@@ -331,4 +332,6 @@ WITH imd AS (
 SELECT source_row, ${columns.join(",\n  ")}, problems, quarantined
 FROM checked`,
   };
+  statements.stage = `CREATE OR REPLACE TABLE ${quoteIdentifier(names.table)} AS\n${statements.select}`;
+  return statements;
 }

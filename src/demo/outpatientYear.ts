@@ -18,7 +18,7 @@
  */
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { quoteLiteral, runOn } from "../db/index.ts";
+import { allOn, quoteLiteral, runOn } from "../db/index.ts";
 import { backgroundDiagnoses, backgroundProcedures } from "./profiles.ts";
 
 /** Appointments a year in England (2019-20) and the shares the generator writes. */
@@ -83,6 +83,15 @@ export async function writeOutpatientYear(
     undefined,
     "read the providers",
   );
+  // Counted here so each join below is an equality with a constant modulus, which DuckDB hashes.
+  const [counts] = await allOn<{ places: number; providers: number }>(
+    connection,
+    "SELECT (SELECT count(*) FROM op_places) AS places, (SELECT count(*) FROM op_providers) AS providers",
+  );
+  const places = counts?.places ?? 0;
+  const providers = counts?.providers ?? 0;
+  if (places === 0 || providers === 0)
+    throw new Error(`no places or providers in ${options.referenceDir} (lsoa21_sicbl.csv, etr.csv)`);
   // u(k): a uniform number in [0, 1) for column k of row id.
   const u = (k: number) => `((hash(${seed}, id, ${k}) % 1000000) / 1000000.0)`;
   const pick = (items: readonly string[], k: number) =>
@@ -150,8 +159,8 @@ export async function writeOutpatientYear(
             WHEN seen AND ${u(14)} < ${s.withProcedure} THEN ${pick(backgroundProcedures, 15)} END AS opertn_01,
           ${empty("opertn", 2, 24)}
         FROM r
-        JOIN op_places p ON p.i = hash(${seed}, id, 16) % (SELECT count(*) FROM op_places)
-        JOIN op_providers o ON o.i = hash(${seed}, id, 17) % (SELECT count(*) FROM op_providers)
+        JOIN op_places p ON p.i = hash(${seed}, id, 16) % ${places}
+        JOIN op_providers o ON o.i = hash(${seed}, id, 17) % ${providers}
       ) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
       undefined,
       `write the outpatient month ${label}`,

@@ -1,3 +1,6 @@
+import { layoutFor } from "../src/activity/inputLayouts.ts";
+import type { Database } from "../src/db/index.ts";
+
 /**
  * The hand-written reference for the classification benchmark: one DuckDB query over the raw HES
  * files that reads the columns the rules read and classifies two List 1 interventions (knee
@@ -77,4 +80,29 @@ export function bareScanSql(parquetGlob: string): string {
     ...Array.from({ length: 24 }, (_, i) => `opertn_${String(i + 1).padStart(2, "0")}`),
   ];
   return `SELECT ${cols.map((c) => `sum(length(${c}))`).join(" + ")} AS bytes FROM ${source}`;
+}
+
+/**
+ * A bare scan of every column an ingest keeps: each field of the layout the file holds, read as
+ * text and summed in length, and nothing else. From a CSV file it is DuckDB's own read of the file
+ * (every column text, header given), the floor the CSV ingest is held to.
+ */
+export async function keptScanSql(
+  db: Database,
+  kind: "apc" | "op",
+  glob: string,
+  format: "csv" | "parquet",
+): Promise<string> {
+  const file = `'${glob.replaceAll("'", "''")}'`;
+  const source =
+    format === "csv" ? `read_csv(${file}, header = true, all_varchar = true)` : `read_parquet(${file})`;
+  const columns = new Set(
+    (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`)).map((c) =>
+      c.column_name.toLowerCase(),
+    ),
+  );
+  const fields = layoutFor(kind)
+    .fields.map((f) => [f.name, ...f.aliases].find((n) => columns.has(n.toLowerCase())))
+    .filter((c): c is string => c !== undefined);
+  return `SELECT ${fields.map((c) => `sum(length(CAST("${c}" AS VARCHAR)))`).join(" + ")} AS bytes FROM ${source}`;
 }

@@ -72,10 +72,11 @@ export async function qualityReport(
   const fields = keyFields(input.kind);
   const present = (f: (typeof fields)[number]) =>
     f.field === (input.kind === "apc" ? "epistart" : "apptdate")
-      ? `(${f.present} IS NOT NULL OR list_contains(list_transform(problems, p -> p.reason), 'date-invalid'))`
+      ? `(${f.present} IS NOT NULL OR (len(problems) > 0 AND list_contains(list_transform(problems, p -> p.reason), 'date-invalid')))`
       : `${f.present} IS NOT NULL`;
   const invalid = (f: (typeof fields)[number]) =>
-    `len(list_filter(problems, p -> p.field = '${f.field}' AND list_contains([${f.invalid.map((r) => `'${r}'`).join(", ")}], p.reason))) > 0`;
+    // Most rows have no problems: the list is searched only for those that do.
+    `(len(problems) > 0 AND len(list_filter(problems, p -> p.field = '${f.field}' AND list_contains([${f.invalid.map((r) => `'${r}'`).join(", ")}], p.reason))) > 0)`;
   const measures = fields
     .map(
       (f) =>

@@ -17,6 +17,8 @@ export interface StagedFile {
   rows: number;
   /** Canonical field → the file's column it was read from. */
   columns: Record<string, string>;
+  /** Removes the spilled Parquet file a `spill` staging reads from (a no-op otherwise). */
+  release: () => void;
 }
 
 /** The episode columns of the store, in order, as `stageActivityFile` leaves them in its table. */
@@ -157,6 +159,23 @@ function unreadable(error: unknown, file: string): InputError {
 }
 
 /**
+ * A new file name in DuckDB's spill folder (the system's for an in-memory store, whose spill folder
+ * is relative to wherever the process runs) and its removal, which also runs by itself if the
+ * process is interrupted first.
+ */
+async function spillFile(connection: DuckDBConnection): Promise<{ path: string; remove: () => void }> {
+  const [setting] = await allOn<{ dir: string | null }>(
+    connection,
+    `SELECT CASE WHEN path IS NOT NULL THEN current_setting('temp_directory') END AS dir
+     FROM duckdb_databases() WHERE database_name = current_database()`,
+  );
+  const dir = setting?.dir || tmpdir();
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `ingest-${process.pid}-${randomUUID()}.parquet`);
+  return { path, remove: scratchPath(path) };
+}
+
+/**
  * Copies a CSV extract, every field as text, into a Parquet file in DuckDB's spill folder, in file
  * order. CSV rows carry no row number of their own; numbering them with a window would hold every
  * wide row in memory on one thread, where this copy runs in parallel and the Parquet reader then
@@ -168,16 +187,7 @@ async function csvAsParquet(
   from: string,
   file: string,
 ): Promise<{ path: string; remove: () => void }> {
-  // An in-memory store's spill folder is relative to wherever the process runs: use the system's.
-  const [setting] = await allOn<{ dir: string | null }>(
-    connection,
-    `SELECT CASE WHEN path IS NOT NULL THEN current_setting('temp_directory') END AS dir
-     FROM duckdb_databases() WHERE database_name = current_database()`,
-  );
-  const dir = setting?.dir || tmpdir();
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `ingest-${process.pid}-${randomUUID()}.parquet`);
-  const remove = scratchPath(path);
+  const { path, remove } = await spillFile(connection);
   try {
     await connection.run(
       `COPY (SELECT * FROM ${from}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
@@ -200,7 +210,19 @@ async function csvAsParquet(
  */
 export async function stageActivityFile(
   connection: DuckDBConnection,
-  options: { kind: ActivityKind; file: string; table: string; clock?: Clock; layout?: InputLayout },
+  options: {
+    kind: ActivityKind;
+    file: string;
+    table: string;
+    clock?: Clock;
+    layout?: InputLayout;
+    /**
+     * Write the staged rows once, to a Parquet file in the spill folder, and make `table` a view
+     * over it (with any unreadable CSV rows): cheaper than a table, which is compressed into the
+     * store and then read back and written again by a load. The caller runs `release` when done.
+     */
+    spill?: boolean;
+  },
 ): Promise<StagedFile> {
   const { file } = options;
   // A layout described elsewhere (a product's own) is staged by the same step as the shipped ones.
@@ -227,6 +249,7 @@ export async function stageActivityFile(
       table: options.table,
       format: source.format,
       today: (options.clock ?? systemClock).now(),
+      spill: options.spill ?? false,
       ...columns,
       rejected,
       // Rows rejected by the CSV reader are missing from the copy: shift the copy's row numbers
@@ -367,6 +390,7 @@ async function stageExtract(
     today: Date;
     /** Rows the CSV reader rejected (in `<table>_rejected_rows`), added to the table as quarantined. */
     rejected: number;
+    spill: boolean;
   } & MappedColumns,
 ): Promise<StagedFile> {
   const { layout, file, select, mapped } = source;
@@ -389,20 +413,42 @@ async function stageExtract(
   });
   await runOn(connection, sql.duplicates, undefined, `find duplicate keys in ${file}`);
   await runOn(connection, sql.codes, undefined, `normalise the codes that need it in ${file}`);
-  await runOn(connection, sql.stage, { today: source.today.toISOString().slice(0, 10) }, `normalise ${file}`);
-  if (source.rejected > 0)
-    await runOn(
+  const today = { today: source.today.toISOString().slice(0, 10) };
+  const spilled = source.spill ? await spillFile(connection) : undefined;
+  try {
+    // The rejected rows join the staged ones in a small table of their own when the rows are spilled.
+    const unreadable = spilled ? quoteIdentifier(`${source.table}_unreadable`) : table;
+    if (spilled) {
+      await runOn(
+        connection,
+        `COPY (${sql.select}) TO ${quoteLiteral(spilled.path)} (FORMAT parquet, COMPRESSION zstd)`,
+        today,
+        `normalise ${file}`,
+      );
+      const read = `SELECT * FROM read_parquet(${quoteLiteral(spilled.path)})`;
+      await runOn(connection, `CREATE OR REPLACE TEMP TABLE ${unreadable} AS ${read} LIMIT 0`);
+      await runOn(
+        connection,
+        `CREATE OR REPLACE TEMP VIEW ${table} AS ${read} UNION ALL SELECT * FROM ${unreadable}`,
+      );
+    } else await runOn(connection, sql.stage, today, `normalise ${file}`);
+    if (source.rejected > 0)
+      await runOn(
+        connection,
+        `INSERT INTO ${unreadable} (source_row, problems, quarantined)
+         SELECT source_row, [{'field': field, 'value': value, 'reason': reason}], true
+         FROM ${quoteIdentifier(`${source.table}_rejected_rows`)}`,
+        undefined,
+        `quarantine unreadable rows of ${file}`,
+      );
+    const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(
       connection,
-      `INSERT INTO ${table} (source_row, problems, quarantined)
-       SELECT source_row, [{'field': field, 'value': value, 'reason': reason}], true
-       FROM ${quoteIdentifier(`${source.table}_rejected_rows`)}`,
-      undefined,
-      `quarantine unreadable rows of ${file}`,
+      `SELECT count(*) AS rows FROM ${table}`,
     );
-  const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(
-    connection,
-    `SELECT count(*) AS rows FROM ${table}`,
-  );
-  if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
-  return { file, format: source.format, rows, columns: mapped };
+    if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
+    return { file, format: source.format, rows, columns: mapped, release: spilled?.remove ?? (() => {}) };
+  } catch (error) {
+    spilled?.remove();
+    throw error;
+  }
 }

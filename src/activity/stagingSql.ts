@@ -176,8 +176,15 @@ export function layoutChecks(layout: InputLayout): LayoutCheck[] {
 /** Problems found in a row's codes (they come from the side table of rows with such codes). */
 const codeReasons = ["code-invalid", "code-invalid-dropped", "code-normalised"];
 
-/** The shape every code of a row has when the row needs no normalising: a letter and 2 or 3 digits. */
-const cleanCode = "[A-Z][0-9]{2}[0-9]?";
+/**
+ * The shape every code of a row has when the row needs nothing but HES's X filler cut: a letter, 2
+ * digits, and a third digit or an X (ICD-10's three-character codes are filled to four with X, so
+ * about one row in six of an extract has one).
+ */
+const cleanCode = "[A-Z][0-9]{2}[0-9X]?";
+
+/** A code of the clean shape in the store's form: the X filler cut (the shape puts an X only fourth). */
+const unfilled = (c: string) => `CASE WHEN ends_with(${c}, 'X') THEN left(${c}, 3) ELSE ${c} END`;
 
 /** A list's length with its trailing blank positions cut: a CASE over the columns, much cheaper per row than a lambda. */
 function lastPresent(items: string[]): string {
@@ -202,19 +209,21 @@ const anyOf = (checks: LayoutCheck[]) =>
 /**
  * The statements that stage every row of `raw` (a view with `source_row` and every field of the
  * layout as text) into `table`: the store's columns, the row's `problems` ({field, value, reason})
- * and whether it is `quarantined`. `$today` bounds dates. Run in order:
+ * and whether it is `quarantined`. `$today` bounds dates. `select` is `stage`'s query alone, for a
+ * caller that writes the rows elsewhere. Run in order:
  *
  * - `duplicates`: keys seen earlier in the file or already in the store, on the key column alone,
  *   so the wide rows are never hashed or sorted;
- * - `codes`: the few rows whose codes are not all in the store's form already (dots, lower case,
- *   X fillers, impossible shapes), normalised and checked column by column into a side table;
- * - `stage`: every row, its codes taken as they are unless the side table holds the row. Per-code
- *   work on every row of a national extract would cost several times the reading.
+ * - `codes`: the few rows whose codes are not all in the store's form already but for an X filler
+ *   (dots, lower case, 5th and 6th characters, impossible shapes), normalised and checked column by
+ *   column into a side table;
+ * - `stage`: every row, its codes taken as they are (X filler cut) unless the side table holds the
+ *   row. Per-code work on every row of a national extract would cost several times the reading.
  */
 export function stagingSql(
   layout: InputLayout,
   names: { raw: string; table: string; duplicates: string; codes: string },
-): { duplicates: string; codes: string; stage: string } {
+): { duplicates: string; codes: string; stage: string; select: string } {
   const raw = quoteIdentifier(names.raw);
   const duplicates = quoteIdentifier(names.duplicates);
   const sideTable = quoteIdentifier(names.codes);
@@ -236,19 +245,23 @@ export function stagingSql(
     (c) =>
       `nullif(CASE WHEN length(t_${c}) = 4 AND t_${c}[4] = 'X' THEN left(t_${c}, 3) ELSE t_${c} END, '') AS c_${c}`,
   );
-  const asIs = (cols: string[]) => `list_slice([${cols.join(", ")}], 1, ${lastPresent(cols)})`;
+  const asIs = (cols: string[]) => `list_slice([${cols.map(unfilled).join(", ")}], 1, ${lastPresent(cols)})`;
   const isoDates = layout.dates.map((d) => `${isoDate(d)} AS i_${d}`);
   const dates = layout.dates.map((d) => `coalesce(i_${d}, ${otherDate(d)}) AS d_${d}`);
   const start = `coalesce(${layout.start.map((d) => `d_${d}`).join(", ")})`;
   const columns = Object.entries(layout.columns).map(([column, sql]) => `${sql} AS ${column}`);
-  return {
+  const statements = {
+    // One aggregate finds the keys seen more than once and their first row; only those keys' rows
+    // are joined back, where numbering every row of the file by key would sort them all.
     duplicates: `CREATE OR REPLACE TABLE ${duplicates} AS
-SELECT source_row FROM (
-  SELECT source_row, row_number() OVER (PARTITION BY ${keyOf} ORDER BY source_row) AS nth
-  FROM ${raw} WHERE ${keyOf} IS NOT NULL
-) WHERE nth > 1
+WITH keyed AS (
+  SELECT ${keyOf} AS k, source_row FROM ${raw} WHERE ${keyOf} IS NOT NULL
+), repeated AS (
+  SELECT k, min(source_row) AS first FROM keyed GROUP BY k HAVING count(*) > 1
+)
+SELECT keyed.source_row FROM keyed JOIN repeated ON repeated.k = keyed.k WHERE keyed.source_row > repeated.first
 UNION
-SELECT r.source_row FROM ${raw} r SEMI JOIN ${layout.table} s ON s.${layout.key} = nullif(trim(r.${layout.key}), '')`,
+SELECT keyed.source_row FROM keyed SEMI JOIN ${layout.table} s ON s.${layout.key} = keyed.k`,
     codes: `CREATE OR REPLACE TABLE ${sideTable} AS
 WITH cleaned AS (
   SELECT source_row, ${codes.join(", ")}, ${cleaned.join(", ")} FROM ${raw} WHERE NOT ${clean}
@@ -263,8 +276,8 @@ FROM shaped`,
     // Every join below has a small table (reference data, the few duplicates, the few rows with
     // codes to normalise) on its build side, so the wide rows stream through: memory stays within
     // DuckDB's limit at a national year.
-    stage: `CREATE OR REPLACE TABLE ${quoteIdentifier(names.table)} AS
-WITH imd AS (
+    stage: "",
+    select: `WITH imd AS (
   SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)
 ), successors AS (
   -- follow chains of mergers (A → B → C) to the current code
@@ -319,4 +332,6 @@ WITH imd AS (
 SELECT source_row, ${columns.join(",\n  ")}, problems, quarantined
 FROM checked`,
   };
+  statements.stage = `CREATE OR REPLACE TABLE ${quoteIdentifier(names.table)} AS\n${statements.select}`;
+  return statements;
 }

@@ -1,8 +1,10 @@
 import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../../src/db/index.ts";
 import { duckdbEngine, postgresEngine, type SqlEngine } from "../../src/db/SqlEngine.ts";
 import { createCube, createSpells } from "../../src/pipeline/buildTables.ts";
+import { freshDatabase } from "../state/stateTargets.ts";
 
 /**
  * The spells and cube stages, written once through the dialect layer, run on DuckDB and on
@@ -77,5 +79,38 @@ describe("the spells and cube stages through the dialect layer", () => {
     ]);
     expect(fromDuck.cube.reduce((n, r) => n + Number(r.spells), 0)).toBe(4);
     expect(fromPg).toEqual(fromDuck);
+  });
+});
+
+/** A PostgreSQL server when DATABASE_URL is set (CI sets it; `.ci/start-postgres` prints one). */
+const url = process.env.DATABASE_URL;
+if (process.env.CI && !url)
+  throw new Error("CI must export DATABASE_URL (see .ci/run) so the stages also run on a PostgreSQL server.");
+if (!url) console.warn("DATABASE_URL is unset: the PostgreSQL server run of the build stages is skipped.");
+
+describe.skipIf(!url)("the spells and cube stages on a PostgreSQL server", () => {
+  it("give the server row for row what DuckDB gives", async () => {
+    const fresh = await freshDatabase(url ?? "");
+    const client = new pg.Client({ connectionString: fresh });
+    await client.connect();
+    const duck = await Database.open(":memory:");
+    try {
+      // The server's own types: counts as int8 come back as text from pg, read as numbers here.
+      const fromPg = await stagesOn(postgresEngine(client));
+      const fromDuck = await duck.withConnection((c) => stagesOn(duckdbEngine(c)));
+      const [{ server_version } = { server_version: "" }] = (await client.query("SHOW server_version"))
+        .rows as { server_version: string }[];
+      expect(server_version).toMatch(/^[0-9]+/);
+      expect(Number(fromPg.spells)).toBe(4);
+      expect(fromPg.spellRows).toEqual(fromDuck.spellRows);
+      expect(fromPg.cube).toEqual(fromDuck.cube);
+    } finally {
+      duck.close();
+      await client.end();
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${new URL(fresh).pathname.slice(1)}`);
+      await admin.end();
+    }
   });
 });

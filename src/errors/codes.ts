@@ -346,6 +346,12 @@ export const errorCodes = {
     title: "Population by ethnic group cannot be read",
     fix: "Give a CSV in the Census 2021 TS021 long layout (the columns docs/planned-care-equity.md lists); rows with a bad value are quarantined, a missing column stops the load.",
   },
+  EBI_ETHNIC_AGE_SEX_POPULATION_INVALID: {
+    exit: 65,
+    status: 400,
+    title: "Population by ethnic group, sex and age cannot be read",
+    fix: "Give a CSV with the columns docs/planned-care-equity.md lists (area code, ethnic group, sex, age band, observation) and age bands that split 0–90+ at multiples of 5; rows with a bad value are quarantined, a missing column stops the load.",
+  },
   // talking-therapies service review: service configuration
   EBI_TT_SERVICE_CONFIG: {
     exit: 65,

@@ -18,6 +18,11 @@ import {
   inequalityOf,
 } from "./equityFigures.ts";
 import {
+  type EthnicAgeSexPopulation,
+  ethnicAgeSexStrata,
+  stageEthnicAgeSexPopulation,
+} from "./ethnicAgeSexPopulation.ts";
+import {
   type EthnicPopulationProblem,
   type EthnicPopulationStratum,
   ethnicPopulationStrata,
@@ -69,6 +74,14 @@ export interface PlannedCareManifest {
   waiting_list: { file: string; rows: number; accepted: number; quarantined: number } | null;
   /** The Census 2021 population by ethnic group the ethnic-group rates are over, when one was loaded. */
   ethnic_population: { file: string; rows: number; accepted: number; quarantined: number } | null;
+  /** The population by ethnic group, sex and age band the ethnic-group rates are standardised over, when one was loaded. */
+  ethnic_age_sex_population: {
+    file: string;
+    rows: number;
+    accepted: number;
+    quarantined: number;
+    age_bands: number[];
+  } | null;
   population_years: Record<string, number | null>;
   years: number[];
   base_year: number;
@@ -95,6 +108,7 @@ export interface PlannedCareRegistered {
   series: GapPoint[];
   waitingListProblems: WaitingListProblem[];
   ethnicPopulationProblems: EthnicPopulationProblem[];
+  ethnicAgeSexPopulationProblems: EthnicPopulationProblem[];
 }
 
 export interface PlannedCareBuildOptions {
@@ -104,6 +118,8 @@ export interface PlannedCareBuildOptions {
   waitingList?: string;
   /** A Census 2021 population by ethnic group and LSOA (TS021 long layout, CSV) for ethnic-group rates. */
   ethnicPopulation?: string;
+  /** A population by area × ethnic group × sex × age band (CSV, `ethnicAgeSexColumns`): ethnic-group rates are then age-sex standardised. */
+  ethnicAgeSexPopulation?: string;
   /** True when the figures are made from the demo; by default, when every loaded file is under `demoDir`. */
   synthetic?: boolean;
   demoDir?: string;
@@ -140,6 +156,11 @@ interface Built {
     loaded: NonNullable<PlannedCareManifest["ethnic_population"]>;
     problems: EthnicPopulationProblem[];
   } | null;
+  ethnicAgeSex: {
+    population: EthnicAgeSexPopulation;
+    loaded: NonNullable<PlannedCareManifest["ethnic_age_sex_population"]>;
+    problems: EthnicPopulationProblem[];
+  } | null;
   waits: WaitRow[];
   waitingList: PlannedCareManifest["waiting_list"];
   problems: WaitingListProblem[];
@@ -157,7 +178,7 @@ export interface PlannedCareState {
   matched?: string;
   aggregated?: Pick<
     Built,
-    "strata" | "ethnic" | "quarters" | "orgs" | "years" | "populations" | "ethnicPopulation"
+    "strata" | "ethnic" | "quarters" | "orgs" | "years" | "populations" | "ethnicPopulation" | "ethnicAgeSex"
   >;
   waitsBuilt?: Pick<Built, "waits" | "waitingList" | "problems">;
   inputs?: Built["inputs"];
@@ -228,7 +249,8 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
     async run(state) {
       const { connection, groups } = state;
       const strata = await yearStrata(connection);
-      const ethnic = await ethnicStrata(connection);
+      const ageSexFile = state.options.ethnicAgeSexPopulation;
+      const ethnic = await ethnicStrata(connection, Boolean(ageSexFile));
       const plannedIds = groups.filter((g) => g.kind === "planned").map((g) => g.group_id);
       const quarters = await quarterStrata(connection, plannedIds);
       const orgs = await commissioners(connection);
@@ -246,7 +268,31 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
           problems: staged.problems,
         };
       }
-      state.aggregated = { strata, ethnic, quarters, orgs, years, populations, ethnicPopulation };
+      let ethnicAgeSex: Built["ethnicAgeSex"] = null;
+      if (ageSexFile) {
+        const staged = await stageEthnicAgeSexPopulation(connection, ageSexFile);
+        ethnicAgeSex = {
+          population: await ethnicAgeSexStrata(connection, staged.bands),
+          loaded: {
+            file: ageSexFile,
+            rows: staged.rows,
+            accepted: staged.accepted,
+            quarantined: staged.problems.length,
+            age_bands: staged.bands,
+          },
+          problems: staged.problems,
+        };
+      }
+      state.aggregated = {
+        strata,
+        ethnic,
+        quarters,
+        orgs,
+        years,
+        populations,
+        ethnicPopulation,
+        ethnicAgeSex,
+      };
       return `${groups.length} groups, ${years.length} years`;
     },
   },
@@ -287,6 +333,13 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
         const k = `${p.level}|${p.org_code}`;
         ethnicPopulationOf.set(k, [...(ethnicPopulationOf.get(k) ?? []), p]);
       }
+      const ageSexOf = new Map<string, EthnicAgeSexPopulation>();
+      for (const p of built.ethnicAgeSex?.population.strata ?? []) {
+        const k = `${p.level}|${p.org_code}`;
+        const found = ageSexOf.get(k) ?? { bands: built.ethnicAgeSex?.population.bands ?? [], strata: [] };
+        found.strata.push(p);
+        ageSexOf.set(k, found);
+      }
       const kindOf = new Map(groups.map((g) => [g.group_id, g.kind]));
       const allCells: EquityCell[] = [];
       const inequality: InequalityRow[] = [];
@@ -303,6 +356,7 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
           ethnic: u.ethnic,
           population: popByYear(fyear, level, org_code),
           ethnicPopulation: ethnicPopulationOf.get(`${level}|${org_code}`) ?? null,
+          ethnicAgeSex: ageSexOf.get(`${level}|${org_code}`) ?? null,
         });
         allCells.push(...cells);
         figuresOf.set(k, inequalityOf(cells));
@@ -453,11 +507,11 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
         inputs: built.inputs,
         waiting_list: built.waitingList,
         ethnic_population: built.ethnicPopulation?.loaded ?? null,
+        ethnic_age_sex_population: built.ethnicAgeSex?.loaded ?? null,
         population_years: Object.fromEntries([...built.populations].map(([y, p]) => [String(y), p.year])),
         years: built.years,
         base_year: baseFinancialYear,
-        method:
-          "Spells of planned admissions (admission method 11–13, patient classification 1–2) by procedure group; age-sex DSR per 100,000 a year (ESP 2013, Dobson limits); SII and RII over IMD deciles (PHE method, 1,000 simulations); gap = DSR of IMD quintile 5 − quintile 1 with ±1.96 √(se² + se²); age, sex and ethnic group crude per 100,000 a year (Poisson limits; ethnic groups over the Census 2021 population of all ages, not standardised); change since 2019/20 likewise; tracker: segmented regression of the ICB's quarterly gap minus comparable ICBs' (Student's t interval).",
+        method: `Spells of planned admissions (admission method 11–13, patient classification 1–2) by procedure group; age-sex DSR per 100,000 a year (ESP 2013, Dobson limits); SII and RII over IMD deciles (PHE method, 1,000 simulations); gap = DSR of IMD quintile 5 − quintile 1 with ±1.96 √(se² + se²); age and sex crude per 100,000 a year (Poisson limits); ethnic group ${built.ethnicAgeSex ? "age-sex standardised (ESP 2013 summed into the population's age bands, Dobson limits) over the population by ethnic group, sex and age where it covers the commissioner, else crude" : "crude (Poisson limits) over the Census 2021 population of all ages, not standardised"}; change since 2019/20 likewise; tracker: segmented regression of the ICB's quarterly gap minus comparable ICBs' (Student's t interval).`,
         disclosure: {
           ...protectedCells.protection,
           policy: ebiDashboardPolicy.name,
@@ -486,6 +540,7 @@ export const plannedCareStages: readonly Stage<PlannedCareState>[] = [
         })),
         waitingListProblems: built.problems,
         ethnicPopulationProblems: built.ethnicPopulation?.problems ?? [],
+        ethnicAgeSexPopulationProblems: built.ethnicAgeSex?.problems ?? [],
       };
       const tmp = join(dirname(options.outDir), `.tmp-planned-care-${process.pid}`);
       rmSync(tmp, { recursive: true, force: true });

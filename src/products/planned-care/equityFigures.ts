@@ -9,6 +9,7 @@ import {
   standardisedRateDifference,
   standardisedRateRatio,
 } from "../../stats/index.ts";
+import { type EthnicAgeSexPopulation, espWeightsFor } from "./ethnicAgeSexPopulation.ts";
 import { ethnicGroups } from "./ethnicGroups.ts";
 import type { EthnicPopulationStratum } from "./ethnicPopulation.ts";
 import type { EthnicStratum, PopulationStratum, YearStratum } from "./plannedCareSql.ts";
@@ -16,7 +17,7 @@ import type { EthnicStratum, PopulationStratum, YearStratum } from "./plannedCar
 /** The breakdowns of a group's activity. */
 export type Dimension = "total" | "imd_decile" | "imd_quintile" | "ethnic_group" | "age_band" | "sex";
 
-/** One breakdown cell: spells, population and rate (DSR per 100,000 a year for total and IMD; crude for age, sex and ethnic group). */
+/** One breakdown cell: spells, population and rate (DSR per 100,000 a year for total and IMD, and ethnic group when its age-sex population is loaded; crude for age, sex and ethnic group otherwise). */
 export interface EquityCell {
   group_id: string;
   fyear: number;
@@ -37,18 +38,27 @@ export interface EquityCell {
 const z95 = normalCritical(0.95);
 const none = { rate: null, lower: null, upper: null };
 
-/** Age-sex DSR per 100,000 (ESP 2013, both sexes) with Dobson limits; null below 10 spells, or a stratum with spells and no people. */
+/**
+ * Age-sex DSR per 100,000 (ESP 2013, both sexes) with Dobson limits; null below 10 spells, or a stratum
+ * with spells and no people. `bands` (lower bounds, multiples of 5 from 0) standardises over coarser
+ * age bands than ESP 2013's, with its weights summed into them; spells' 5-year bands fall into the band
+ * that holds them.
+ */
 export function ageSexDsr(
   strata: readonly { age_band: number | null; sex: string | null; spells: number }[],
   population: readonly { age_band: number; sex: string; population: number }[],
+  bands?: readonly number[],
 ): { rate: number | null; lower: number | null; upper: number | null } {
+  const bandOf = (age: number) => (bands ? (bands.filter((b) => b <= age).at(-1) ?? age) : age);
   const people = new Map<string, number>();
-  for (const p of population)
-    people.set(`${p.age_band}|${p.sex}`, (people.get(`${p.age_band}|${p.sex}`) ?? 0) + p.population);
+  for (const p of population) {
+    const k = `${bandOf(p.age_band)}|${p.sex}`;
+    people.set(k, (people.get(k) ?? 0) + p.population);
+  }
   const events = new Map<string, number>();
   for (const s of strata) {
     if (s.age_band === null || (s.sex !== "1" && s.sex !== "2")) continue;
-    const k = `${s.age_band}|${s.sex}`;
+    const k = `${bandOf(s.age_band)}|${s.sex}`;
     events.set(k, (events.get(k) ?? 0) + s.spells);
   }
   for (const [k, n] of events) if (n > 0 && !(people.get(k) ?? 0)) return none;
@@ -57,7 +67,9 @@ export function ageSexDsr(
     const [band, sex] = k.split("|");
     return { ageBand: Number(band), sex: sex as "1" | "2", population: n, events: events.get(k) ?? 0 };
   });
-  const result = directlyStandardisedRate(ageSexStrata(rows));
+  const result = directlyStandardisedRate(
+    ageSexStrata(rows, bands ? { bands, weights: espWeightsFor(bands) } : {}),
+  );
   return { rate: result.value, lower: result.lower, upper: result.upper };
 }
 
@@ -70,9 +82,10 @@ const people = (rows: readonly { population: number }[]) => rows.reduce((a, r) =
 
 /**
  * Every breakdown of one group, year and commissioner: the total and IMD deciles and quintiles
- * (age-sex standardised), 5-year age bands and sex (crude), and ethnic groups (crude, over the
- * Census 2021 population of all ages, when one is loaded; counts only otherwise; "not stated" never
- * has a rate). Unknown IMD, age or sex are cells of their own with no rate.
+ * (age-sex standardised), 5-year age bands and sex (crude), and ethnic groups (age-sex standardised
+ * when a population by ethnic group, sex and age covers the commissioner; else crude over the Census
+ * 2021 population of all ages when one is loaded; counts only otherwise; "not stated" never has a
+ * rate). Unknown IMD, age or sex are cells of their own with no rate.
  */
 export function equityCells(input: {
   group_id: string;
@@ -84,6 +97,8 @@ export function equityCells(input: {
   population: readonly PopulationStratum[];
   /** The commissioner's population by ethnic group (Census 2021, all ages); without it ethnic groups have counts only. */
   ethnicPopulation?: readonly EthnicPopulationStratum[] | null;
+  /** The commissioner's population by ethnic group × sex × age band; with it ethnic-group rates are age-sex standardised. */
+  ethnicAgeSex?: EthnicAgeSexPopulation | null;
 }): EquityCell[] {
   const base = { group_id: input.group_id, fyear: input.fyear, level: input.level, org_code: input.org_code };
   const cells: EquityCell[] = [];
@@ -207,8 +222,27 @@ export function equityCells(input: {
   const ethnicPeople = new Map<string, number>();
   for (const p of input.ethnicPopulation ?? [])
     ethnicPeople.set(p.ethnic_group, (ethnicPeople.get(p.ethnic_group) ?? 0) + p.population);
+  const standardised = input.ethnicAgeSex && input.ethnicAgeSex.strata.length > 0 ? input.ethnicAgeSex : null;
   ethnicGroups.forEach((g, i) => {
-    const spells = sum(input.ethnic.filter((e) => e.ethnic_group === g.code));
+    const ofGroup = input.ethnic.filter((e) => e.ethnic_group === g.code);
+    const spells = sum(ofGroup);
+    if (standardised) {
+      const pop = standardised.strata.filter((p) => p.ethnic_group === g.code);
+      const total = people(pop);
+      const r = total > 0 ? ageSexDsr(ofGroup, pop, standardised.bands) : none;
+      cells.push({
+        ...base,
+        dimension: "ethnic_group",
+        group_code: g.code,
+        group_label: g.label,
+        group_order: i + 1,
+        spells,
+        population: total > 0 ? Math.round(total) : null,
+        rate_kind: total > 0 ? "dsr" : "none",
+        ...r,
+      });
+      return;
+    }
     const pop = ethnicPeople.get(g.code);
     const rated = pop !== undefined && pop > 0;
     const r = rated ? crudeRate(spells, pop) : null;

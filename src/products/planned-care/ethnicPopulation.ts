@@ -28,7 +28,7 @@ export interface EthnicPopulationProblem {
  * other"), both "Other ethnic group" in the NHS grouping though Census 2021 files Chinese under
  * Asian; Gypsy, Irish Traveller and Roma are White (letter C). Null for anything unrecognised.
  */
-const mappingSql = `CASE
+export const ethnicCategorySql = `CASE
   WHEN lower(category) LIKE '%chinese%' OR lower(category) LIKE 'other ethnic group%' THEN 'other'
   WHEN lower(category) LIKE 'asian%' THEN 'asian'
   WHEN lower(category) LIKE 'black%' THEN 'black'
@@ -87,7 +87,7 @@ export async function stageEthnicPopulation(
   await runOn(
     connection,
     `CREATE OR REPLACE TEMP TABLE pc_ethnic_checked AS
-     SELECT r.*, ${mappingSql} AS ethnic_group, try_cast(observation AS BIGINT) AS population,
+     SELECT r.*, ${ethnicCategorySql} AS ethnic_group, try_cast(observation AS BIGINT) AS population,
        lower(coalesce(category, '')) = 'does not apply' AS not_applicable,
        l.lsoa IS NOT NULL AS known_lsoa
      FROM pc_ethnic_raw r LEFT JOIN (SELECT DISTINCT lsoa FROM ref_lsoa_sub_icb) l ON l.lsoa = r.lsoa`,

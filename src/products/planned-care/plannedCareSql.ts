@@ -96,14 +96,21 @@ export interface EthnicStratum {
   level: string;
   org_code: string;
   ethnic_group: string;
+  /** 5-year age band and sex, when asked for (`byAgeSex`); null otherwise. */
+  age_band: number | null;
+  sex: string | null;
   spells: number;
 }
 
-export async function ethnicStrata(connection: DuckDBConnection): Promise<EthnicStratum[]> {
+/** Spells by ethnic group, and by age band and sex as well with `byAgeSex` (for standardised rates). */
+export async function ethnicStrata(connection: DuckDBConnection, byAgeSex = false): Promise<EthnicStratum[]> {
+  const keys = byAgeSex
+    ? ["group_id", "fyear", "ethnos", "age_band", "sex"]
+    : ["group_id", "fyear", "ethnos"];
   const rows = await allOn<Omit<EthnicStratum, "ethnic_group"> & { ethnos: string | null }>(
     connection,
-    `SELECT level, org_code, group_id, fyear, ethnos, value::BIGINT AS spells
-     FROM (${rollUpSql("pc_cube", ["group_id", "fyear", "ethnos"], "spells")})
+    `SELECT level, org_code, group_id, fyear, ethnos, ${byAgeSex ? "age_band, sex" : "NULL::INTEGER AS age_band, NULL::VARCHAR AS sex"}, value::BIGINT AS spells
+     FROM (${rollUpSql("pc_cube", keys, "spells")})
      ORDER BY ALL`,
     undefined,
     "planned care: ethnic groups",
@@ -111,7 +118,7 @@ export async function ethnicStrata(connection: DuckDBConnection): Promise<Ethnic
   const summed = new Map<string, EthnicStratum>();
   for (const r of rows) {
     const ethnic_group = ethnicGroupOf(r.ethnos);
-    const k = `${r.group_id}|${r.fyear}|${r.level}|${r.org_code}|${ethnic_group}`;
+    const k = `${r.group_id}|${r.fyear}|${r.level}|${r.org_code}|${ethnic_group}|${r.age_band}|${r.sex}`;
     const row = summed.get(k);
     if (row) row.spells += r.spells;
     else
@@ -121,6 +128,8 @@ export async function ethnicStrata(connection: DuckDBConnection): Promise<Ethnic
         level: r.level,
         org_code: r.org_code,
         ethnic_group,
+        age_band: r.age_band === null ? null : Number(r.age_band),
+        sex: r.sex,
         spells: r.spells,
       });
   }

@@ -141,9 +141,9 @@ describe("equityCells", () => {
       ...base,
       strata: [{ ...base, imd_decile: 1, age_band: 70, sex: "2", spells: 41 }],
       ethnic: [
-        { ...base, ethnic_group: "asian", spells: 30 },
-        { ...base, ethnic_group: "white", spells: 8 },
-        { ...base, ethnic_group: "not-stated", spells: 3 },
+        { ...base, ethnic_group: "asian", age_band: null, sex: null, spells: 30 },
+        { ...base, ethnic_group: "white", age_band: null, sex: null, spells: 8 },
+        { ...base, ethnic_group: "not-stated", age_band: null, sex: null, spells: 3 },
       ],
       population: [{ level: "icb", org_code: "I1", imd_decile: 1, age_band: 70, sex: "2", population: 5000 }],
       ethnicPopulation: [
@@ -161,5 +161,54 @@ describe("equityCells", () => {
     expect((asian?.lower ?? 999) < 150 && (asian?.upper ?? 0) > 150).toBe(true);
     expect(ethnic("not-stated")).toMatchObject({ rate_kind: "none", rate: null, population: null });
     expect(ethnic("black")).toMatchObject({ rate_kind: "none", rate: null, spells: 0 });
+  });
+
+  it("standardises ethnic groups for age and sex when their population by sex and age is loaded, worked by hand", () => {
+    // Two groups, each 10,000 people of each sex in two age bands, 0–44 and 45+ (ESP 2013 weights
+    // summed: 0–44 = 5,000 + 3 × 5,500 + 2 × 6,000 + 6,500 + 2 × 7,000 = 54,000; 45+ = 46,000; per sex).
+    //   Asian (young): 9,000 aged 0–44 with 9 admissions (100 per 100,000), 1,000 aged 45+ with 10 (1,000).
+    //   White (old):   1,000 aged 0–44 with 1 admission (100),             9,000 aged 45+ with 18 (200).
+    // Crude, both 19 ÷ 10,000 = 190 per 100,000 (per sex and overall).
+    // Standardised, both sexes alike: Asian (54,000 × 100 + 46,000 × 1,000) ÷ 100,000 = 514;
+    //                                  White (54,000 × 100 + 46,000 × 200) ÷ 100,000 = 146.
+    const base = { group_id: "g", fyear: 2024, level: "icb", org_code: "I1" };
+    const ethnic = (["1", "2"] as const).flatMap((sex) => [
+      { ...base, ethnic_group: "asian", age_band: 20, sex, spells: 9 },
+      { ...base, ethnic_group: "asian", age_band: 70, sex, spells: 10 },
+      { ...base, ethnic_group: "white", age_band: 30, sex, spells: 1 },
+      { ...base, ethnic_group: "white", age_band: 60, sex, spells: 18 },
+      { ...base, ethnic_group: "not-stated", age_band: 60, sex, spells: 2 },
+    ]);
+    const ageSex = (["1", "2"] as const).flatMap((sex) => [
+      { level: "icb", org_code: "I1", ethnic_group: "asian", sex, age_band: 0, population: 9_000 },
+      { level: "icb", org_code: "I1", ethnic_group: "asian", sex, age_band: 45, population: 1_000 },
+      { level: "icb", org_code: "I1", ethnic_group: "white", sex, age_band: 0, population: 1_000 },
+      { level: "icb", org_code: "I1", ethnic_group: "white", sex, age_band: 45, population: 9_000 },
+    ]);
+    const input = {
+      ...base,
+      strata: [{ ...base, imd_decile: 1, age_band: 70, sex: "2", spells: 80 }],
+      ethnic,
+      population: [{ level: "icb", org_code: "I1", imd_decile: 1, age_band: 70, sex: "2", population: 5000 }],
+      ethnicPopulation: [
+        { level: "icb", org_code: "I1", ethnic_group: "asian", population: 20_000 },
+        { level: "icb", org_code: "I1", ethnic_group: "white", population: 20_000 },
+      ],
+    };
+    const of = (cells: EquityCell[], code: string) =>
+      cells.find((c) => c.dimension === "ethnic_group" && c.group_code === code);
+    const crude = equityCells(input);
+    expect(of(crude, "asian")).toMatchObject({ rate_kind: "crude", spells: 38, population: 20_000 });
+    expect(of(crude, "asian")?.rate).toBeCloseTo(190, 8);
+    expect(of(crude, "white")?.rate).toBeCloseTo(190, 8);
+    const standardised = equityCells({ ...input, ethnicAgeSex: { bands: [0, 45], strata: ageSex } });
+    const asian = of(standardised, "asian");
+    const white = of(standardised, "white");
+    expect(asian).toMatchObject({ rate_kind: "dsr", spells: 38, population: 20_000 });
+    expect(asian?.rate).toBeCloseTo(514, 8);
+    expect(white).toMatchObject({ rate_kind: "dsr", spells: 38, population: 20_000 });
+    expect(white?.rate).toBeCloseTo(146, 8);
+    expect((white?.lower ?? 999) < 146 && (white?.upper ?? 0) > 146).toBe(true);
+    expect(of(standardised, "not-stated")).toMatchObject({ rate_kind: "none", rate: null });
   });
 });

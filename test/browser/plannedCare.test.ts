@@ -86,7 +86,7 @@ describe("GET /planned-care", () => {
 });
 
 describe("planned care for a sub-ICB location", () => {
-  it("is in the commissioner picker and shows its equity, with crude ethnic-group rates", async () => {
+  it("is in the commissioner picker and shows its equity, with age-sex standardised ethnic-group rates", async () => {
     const sub = published.organisations.find(
       (o) =>
         o.level === "sub_icb" &&
@@ -107,7 +107,7 @@ describe("planned care for a sub-ICB location", () => {
     expect(await page.locator(`#org option[value="${sub?.org_code}"]`).textContent()).toContain(
       "sub-ICB location",
     );
-    expect(await page.locator("#table-ethnic caption").textContent()).toContain("crude rate");
+    expect(await page.locator("#table-ethnic caption").textContent()).toContain("age-sex standardised rate");
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
@@ -117,6 +117,14 @@ describe("planned care for a sub-ICB location", () => {
     const lines = (await csv.text()).split("\r\n").filter((l) => l !== "");
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.slice(1).every((l) => l.split(",")[2] === "sub_icb")).toBe(true);
+    // The demo has people of the White, Mixed, Asian and Black groups (none of "other").
+    const ethnicLines = lines.filter(
+      (l) =>
+        l.split(",")[4] === "ethnic_group" &&
+        ["white", "mixed", "asian", "black"].includes(l.split(",")[5] ?? ""),
+    );
+    expect(ethnicLines.length).toBe(4);
+    expect(ethnicLines.every((l) => l.includes(",dsr,age-sex standardised (ESP 2013),"))).toBe(true);
   });
 });
 
@@ -143,11 +151,13 @@ describe("planned-care public figures", () => {
       ([, v]) => v >= 1 && v <= 5,
     );
     expect(waitsOut).toEqual([]);
-    // Ethnic groups have crude rates over the Census population, and a hidden count hides its rate.
+    // With the population by ethnic group, sex and age loaded, every commissioner's ethnic groups
+    // are age-sex standardised (the demo's file covers them all), none crude.
     const ethnic = published.cells.filter(
       (c) => c.dimension === "ethnic_group" && c.group_code !== "not-stated",
     );
-    expect(ethnic.some((c) => c.rate_kind === "crude" && c.rate !== null)).toBe(true);
+    expect(ethnic.some((c) => c.rate_kind === "dsr" && c.rate !== null)).toBe(true);
+    expect(ethnic.some((c) => c.rate_kind === "crude")).toBe(false);
   });
 
   it("never publish a count of 1 to 5, and hide the rate of every hidden count", () => {
@@ -170,7 +180,7 @@ describe("planned-care public figures", () => {
     );
     expect(csv.headers.get("content-type")).toContain("text/csv");
     expect((await csv.text()).split("\r\n")[0]).toBe(
-      "group_id,fyear,level,org_code,dimension,group_code,group_label,spells,population,rate_kind,rate,lower,upper,suppressed",
+      "group_id,fyear,level,org_code,dimension,group_code,group_label,spells,population,rate_kind,rate_method,rate,lower,upper,suppressed",
     );
     const xlsx = await fetch(`${base}/api/v1/planned-care/inequality.xlsx?org=ENG`);
     const bytes = Buffer.from(await xlsx.arrayBuffer());

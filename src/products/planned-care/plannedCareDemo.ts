@@ -26,6 +26,7 @@ export async function plannedCareDemo(db: Database, workspace: Workspace, effect
       outDir: plannedCareDir(workspace.root),
       waitingList: generated.waitingList,
       ethnicPopulation: generated.ethnicPopulation,
+      ethnicAgeSexPopulation: generated.ethnicAgeSexPopulation,
       synthetic: true,
     },
     effects,

@@ -50,6 +50,7 @@ describe("the planned-care build", () => {
             outDir: join(root, name),
             waitingList: generated.waitingList,
             ethnicPopulation: generated.ethnicPopulation,
+            ethnicAgeSexPopulation: generated.ethnicAgeSexPopulation,
             synthetic: true,
             beside: false,
           },

@@ -28,6 +28,10 @@ export function registerPlannedCare(program: Command): void {
       "--ethnic-population <file>",
       "a Census 2021 population by ethnic group and LSOA (TS021 layout, CSV) for ethnic-group rates",
     )
+    .option(
+      "--ethnic-age-sex-population <file>",
+      "a population by area, ethnic group, sex and age band (CSV) for age-sex standardised ethnic-group rates",
+    )
     .option("--out <dir>", "where to write (default: the workspace's planned-care folder)")
     .action(
       action(
@@ -35,6 +39,7 @@ export function registerPlannedCare(program: Command): void {
           groups: string[];
           waitingList?: string;
           ethnicPopulation?: string;
+          ethnicAgeSexPopulation?: string;
           out?: string;
         }) => {
           const workspace = resolveWorkspace();
@@ -47,6 +52,7 @@ export function registerPlannedCare(program: Command): void {
                 groupFiles: options.groups,
                 waitingList: options.waitingList,
                 ethnicPopulation: options.ethnicPopulation,
+                ethnicAgeSexPopulation: options.ethnicAgeSexPopulation,
               },
               terminalEffects(),
             );

@@ -75,12 +75,20 @@ const censusCategories: [number, string, string, number][] = [
   [19, "Other ethnic group: Any other ethnic group", "other", 0],
 ];
 
-/** Each display group's share of the people of IMD decile `d` with a stated group (the letters' draw below, less the 3% not stated). */
-const groupShareSql = (d: string) => `CASE g
-  WHEN 'white' THEN 0.74 + 0.015 * ${d}
-  WHEN 'asian' THEN 0.12 - 0.007 * ${d}
-  WHEN 'black' THEN 0.07 - 0.004 * ${d}
-  WHEN 'mixed' THEN 0.04 - 0.004 * ${d}
+/**
+ * How much more common than on average the demo's Asian, Black and Mixed groups are at an age: they
+ * are younger than the White group, as in England, so their crude rates of procedures of older age
+ * fall well below their age-sex standardised ones.
+ */
+const youngerSql = (a: string) =>
+  `(CASE WHEN ${a} < 20 THEN 1.5 WHEN ${a} < 40 THEN 1.3 WHEN ${a} < 60 THEN 0.9 WHEN ${a} < 75 THEN 0.5 ELSE 0.3 END)`;
+
+/** Each display group's share of the people of IMD decile `d` and age band `a` with a stated group (the letters' draw below, less the 3% not stated). */
+const groupShareSql = (d: string, a: string) => `CASE g
+  WHEN 'white' THEN 0.97 - ${youngerSql(a)} * (0.23 - 0.015 * ${d})
+  WHEN 'asian' THEN ${youngerSql(a)} * (0.12 - 0.007 * ${d})
+  WHEN 'black' THEN ${youngerSql(a)} * (0.07 - 0.004 * ${d})
+  WHEN 'mixed' THEN ${youngerSql(a)} * (0.04 - 0.004 * ${d})
   ELSE 0 END / 0.97`;
 
 const ageShape = (shape: string) => `CASE ${shape}
@@ -95,7 +103,8 @@ const ageShape = (shape: string) => `CASE ${shape}
  * a deprivation gradient (the most deprived decile gets 65% of the least deprived's rate for the
  * same age and sex), the pandemic's fall in 2020/21, and in the first ICB (by code) a case-finding
  * strategy from April 2023 that closes `demoStrategyCloses` of its gradient over a year, and a Census 2021 population
- * by ethnic group (TS021 layout, CSV) that agrees with the ethnic categories the admissions carry.
+ * by ethnic group (TS021 layout, CSV) with the same people by sub-ICB location, ethnic group, sex and
+ * age band, both agreeing with the ethnic categories the admissions carry (younger minority groups).
  * Each ICB, IMD decile, sex, age band and quarter's count varies about its expected value as that
  * of a population `noiseScale` times larger would, and is shared among its LSOAs and procedures by
  * systematic rounding; the draws are seeded, so the same seed gives the same files.
@@ -115,6 +124,8 @@ export async function generatePlannedCare(
   apc: string;
   waitingList: string;
   ethnicPopulation: string;
+  /** The same people by sub-ICB location, ethnic group, sex and 5-year age band (`ethnicAgeSexColumns`). */
+  ethnicAgeSexPopulation: string;
   rows: number;
   strategy: DemoStrategy;
 }> {
@@ -125,6 +136,7 @@ export async function generatePlannedCare(
   const apc = join(outDir, "apc-planned-care.parquet");
   const waitingList = join(outDir, "wlmds-clock-stops.csv");
   const ethnicPopulation = join(outDir, "census2021-ts021-ethnic-group-lsoa.csv");
+  const ethnicAgeSexPopulation = join(outDir, "ethnic-group-sex-age-sub-icb.csv");
   effects.progress.start("demo: planned care");
   const result = await store.withConnection(async (c) => {
     const [icb] = await allOn<{ code: string | null }>(
@@ -213,9 +225,9 @@ export async function generatePlannedCare(
          least(age_band + floor(pu(lsoa || proc || k, quarter::VARCHAR || 'a') * CASE WHEN age_band = 90 THEN 10 ELSE 5 END)::INTEGER, 104) AS age,
          CASE WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'c') < day_case THEN '2' ELSE '1' END AS classpat,
          CASE WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'm') < 0.85 THEN '11' ELSE '12' END AS admimeth,
-         CASE WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.74 + 0.015 * imd_decile THEN 'A'
-              WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.86 + 0.008 * imd_decile THEN 'H'
-              WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.93 + 0.004 * imd_decile THEN 'N'
+         CASE WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.97 - ${youngerSql("age_band")} * (0.23 - 0.015 * imd_decile) THEN 'A'
+              WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.97 - ${youngerSql("age_band")} * (0.11 - 0.008 * imd_decile) THEN 'H'
+              WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.97 - ${youngerSql("age_band")} * (0.04 - 0.004 * imd_decile) THEN 'N'
               WHEN pu(lsoa || proc || k, quarter::VARCHAR || 'e') < 0.97 THEN 'G' ELSE 'Z' END AS ethnos,
          (SELECT code FROM pcd_providers WHERE n = hash(sub_icb) % greatest((SELECT count(*) FROM pcd_providers), 1)) AS procode
        FROM pcd_spells s`,
@@ -253,21 +265,38 @@ export async function generatePlannedCare(
          FROM w ORDER BY id
        ) TO ${quoteLiteral(waitingList)} (FORMAT csv, HEADER true)`,
     );
-    // The population by ethnic group, in the Census 2021 TS021 long layout, from the same people.
+    // The population by ethnic group, sex and age from the same people, each LSOA × sex × age band ×
+    // category rounded up or down at random (seeded) to whole people; the TS021 file (by LSOA, all
+    // ages) and the file by sub-ICB location, sex and age are both sums of these same whole numbers.
+    await runOn(
+      c,
+      `CREATE OR REPLACE TEMP TABLE pcd_ethnic AS
+       WITH cats AS (SELECT * FROM (VALUES ${censusCategories
+         .map(([code, label, g, share]) => `(${code}, ${quoteLiteral(label)}, ${quoteLiteral(g)}, ${share})`)
+         .join(", ")}) AS t(code, label, g, share))
+       SELECT p.lsoa, p.sub_icb, p.sex, p.age_band, c.code, c.label,
+         floor(p.population * c.share * (${groupShareSql("p.imd_decile", "p.age_band")})
+               + pu(p.lsoa || p.sex || p.age_band, c.code::VARCHAR || 'pop'))::BIGINT AS n
+       FROM pcd_people p CROSS JOIN cats c`,
+    );
     await runOn(
       c,
       `COPY (
-         WITH cats AS (SELECT * FROM (VALUES ${censusCategories
-           .map(
-             ([code, label, g, share]) => `(${code}, ${quoteLiteral(label)}, ${quoteLiteral(g)}, ${share})`,
-           )
-           .join(", ")}) AS t(code, label, g, share)),
-         people AS (SELECT lsoa, any_value(imd_decile) AS d, sum(population) AS n FROM pcd_people GROUP BY lsoa)
-         SELECT p.lsoa AS "Lower layer Super Output Areas Code", p.lsoa AS "Lower layer Super Output Areas",
-           c.code AS "Ethnic group (20 categories) Code", c.label AS "Ethnic group (20 categories)",
-           round(p.n * c.share * (${groupShareSql("p.d")}))::BIGINT AS "Observation"
-         FROM people p CROSS JOIN cats c ORDER BY p.lsoa, c.code
+         SELECT lsoa AS "Lower layer Super Output Areas Code", lsoa AS "Lower layer Super Output Areas",
+           code AS "Ethnic group (20 categories) Code", label AS "Ethnic group (20 categories)", sum(n)::BIGINT AS "Observation"
+         FROM pcd_ethnic GROUP BY ALL ORDER BY lsoa, code
        ) TO ${quoteLiteral(ethnicPopulation)} (FORMAT csv, HEADER true)`,
+    );
+    await runOn(
+      c,
+      `COPY (
+         SELECT sub_icb AS "Area code", label AS "Ethnic group (20 categories)",
+           CASE sex WHEN '1' THEN 'Male' ELSE 'Female' END AS "Sex (2 categories)",
+           CASE WHEN age_band >= 90 THEN '90+' ELSE age_band || '-' || (age_band + 4) END AS "Age band",
+           sum(n)::BIGINT AS "Observation"
+         FROM pcd_ethnic WHERE code > 0 GROUP BY sub_icb, code, label, sex, age_band
+         ORDER BY sub_icb, code, sex, age_band
+       ) TO ${quoteLiteral(ethnicAgeSexPopulation)} (FORMAT csv, HEADER true)`,
     );
     const [n] = await allOn<{ n: number }>(c, "SELECT count(*) AS n FROM pcd_rows");
     return { rows: n?.n ?? 0, icb: icb.code };
@@ -277,6 +306,7 @@ export async function generatePlannedCare(
     apc,
     waitingList,
     ethnicPopulation,
+    ethnicAgeSexPopulation,
     rows: result.rows,
     strategy: {
       icb: result.icb,

@@ -29,6 +29,10 @@ export function plannedCareServeDir(): string {
   );
 }
 
+/** How a cell's rate was made, in words, for the downloads. */
+export const rateMethod = (kind: string): string =>
+  kind === "dsr" ? "age-sex standardised (ESP 2013)" : kind === "crude" ? "crude" : "";
+
 const readJson = <T>(file: string): T | null =>
   existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null;
 
@@ -43,6 +47,7 @@ const cellColumns = [
   "spells",
   "population",
   "rate_kind",
+  "rate_method",
   "rate",
   "lower",
   "upper",
@@ -113,6 +118,7 @@ const CellSchema = Type.Object({
   spells: nullableNumber,
   population: nullableNumber,
   rate_kind: Type.String(),
+  rate_method: Type.String(),
   rate: nullableNumber,
   lower: nullableNumber,
   upper: nullableNumber,
@@ -232,7 +238,9 @@ export async function plannedCarePages(
 
   type Selection = ReturnType<typeof selection>;
   const cellRows = (s: Selection) =>
-    (pub?.cells ?? []).filter((c) => c.group_id === s.group && c.org_code === s.org && c.fyear === s.year);
+    (pub?.cells ?? [])
+      .filter((c) => c.group_id === s.group && c.org_code === s.org && c.fyear === s.year)
+      .map((c) => ({ ...c, rate_method: rateMethod(c.rate_kind) }));
   const waitRowsOf = (s: Selection) =>
     (pub?.waits ?? []).filter((c) => c.group_id === s.group && c.org_code === s.org && c.fyear === s.year);
   const tables = [
@@ -313,7 +321,8 @@ export async function plannedCarePages(
           ages: by("age_band"),
           sexes: by("sex"),
           ethnic: by("ethnic_group"),
-          ethnicRated: by("ethnic_group").some((c) => c.rate_kind === "crude"),
+          ethnicRated: by("ethnic_group").some((c) => c.rate_kind !== "none"),
+          ethnicStandardised: by("ethnic_group").some((c) => c.rate_kind === "dsr"),
           inequality: ineq.find((r) => r.group_id === s.group),
           ebi: ineq.filter((r) => r.kind === "ebi").map((r) => ({ ...r, name: groupName.get(r.group_id) })),
           waits: waitRowsOf(s).map((w) => ({

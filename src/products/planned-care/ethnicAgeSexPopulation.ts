@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../../db/index.ts";
+import { allOn, quoteLiteral, runOn } from "../../db/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import { rollUpSql } from "../../pipeline/buildTables.ts";
 import { esp2013AgeBands, europeanStandardPopulation2013 } from "../../stats/index.ts";
+import { openCensusCsv } from "./censusCsv.ts";
 import type { EthnicPopulationProblem } from "./ethnicPopulation.ts";
 import { ethnicCategorySql } from "./ethnicPopulation.ts";
 
@@ -73,29 +74,13 @@ export async function stageEthnicAgeSexPopulation(
 ): Promise<{ rows: number; accepted: number; problems: EthnicPopulationProblem[]; bands: number[] }> {
   const fail = (message: string, extra: Record<string, unknown> = {}) =>
     new EbiError("EBI_ETHNIC_AGE_SEX_POPULATION_INVALID", message, { file, ...extra });
-  const source = `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true)`;
-  let header: string[];
-  try {
-    header = (await allOn<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${source}`)).map(
-      (c) => c.column_name,
-    );
-  } catch (error) {
-    throw fail(`${file} cannot be read as CSV: ${(error as Error).message}`);
-  }
-  const position = new Map(header.map((h, i) => [h.trim().toLowerCase(), i]));
-  const column = (name: string) => {
-    const found = position.get(name.toLowerCase());
-    if (found === undefined)
-      throw fail(`${file} lacks the column "${name}" (found ${header.join(", ")}).`, {
-        field: name,
-        expected: Object.values(ethnicAgeSexColumns).join(", "),
-      });
-    return `nullif(trim(${quoteIdentifier(`c${found}`)}), '')`;
-  };
+  const { from: positional, column } = await openCensusCsv(
+    connection,
+    file,
+    "EBI_ETHNIC_AGE_SEX_POPULATION_INVALID",
+    Object.values(ethnicAgeSexColumns),
+  );
   const c = ethnicAgeSexColumns;
-  const positional = `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, names = [${header
-    .map((_, i) => quoteLiteral(`c${i}`))
-    .join(", ")}])`;
   await runOn(
     connection,
     `CREATE OR REPLACE TEMP TABLE pc_eas_raw AS

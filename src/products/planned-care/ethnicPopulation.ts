@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../../db/index.ts";
-import { EbiError } from "../../errors/index.ts";
+import { allOn, quoteLiteral, runOn } from "../../db/index.ts";
 import { rollUpSql } from "../../pipeline/buildTables.ts";
+import { openCensusCsv } from "./censusCsv.ts";
 
 /**
  * The columns of a Census 2021 ethnic-group table by LSOA in the long layout of ONS's TS021 ("Ethnic
@@ -47,34 +47,12 @@ export async function stageEthnicPopulation(
   connection: DuckDBConnection,
   file: string,
 ): Promise<{ rows: number; accepted: number; problems: EthnicPopulationProblem[] }> {
-  const source = `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true)`;
-  let header: string[];
-  try {
-    header = (await allOn<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${source}`)).map(
-      (c) => c.column_name,
-    );
-  } catch (error) {
-    throw new EbiError(
-      "EBI_ETHNIC_POPULATION_INVALID",
-      `${file} cannot be read as CSV: ${(error as Error).message}`,
-      { file },
-    );
-  }
-  // ONS's headers hold spaces and brackets, so columns are read under positional names (c0, c1, …).
-  const position = new Map(header.map((h, i) => [h.trim().toLowerCase(), i]));
-  const column = (name: string) => {
-    const found = position.get(name.toLowerCase());
-    if (found === undefined)
-      throw new EbiError(
-        "EBI_ETHNIC_POPULATION_INVALID",
-        `${file} lacks the column "${name}" (found ${header.join(", ")}).`,
-        { file, field: name, expected: Object.values(ethnicPopulationColumns).join(", ") },
-      );
-    return `nullif(trim(${quoteIdentifier(`c${found}`)}), '')`;
-  };
-  const positional = `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, names = [${header
-    .map((_, i) => quoteLiteral(`c${i}`))
-    .join(", ")}])`;
+  const { from: positional, column } = await openCensusCsv(
+    connection,
+    file,
+    "EBI_ETHNIC_POPULATION_INVALID",
+    Object.values(ethnicPopulationColumns),
+  );
   await runOn(
     connection,
     `CREATE OR REPLACE TEMP TABLE pc_ethnic_raw AS

@@ -1,3 +1,4 @@
+import { ethnicGroups } from "../../reference/ethnicGroups.ts";
 import {
   ageSexStrata,
   crudeRate,
@@ -10,7 +11,6 @@ import {
   standardisedRateRatio,
 } from "../../stats/index.ts";
 import { type EthnicAgeSexPopulation, espWeightsFor } from "./ethnicAgeSexPopulation.ts";
-import { ethnicGroups } from "./ethnicGroups.ts";
 import type { EthnicPopulationStratum } from "./ethnicPopulation.ts";
 import type { EthnicStratum, PopulationStratum, YearStratum } from "./plannedCareSql.ts";
 

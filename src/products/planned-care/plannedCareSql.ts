@@ -6,7 +6,7 @@ import {
   populationStrata,
   rollUpSql,
 } from "../../pipeline/buildTables.ts";
-import { ethnicGroupOf } from "./ethnicGroups.ts";
+import { ethnicGroupOf } from "../../reference/ethnicGroups.ts";
 import type { ResolvedGroup } from "./loadGroups.ts";
 
 /**

@@ -1,20 +1,8 @@
 import type { PopulationCount, StratumCount } from "../../../pipeline/buildTables.ts";
+import { ethnicGroupOf, ethnicGroups } from "../../../reference/ethnicGroups.ts";
 import { esp2013AgeBands } from "../../../stats/index.ts";
 import type { EquityRow, OrganisationRow, OrgLevel } from "../release/tables.ts";
 import { ageSexTotals, crudeOf, dsrOf } from "./baselines.ts";
-
-/** Ethnic groups for display, from the NHS ethnic category code (every code kept in the cube). */
-export const ethnicGroups: { code: string; label: string; categories: string[] }[] = [
-  { code: "white", label: "White", categories: ["A", "B", "C"] },
-  { code: "mixed", label: "Mixed", categories: ["D", "E", "F", "G"] },
-  { code: "asian", label: "Asian or Asian British", categories: ["H", "J", "K", "L"] },
-  { code: "black", label: "Black or Black British", categories: ["M", "N", "P"] },
-  { code: "other", label: "Other ethnic group", categories: ["R", "S"] },
-  { code: "not-stated", label: "Not stated or not known", categories: ["Z", "99"] },
-];
-
-const ethnicOf = (ethnos: string | null) =>
-  ethnicGroups.find((g) => ethnos !== null && g.categories.includes(ethnos))?.code ?? "not-stated";
 
 interface Group {
   dimension: EquityRow["dimension"];
@@ -80,7 +68,7 @@ export function equityGroups(): Group[] {
       code: g.code,
       label: g.label,
       order: i + 1,
-      strata: (s) => ethnicOf(s.ethnos) === g.code,
+      strata: (s) => ethnicGroupOf(s.ethnos) === g.code,
       rate: "none",
     });
   });

@@ -5,13 +5,13 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { EbiError } from "../../../errors/index.ts";
 import { findUserByUsername } from "../../../identity/users.ts";
+import { ethnicGroups } from "../../../reference/ethnicGroups.ts";
 import { checkSessionForm, sessionCsrf } from "../../../server/pages/signInPages.ts";
 import type { RegisteredAccess } from "../../../server/registeredAccess.ts";
 import { registeredMarking, requestedFormat, toCsv } from "../../../server/tableResponse.ts";
 import { createRenderer } from "../../../web/renderer.ts";
 import type { PlannedCarePublic, PlannedCareRegistered } from "../buildPlannedCare.ts";
 import { demoStrategyGroups, demoStrategyId, demoStrategyStart } from "../demo/generatePlannedCare.ts";
-import { ethnicGroups } from "../ethnicGroups.ts";
 import { plannedCareXlsx } from "../exportTable.ts";
 import { strategyCatalogue } from "../strategies/catalogue.ts";
 import {

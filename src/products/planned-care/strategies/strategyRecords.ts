@@ -3,8 +3,8 @@ import type { Principal, Scope } from "../../../access/principal.ts";
 import type { AuditLog } from "../../../audit/auditLog.ts";
 import type { Clock } from "../../../effects/index.ts";
 import { EbiError } from "../../../errors/index.ts";
+import { ethnicGroups } from "../../../reference/ethnicGroups.ts";
 import type { Queryable } from "../../../state/stateDb.ts";
-import { ethnicGroups } from "../ethnicGroups.ts";
 import { strategyById } from "./catalogue.ts";
 
 /** Who a strategy is aimed at. */

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, quoteLiteral, runOn } from "../../../db/index.ts";
 import { commissionerLevels } from "../../../pipeline/buildTables.ts";
-import { ethnicGroups } from "../ethnicGroups.ts";
+import { ethnicGroups } from "../../../reference/ethnicGroups.ts";
 import type { ResolvedGroup } from "../loadGroups.ts";
 
 /** Waits of completed pathways in one group, year and commissioner, for one deprivation or ethnic group. */

@@ -255,13 +255,36 @@ async function stageOne(
   const present = new Set(Object.keys(mapped));
   const fields = layout.fields.filter((f) => present.has(f.name));
   const id = (prefix: string, f: TableField) => quoteIdentifier(`${prefix}${f.name}`);
-  // CSV rows have no number of their own; the scan keeps file order, so row_number() numbers them.
-  const rowNumber = parquet ? "file_row_number + 1" : "row_number() OVER ()";
-  const read = `SELECT ${rowNumber} AS source_row,
-      ${fields
-        .map((f) => `CAST(${quoteIdentifier(mapped[f.name] as string)} AS VARCHAR) AS ${id("r_", f)}`)
-        .join(", ")}
-    FROM ${from}`;
+  const rawColumns = fields
+    .map((f) => `CAST(${quoteIdentifier(mapped[f.name] as string)} AS VARCHAR) AS ${id("r_", f)}`)
+    .join(", ");
+  const raw = quoteIdentifier(`tt_raw_${layout.name}`);
+  if (!parquet) {
+    // CSV rows have no number of their own. A plain SELECT from one file keeps the file's order
+    // into a table (DuckDB's documented order preservation), so the table's rowid is the file
+    // row, read in parallel; numbering the scan with row_number() OVER () instead would run the
+    // whole read and every check below on a single thread.
+    const [setting] = await allOn<{ keep: boolean }>(
+      connection,
+      "SELECT current_setting('preserve_insertion_order') AS keep",
+    );
+    if (setting?.keep === false) await connection.run("SET preserve_insertion_order = true");
+    try {
+      await runOn(
+        connection,
+        `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT ${rawColumns} FROM ${from}`,
+        undefined,
+        `read ${layout.name}`,
+      );
+    } catch (error) {
+      throw unreadable(error, file);
+    } finally {
+      if (setting?.keep === false) await connection.run("SET preserve_insertion_order = false");
+    }
+  }
+  const read = parquet
+    ? `SELECT file_row_number + 1 AS source_row, ${rawColumns} FROM ${from}`
+    : `SELECT rowid + 1 AS source_row, * FROM ${raw}`;
   // One combined test per row: a clean row skips trimming, normalising and checking altogether.
   const tests = fields.map((f) => cleanTest(f, id("r_", f)));
   const cleanRow = tests.some((t) => t === undefined) ? "false" : ["true", ...tests].join(" AND ");
@@ -304,6 +327,8 @@ async function stageOne(
     );
   } catch (error) {
     throw unreadable(error, file);
+  } finally {
+    await runOn(connection, `DROP TABLE IF EXISTS ${raw}`, undefined, `read ${layout.name}`);
   }
   await runOn(
     connection,

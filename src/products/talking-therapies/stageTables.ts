@@ -236,9 +236,10 @@ function unreadable(error: unknown, file: string): InputError {
 }
 
 /**
- * Reads one table file in a single pass into `tt_stage_<table>` (every row, normalised, with its
- * problems), then keeps its valid, latest records as `tt_<table>`. The file is read once, straight
- * from CSV or Parquet; the clean table is the stage itself when no row is bad or superseded.
+ * Reads one table file into `tt_stage_<table>` (every row, normalised, with its problems), then
+ * keeps its valid, latest records as `tt_<table>`. A CSV file's columns are first copied as text
+ * into a temporary table, whose row ids number the rows; Parquet is read straight. The clean table
+ * is the stage itself when no row is bad or superseded.
  */
 async function stageOne(
   connection: DuckDBConnection,

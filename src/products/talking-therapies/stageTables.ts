@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../../db/index.ts";
 import { InputError } from "../../errors/index.ts";
+import { withInsertionOrder } from "./insertionOrder.ts";
 import { type TableField, type TableLayout, tableLayouts } from "./tables.ts";
 
 /** One table file as it was read. */
@@ -265,22 +266,17 @@ async function stageOne(
     // into a table (DuckDB's documented order preservation), so the table's rowid is the file
     // row, read in parallel; numbering the scan with row_number() OVER () instead would run the
     // whole read and every check below on a single thread.
-    const [setting] = await allOn<{ keep: boolean }>(
-      connection,
-      "SELECT current_setting('preserve_insertion_order') AS keep",
-    );
-    if (setting?.keep === false) await connection.run("SET preserve_insertion_order = true");
     try {
-      await runOn(
-        connection,
-        `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT ${rawColumns} FROM ${from}`,
-        undefined,
-        `read ${layout.name}`,
+      await withInsertionOrder(connection, true, () =>
+        runOn(
+          connection,
+          `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT ${rawColumns} FROM ${from}`,
+          undefined,
+          `read ${layout.name}`,
+        ),
       );
     } catch (error) {
       throw unreadable(error, file);
-    } finally {
-      if (setting?.keep === false) await connection.run("SET preserve_insertion_order = false");
     }
   }
   const read = parquet

@@ -8,6 +8,7 @@ import { EbiError } from "../../errors/index.ts";
 import { runStages } from "../../pipeline/runStages.ts";
 import { fileSha256 } from "../../store/index.ts";
 import type { ImdSource } from "./deprivation.ts";
+import { withInsertionOrder } from "./insertionOrder.ts";
 import { type MeasureState, measureStagesFor } from "./measureStages.ts";
 import type { StagedTable } from "./stageTables.ts";
 import { defaultThresholds, type ThresholdSet } from "./thresholds.ts";
@@ -82,7 +83,11 @@ export async function measureOnConnection(
     imdFile: options.imd,
     paths,
   };
-  await runStages(measureStagesFor(options.input !== undefined), state, effects);
+  // No engine table's row order means anything (rows carry their file row numbers, outputs are
+  // sorted), so tables are built without keeping insertion order, except where a stage asks.
+  await withInsertionOrder(connection, false, () =>
+    runStages(measureStagesFor(options.input !== undefined), state, effects),
+  );
   return {
     output: paths.measures,
     quarantine: paths.quarantine,

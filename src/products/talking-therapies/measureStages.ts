@@ -6,6 +6,7 @@ import type { Stage } from "../../pipeline/runStages.ts";
 import { annualMeasures, orgLevels } from "./annualMeasures.ts";
 import { breakdowns } from "./breakdowns.ts";
 import { type ImdSource, prepareImd } from "./deprivation.ts";
+import { withInsertionOrder } from "./insertionOrder.ts";
 import { longFormatSql } from "./longFormatSql.ts";
 import { buildPathways, buildPeriod } from "./pathwayFlags.ts";
 import {
@@ -58,11 +59,9 @@ async function copyCsv(connection: DuckDBConnection, sql: string, path: string, 
   const partial = `${path}.partial`;
   mkdirSync(dirname(path), { recursive: true });
   try {
-    await runOn(
-      connection,
-      `COPY (${sql}) TO ${quoteLiteral(partial)} (HEADER, DELIMITER ',')`,
-      undefined,
-      step,
+    // The rows are sorted, and the file must keep that order.
+    await withInsertionOrder(connection, true, () =>
+      runOn(connection, `COPY (${sql}) TO ${quoteLiteral(partial)} (HEADER, DELIMITER ',')`, undefined, step),
     );
     renameSync(partial, path);
   } finally {
@@ -205,7 +204,7 @@ export const measureStages: readonly Stage<MeasureState>[] = [
     async run(state) {
       await copyCsv(
         state.connection,
-        `SELECT table_name AS "table", file, source_row AS "row", field, value, reason FROM ${quarantineTable} ORDER BY table_name, source_row, field`,
+        `SELECT table_name AS "table", file, source_row AS "row", field, value, reason FROM ${quarantineTable} ORDER BY table_name, source_row, field, reason, value`,
         state.paths.quarantine,
         "write quarantine",
       );

@@ -141,8 +141,10 @@ export const pathwayReviewMeasures: MeasureDefinition[] = [
     id: "M351",
     description: "Mean of (last − first treatment) ÷ (treatments − 1), finished (days).",
     numerator: "finished",
+    // Each term fixed to 12 decimal places and summed as an exact decimal, so the mean does not
+    // depend on the order parallel threads add their partial sums in (a float sum does).
     value:
-      "avg(date_diff('day', first_treatment_date, last_treatment_date) / (treatment_count - 1)) FILTER (WHERE finished)",
+      "avg(CASE WHEN treatment_count > 1 THEN CAST(date_diff('day', first_treatment_date, last_treatment_date) / (treatment_count - 1) AS DECIMAL(38, 12)) END) FILTER (WHERE finished)",
   },
   c(
     "open_no_activity_60_days",

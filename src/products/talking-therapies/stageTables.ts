@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../../db/index.ts";
 import { InputError } from "../../errors/index.ts";
+import { withInsertionOrder } from "./insertionOrder.ts";
 import { type TableField, type TableLayout, tableLayouts } from "./tables.ts";
 
 /** One table file as it was read. */
@@ -236,9 +237,10 @@ function unreadable(error: unknown, file: string): InputError {
 }
 
 /**
- * Reads one table file in a single pass into `tt_stage_<table>` (every row, normalised, with its
- * problems), then keeps its valid, latest records as `tt_<table>`. The file is read once, straight
- * from CSV or Parquet; the clean table is the stage itself when no row is bad or superseded.
+ * Reads one table file into `tt_stage_<table>` (every row, normalised, with its problems), then
+ * keeps its valid, latest records as `tt_<table>`. A CSV file's columns are first copied as text
+ * into a temporary table, whose row ids number the rows; Parquet is read straight. The clean table
+ * is the stage itself when no row is bad or superseded.
  */
 async function stageOne(
   connection: DuckDBConnection,
@@ -255,13 +257,31 @@ async function stageOne(
   const present = new Set(Object.keys(mapped));
   const fields = layout.fields.filter((f) => present.has(f.name));
   const id = (prefix: string, f: TableField) => quoteIdentifier(`${prefix}${f.name}`);
-  // CSV rows have no number of their own; the scan keeps file order, so row_number() numbers them.
-  const rowNumber = parquet ? "file_row_number + 1" : "row_number() OVER ()";
-  const read = `SELECT ${rowNumber} AS source_row,
-      ${fields
-        .map((f) => `CAST(${quoteIdentifier(mapped[f.name] as string)} AS VARCHAR) AS ${id("r_", f)}`)
-        .join(", ")}
-    FROM ${from}`;
+  const rawColumns = fields
+    .map((f) => `CAST(${quoteIdentifier(mapped[f.name] as string)} AS VARCHAR) AS ${id("r_", f)}`)
+    .join(", ");
+  const raw = quoteIdentifier(`tt_raw_${layout.name}`);
+  if (!parquet) {
+    // CSV rows have no number of their own. A plain SELECT from one file keeps the file's order
+    // into a table (DuckDB's documented order preservation), so the table's rowid is the file
+    // row, read in parallel; numbering the scan with row_number() OVER () instead would run the
+    // whole read and every check below on a single thread.
+    try {
+      await withInsertionOrder(connection, true, () =>
+        runOn(
+          connection,
+          `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT ${rawColumns} FROM ${from}`,
+          undefined,
+          `read ${layout.name}`,
+        ),
+      );
+    } catch (error) {
+      throw unreadable(error, file);
+    }
+  }
+  const read = parquet
+    ? `SELECT file_row_number + 1 AS source_row, ${rawColumns} FROM ${from}`
+    : `SELECT rowid + 1 AS source_row, * FROM ${raw}`;
   // One combined test per row: a clean row skips trimming, normalising and checking altogether.
   const tests = fields.map((f) => cleanTest(f, id("r_", f)));
   const cleanRow = tests.some((t) => t === undefined) ? "false" : ["true", ...tests].join(" AND ");
@@ -304,6 +324,8 @@ async function stageOne(
     );
   } catch (error) {
     throw unreadable(error, file);
+  } finally {
+    await runOn(connection, `DROP TABLE IF EXISTS ${raw}`, undefined, `read ${layout.name}`);
   }
   await runOn(
     connection,

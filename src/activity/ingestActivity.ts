@@ -8,7 +8,7 @@ import { fileSha256 } from "../store/index.ts";
 import type { ActivityKind } from "./fields.ts";
 import { layoutFor } from "./inputLayouts.ts";
 import { type QualityReport, qualityReport } from "./qualityReport.ts";
-import { stageActivityFile, storeColumns } from "./stageActivityFile.ts";
+import { stageActivityFile } from "./stageActivityFile.ts";
 import { quarantineReasons, sqlWords } from "./stagingSql.ts";
 
 export interface LoadSummary {
@@ -69,7 +69,6 @@ async function ingestFile(
   }
   effects.progress.finish();
   const layout = layoutFor(kind);
-  let release = () => {};
   const summary = await db
     .transaction(async (connection) => {
       // A file loaded before from the same path with other contents replaces its own rows, and only
@@ -94,25 +93,16 @@ async function ingestFile(
         file,
         table: "staged",
         clock: effects.clock,
-        spill: true,
+        loadId,
       });
-      release = staged.release;
       effects.progress.finish(`${staged.rows.toLocaleString("en-GB")} rows (${staged.format})`);
       effects.progress.start(`ingest ${kind} ${basename(file)}: write`);
-      const target = layout.table;
-      const columns = storeColumns[kind].join(", ");
       const params = { load_id: loadId, kind, file };
-      await runOn(
-        connection,
-        `INSERT INTO ${target} (load_id, source_row, ${columns}) SELECT $load_id, source_row, ${columns} FROM staged WHERE NOT quarantined`,
-        { load_id: loadId },
-        "write accepted rows",
-      );
       await runOn(
         connection,
         `INSERT INTO quarantine
        SELECT $load_id, $kind, $file, source_row, p.field, p.value, p.reason, NULL
-       FROM (SELECT source_row, unnest(problems) AS p FROM staged WHERE quarantined)
+       FROM (SELECT source_row, unnest(problems) AS p FROM staged_problems WHERE quarantined)
        WHERE p.reason IN (${sqlWords(quarantineReasons)})`,
         params,
         "write quarantine",
@@ -128,18 +118,18 @@ async function ingestFile(
         connection,
         `INSERT INTO load_warnings
        SELECT $load_id, $kind, $file, source_row, p.field, p.value, p.reason
-       FROM (SELECT source_row, unnest(problems) AS p FROM staged WHERE NOT quarantined)`,
+       FROM (SELECT source_row, unnest(problems) AS p FROM staged_problems WHERE NOT quarantined)`,
         params,
         "write warnings",
       );
-      const [counts] = await allOn<{ read: number; accepted: number; quarantined: number; warned: number }>(
+      const [counts] = await allOn<{ accepted: number; quarantined: number; warned: number }>(
         connection,
-        `SELECT count(*) AS read, count(*) FILTER (WHERE NOT quarantined) AS accepted,
-              count(*) FILTER (WHERE quarantined) AS quarantined,
-              count(*) FILTER (WHERE NOT quarantined AND len(problems) > 0) AS warned
-       FROM staged`,
+        `SELECT (SELECT count(*) FROM ${layout.table} WHERE load_id = $load_id) AS accepted, count(*) FILTER (WHERE quarantined) AS quarantined,
+              count(*) FILTER (WHERE NOT quarantined) AS warned
+       FROM staged_problems`,
+        { load_id: loadId },
       );
-      const read = counts?.read ?? 0;
+      const read = (counts?.accepted ?? 0) + (counts?.quarantined ?? 0);
       const result: LoadSummary = {
         load_id: loadId,
         kind,
@@ -174,15 +164,13 @@ async function ingestFile(
         `${result.rows_accepted.toLocaleString("en-GB")} accepted + ${result.rows_quarantined.toLocaleString("en-GB")} quarantined = ${read.toLocaleString("en-GB")} read`,
       );
       await runOn(connection, "DROP VIEW IF EXISTS staged");
-      await runOn(connection, "DROP TABLE IF EXISTS staged_unreadable");
       await runOn(connection, "DROP VIEW IF EXISTS staged_raw");
-      await runOn(connection, "DROP TABLE IF EXISTS staged_duplicates");
-      await runOn(connection, "DROP TABLE IF EXISTS staged_codes");
+      for (const t of ["duplicates", "codes", "codes_rows", "candidates", "problems"])
+        await runOn(connection, `DROP TABLE IF EXISTS staged_${t}`);
       for (const t of ["rejects", "reject_scans", "rejected_rows", "row_shift"])
         await runOn(connection, `DROP TABLE IF EXISTS staged_${t}`);
       return result;
-    }, `ingest ${file}`)
-    .finally(() => release());
+    }, `ingest ${file}`);
   mkdirSync(options.reportsDir, { recursive: true });
   summary.report = join(options.reportsDir, `${loadId}.json`);
   writeFileSync(summary.report, `${JSON.stringify({ ...summary, quality: summary.quality }, null, 2)}\n`);

@@ -208,25 +208,42 @@ const anyOf = (checks: LayoutCheck[]) =>
 
 /**
  * The statements that stage every row of `raw` (a view with `source_row` and every field of the
- * layout as text) into `table`: the store's columns, the row's `problems` ({field, value, reason})
- * and whether it is `quarantined`. `$today` bounds dates. `select` is `stage`'s query alone, for a
- * caller that writes the rows elsewhere. Run in order:
+ * layout as text) by the layout: the store's columns, the row's `problems` ({field, value, reason})
+ * and whether it is `quarantined`. `$today` bounds dates. Run in order:
  *
  * - `duplicates`: keys seen earlier in the file or already in the store, on the key column alone,
  *   so the wide rows are never hashed or sorted;
- * - `codes`: the few rows whose codes are not all in the store's form already but for an X filler
- *   (dots, lower case, 5th and 6th characters, impossible shapes), normalised and checked column by
- *   column into a side table;
- * - `stage`: every row, its codes taken as they are (X filler cut) unless the side table holds the
- *   row. Per-code work on every row of a national extract would cost several times the reading.
+ * - `codeRows`, then `codes`: the few rows whose codes are not all in the store's form already but
+ *   for an X filler (dots, lower case, 5th and 6th characters, impossible shapes), copied out first
+ *   and then normalised and checked column by column into a side table;
+ * - then either `stage` (every row with its problems, into `table`; `select` is its query alone),
+ *   or, for a load, `candidates`, `problems` and `accepted`: the rows any check could fault copied
+ *   out, their problems found, and the rows not quarantined written straight to the store table
+ *   (`$load_id`), where staging every row first and copying it again would cost the load twice.
+ *
+ * A row's codes are taken as they are (X filler cut) unless the side table holds it: per-code work
+ * on every row of a national extract would cost several times the reading. Work on a few rows runs
+ * on their own copy, as a filter leaves near-empty batches that each still pay for every expression.
  */
 export function stagingSql(
   layout: InputLayout,
   names: { raw: string; table: string; duplicates: string; codes: string },
-): { duplicates: string; codes: string; stage: string; select: string } {
+): {
+  duplicates: string;
+  codeRows: string;
+  codes: string;
+  stage: string;
+  select: string;
+  candidates: string;
+  problems: string;
+  accepted: string;
+} {
   const raw = quoteIdentifier(names.raw);
   const duplicates = quoteIdentifier(names.duplicates);
   const sideTable = quoteIdentifier(names.codes);
+  const sideRows = quoteIdentifier(`${names.codes}_rows`);
+  const candidates = quoteIdentifier(`${names.table}_candidates`);
+  const problemRows = quoteIdentifier(`${names.table}_problems`);
   const { diag, opertn } = codeColumns(layout);
   const codes = [...diag, ...opertn];
   const keyOf = `nullif(trim(${layout.key}), '')`;
@@ -262,9 +279,11 @@ WITH keyed AS (
 SELECT keyed.source_row FROM keyed JOIN repeated ON repeated.k = keyed.k WHERE keyed.source_row > repeated.first
 UNION
 SELECT keyed.source_row FROM keyed SEMI JOIN ${layout.table} s ON s.${layout.key} = keyed.k`,
+    codeRows: `CREATE OR REPLACE TABLE ${sideRows} AS
+SELECT source_row, ${codes.join(", ")} FROM ${raw} WHERE NOT ${clean}`,
     codes: `CREATE OR REPLACE TABLE ${sideTable} AS
 WITH cleaned AS (
-  SELECT source_row, ${codes.join(", ")}, ${cleaned.join(", ")} FROM ${raw} WHERE NOT ${clean}
+  SELECT source_row, ${codes.join(", ")}, ${cleaned.join(", ")} FROM ${sideRows}
 ), normalised AS (
   SELECT *, ${normalised.join(", ")} FROM cleaned
 ), shaped AS (
@@ -277,7 +296,12 @@ FROM shaped`,
     // codes to normalise) on its build side, so the wide rows stream through: memory stays within
     // DuckDB's limit at a national year.
     stage: "",
-    select: `WITH imd AS (
+    select: "",
+    candidates: "",
+    problems: "",
+    accepted: "",
+  };
+  const chain = (from: string) => `WITH imd AS (
   SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)
 ), successors AS (
   -- follow chains of mergers (A → B → C) to the current code
@@ -290,7 +314,7 @@ FROM shaped`,
 ), providers AS (
   SELECT code FROM ref_organisations WHERE level = 'provider'
 ), dated AS (
-  SELECT *, ${isoDates.join(",\n    ")} FROM ${raw}
+  SELECT *, ${isoDates.join(",\n    ")} FROM ${from}
 ), normalised AS (
   SELECT *, ${dates.join(",\n    ")} FROM dated
 ), base AS (
@@ -328,10 +352,25 @@ FROM shaped`,
       ELSE [] END AS problems,
     ${anyOf(quarantining([...before, ...after]))} OR k_quarantined AS quarantined
   FROM listed
-)
+)`;
+  const staged = (from: string) => `${chain(from)}
 SELECT source_row, ${columns.join(",\n  ")}, problems, quarantined
-FROM checked`,
-  };
+FROM checked`;
+  statements.select = staged(raw);
   statements.stage = `CREATE OR REPLACE TABLE ${quoteIdentifier(names.table)} AS\n${statements.select}`;
+  // A row no check faults and whose codes are clean has no problems: the rest are copied out whole
+  // (every field as read), so the same steps find their problems on a few dense rows.
+  statements.candidates = `CREATE OR REPLACE TABLE ${candidates} AS
+${chain(raw)}
+SELECT source_row, ${layout.fields.map((f) => f.name).join(", ")} FROM joined
+WHERE NOT codes_clean OR ${anyOf([...before, ...after])}`;
+  statements.problems = `CREATE OR REPLACE TABLE ${problemRows} AS
+${staged(candidates)}
+WHERE len(problems) > 0`;
+  statements.accepted = `INSERT INTO ${quoteIdentifier(layout.table)} (load_id, source_row, ${Object.keys(layout.columns).join(", ")})
+${chain(raw)}
+SELECT $load_id, source_row, ${columns.join(",\n  ")}
+FROM listed
+WHERE source_row NOT IN (SELECT source_row FROM ${problemRows} WHERE quarantined)`;
   return statements;
 }

@@ -441,7 +441,12 @@ async function stageExtract(
   await runOn(connection, sql.candidates, today, `find the rows to check in ${file}`);
   await runOn(connection, sql.problems, today, `check ${file}`);
   if (source.rejected > 0) await unreadable(quoteIdentifier(problems));
-  await runOn(connection, sql.accepted, { ...today, load_id: source.loadId }, `write accepted rows of ${file}`);
+  await runOn(
+    connection,
+    sql.accepted,
+    { ...today, load_id: source.loadId },
+    `write accepted rows of ${file}`,
+  );
   const store = quoteIdentifier(layout.table);
   const stored = Object.keys(layout.columns).join(", ");
   // Every row as staged, for the quality report: the clean rows from the store, the rest as checked.

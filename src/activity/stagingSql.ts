@@ -305,7 +305,8 @@ FROM shaped`,
     problems: "",
     accepted: "",
   };
-  const chain = (from: string) => `WITH imd AS (
+  // Writing rows already checked needs none of the checks' joins (duplicates, known codes).
+  const chain = (from: string, checks = true) => `WITH imd AS (
   SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)
 ), successors AS (
   -- follow chains of mergers (A → B → C) to the current code
@@ -313,11 +314,15 @@ FROM shaped`,
   FROM ref_successors s1
   LEFT JOIN ref_successors s2 ON s2.old_code = s1.new_code
   LEFT JOIN ref_successors s3 ON s3.old_code = s2.new_code
-), commissioners AS (
+)${
+    checks
+      ? `, commissioners AS (
   SELECT code FROM ref_organisations WHERE level = 'sub_icb' UNION SELECT old_code FROM ref_successors
 ), providers AS (
   SELECT code FROM ref_organisations WHERE level = 'provider'
-), dated AS (
+)`
+      : ""
+  }, dated AS (
   SELECT *, ${isoDates.join(",\n    ")} FROM ${from}
 ), normalised AS (
   SELECT *, ${dates.join(",\n    ")} FROM dated
@@ -333,15 +338,18 @@ FROM shaped`,
     nullif(upper(trim(sub_icb)), '') AS sub_icb_o
   FROM normalised
 ), joined AS (
-  SELECT b.*, imd.imd_decile AS imd_n, s.new_code AS successor,
+  SELECT b.*, imd.imd_decile AS imd_n, s.new_code AS successor,${
+    checks
+      ? `
     -- Unknown only against loaded reference data: with none loaded there is nothing to check against.
     (b.procode_n IN (SELECT code FROM providers) OR NOT EXISTS (SELECT 1 FROM providers)) AS provider_known,
     (b.sub_icb_o IN (SELECT code FROM commissioners) OR NOT EXISTS (SELECT 1 FROM commissioners)) AS commissioner_known,
-    d.source_row IS NOT NULL AS duplicate,
+    d.source_row IS NOT NULL AS duplicate,`
+      : ""
+  }
     k.source_row IS NULL AS codes_clean, k.diag AS k_diag, k.opertn AS k_opertn,
     k.problems AS k_problems, coalesce(k.quarantined, false) AS k_quarantined
-  FROM base b
-  LEFT JOIN ${duplicates} d ON d.source_row = b.source_row
+  FROM base b${checks ? `\n  LEFT JOIN ${duplicates} d ON d.source_row = b.source_row` : ""}
   LEFT JOIN ${sideTable} k ON k.source_row = b.source_row
   LEFT JOIN imd ON imd.lsoa = b.lsoa_n
   LEFT JOIN successors s ON s.old_code = b.sub_icb_o
@@ -349,14 +357,18 @@ FROM shaped`,
   SELECT *, CASE WHEN codes_clean THEN ${asIs(diag)} ELSE k_diag END AS diag,
     CASE WHEN codes_clean THEN ${asIs(opertn)} ELSE k_opertn END AS opertn
   FROM joined
-), checked AS (
+)${
+    checks
+      ? `, checked AS (
   SELECT *,
     CASE WHEN NOT codes_clean OR ${anyOf([...before, ...after])}
       THEN list_concat(${problemList(before)}, coalesce(k_problems, []), ${problemList(after)})
       ELSE [] END AS problems,
     ${anyOf(quarantining([...before, ...after]))} OR k_quarantined AS quarantined
   FROM listed
-)`;
+)`
+      : ""
+  }`;
   const staged = (from: string) => `${chain(from)}
 SELECT source_row, ${columns.join(",\n  ")}, problems, quarantined
 FROM checked`;
@@ -372,7 +384,7 @@ WHERE NOT codes_clean OR ${anyOf([...before, ...after])}`;
 ${staged(candidates)}
 WHERE len(problems) > 0`;
   statements.accepted = `INSERT INTO ${quoteIdentifier(layout.table)} (load_id, source_row, ${Object.keys(layout.columns).join(", ")})
-${chain(raw)}
+${chain(raw, false)}
 SELECT $load_id, source_row, ${columns.join(",\n  ")}
 FROM listed
 WHERE source_row NOT IN (SELECT source_row FROM ${problemRows} WHERE quarantined)`;

@@ -179,8 +179,9 @@ async function spillFile(connection: DuckDBConnection): Promise<{ path: string; 
 }
 
 /**
- * Copies a CSV extract, every field as text, into a Parquet file in DuckDB's spill folder, in file
- * order. CSV rows carry no row number of their own; numbering them with a window would hold every
+ * Copies the columns a layout reads from a CSV extract, as text, into a Parquet file in DuckDB's
+ * spill folder, in file order (the other columns are never materialised, which costs more than
+ * parsing them). CSV rows carry no row number of their own; numbering them with a window would hold every
  * wide row in memory on one thread, where this copy runs in parallel and the Parquet reader then
  * numbers rows for nothing (`file_row_number`). Returns the copy's path and its removal, which the
  * caller runs when done (and which runs by itself if the process is interrupted first).
@@ -189,11 +190,13 @@ async function csvAsParquet(
   connection: DuckDBConnection,
   from: string,
   file: string,
+  columns: { read: string[]; all: string[] },
 ): Promise<{ path: string; remove: () => void }> {
   const { path, remove } = await spillFile(connection);
+  const kept = [...new Set(columns.read)].map((c) => quoteIdentifier(c, columns.all));
   try {
     await connection.run(
-      `COPY (SELECT * FROM ${from}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT ${kept.join(", ")} FROM ${from}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
     );
   } catch (error) {
     remove();
@@ -236,7 +239,13 @@ export async function stageActivityFile(
   if (source.format === "parquet") checkColumnTypes(layout, file, columns.mapped, source.types);
   for (const t of ["rejects", "reject_scans"])
     await runOn(connection, `DROP TABLE IF EXISTS ${quoteIdentifier(`${options.table}_${t}`)}`);
-  const copy = source.format === "csv" ? await csvAsParquet(connection, source.from, file) : undefined;
+  const copy =
+    source.format === "csv"
+      ? await csvAsParquet(connection, source.from, file, {
+          read: Object.values(columns.mapped),
+          all: source.columns,
+        })
+      : undefined;
   try {
     if (!copy)
       await runOn(

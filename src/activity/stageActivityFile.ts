@@ -22,6 +22,8 @@ export interface StagedFile {
    * `quarantined`); every other row of the file is in the store under the load's id.
    */
   problems?: string;
+  /** For a load: a view of the rows without problems, as the store holds them. */
+  clean?: string;
 }
 
 /** The episode columns of the store, in order, as `stageActivityFile` leaves them in its table. */
@@ -459,12 +461,17 @@ async function stageExtract(
   const store = quoteIdentifier(layout.table);
   const stored = Object.keys(layout.columns).join(", ");
   // Every row as staged, for the quality report: the clean rows from the store, the rest as checked.
+  const clean = `${source.table}_clean`;
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(clean)} AS
+     SELECT source_row, ${stored} FROM ${store} WHERE load_id = ${quoteLiteral(source.loadId)}
+       AND source_row NOT IN (SELECT source_row FROM ${quoteIdentifier(problems)})`,
+  );
   await runOn(
     connection,
     `CREATE OR REPLACE TEMP VIEW ${table} AS
-     SELECT source_row, ${stored}, []::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[] AS problems, false AS quarantined
-     FROM ${store} WHERE load_id = ${quoteLiteral(source.loadId)}
-       AND source_row NOT IN (SELECT source_row FROM ${quoteIdentifier(problems)})
+     SELECT *, []::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[] AS problems, false AS quarantined FROM ${quoteIdentifier(clean)}
      UNION ALL SELECT source_row, ${stored}, problems, quarantined FROM ${quoteIdentifier(problems)}`,
   );
   const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(
@@ -473,5 +480,5 @@ async function stageExtract(
     { id: source.loadId },
   );
   if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
-  return { file, format: source.format, rows, columns: mapped, problems };
+  return { file, format: source.format, rows, columns: mapped, problems, clean };
 }

@@ -284,9 +284,11 @@ async function benchScale(scale: number): Promise<ScaleResult> {
   const insiderAudit = await step("insider audit", () =>
     quick
       ? Promise.reject(new Error("not run with --quick (minutes at any scale; `npm run bench` runs it)"))
-      : ok(build)
-        ? measureEbi(["--home", buildHome, "releases", "audit", "--insider-audit"], {}, [0, 65])
-        : notStored(),
+      : national
+        ? Promise.reject(new Error("not run with --national (it measures disclosure, not volume)"))
+        : ok(build)
+          ? measureEbi(["--home", buildHome, "releases", "audit", "--insider-audit"], {}, [0, 65])
+          : notStored(),
   );
   return {
     scale,
@@ -417,16 +419,18 @@ if (built && !auditOnly) {
 }
 report(true);
 // The talking-therapies national year: its own script, writing its own section of the report.
-try {
-  execFileSync(
-    process.execPath,
-    ["--import", "tsx", "bench/talkingTherapies.ts", "--copies", quick ? "1" : "28", "--out", out ?? ""],
-    { stdio: "inherit" },
-  );
-} catch {
-  log("  talking therapies: FAILED (see above)");
-  process.exitCode = 1;
-}
+// Not with --national, which measures the EBI path's volumes alone.
+if (!national)
+  try {
+    execFileSync(
+      process.execPath,
+      ["--import", "tsx", "bench/talkingTherapies.ts", "--copies", quick ? "1" : "28", "--out", out ?? ""],
+      { stdio: "inherit" },
+    );
+  } catch {
+    log("  talking therapies: FAILED (see above)");
+    process.exitCode = 1;
+  }
 // Registered access runs on its own fixture release; after the report, so it rewrites only its section.
 if (!auditOnly) {
   log("registered access: authorisation and audit at 50 connections");

@@ -8,7 +8,7 @@ import { fileSha256 } from "../store/index.ts";
 import type { ActivityKind } from "./fields.ts";
 import { layoutFor } from "./inputLayouts.ts";
 import { type QualityReport, qualityReport } from "./qualityReport.ts";
-import { stageActivityFile, storeColumns } from "./stageActivityFile.ts";
+import { stageActivityFile } from "./stageActivityFile.ts";
 import { quarantineReasons, sqlWords } from "./stagingSql.ts";
 
 export interface LoadSummary {
@@ -69,120 +69,107 @@ async function ingestFile(
   }
   effects.progress.finish();
   const layout = layoutFor(kind);
-  let release = () => {};
-  const summary = await db
-    .transaction(async (connection) => {
-      // A file loaded before from the same path with other contents replaces its own rows, and only
-      // those: the earlier load's episodes, quarantine, warnings and record go in this transaction,
-      // before its keys are checked for duplicates, so a failure below restores them.
-      const replaced = await allOn<{ load_id: string }>(
-        connection,
-        "SELECT load_id FROM loads WHERE file = $file AND kind = $kind",
-        { file, kind },
-      );
-      for (const { load_id } of replaced)
-        for (const table of [layout.table, "quarantine", "load_warnings", "loads"])
-          await runOn(
-            connection,
-            `DELETE FROM ${table} WHERE load_id = $id`,
-            { id: load_id },
-            "replace the earlier load",
-          );
-      effects.progress.start(`ingest ${kind} ${basename(file)}: read and check`);
-      const staged = await stageActivityFile(connection, {
-        kind,
-        file,
-        table: "staged",
-        clock: effects.clock,
-        spill: true,
-      });
-      release = staged.release;
-      effects.progress.finish(`${staged.rows.toLocaleString("en-GB")} rows (${staged.format})`);
-      effects.progress.start(`ingest ${kind} ${basename(file)}: write`);
-      const target = layout.table;
-      const columns = storeColumns[kind].join(", ");
-      const params = { load_id: loadId, kind, file };
-      await runOn(
-        connection,
-        `INSERT INTO ${target} (load_id, source_row, ${columns}) SELECT $load_id, source_row, ${columns} FROM staged WHERE NOT quarantined`,
-        { load_id: loadId },
-        "write accepted rows",
-      );
-      await runOn(
-        connection,
-        `INSERT INTO quarantine
+  const summary = await db.transaction(async (connection) => {
+    // A file loaded before from the same path with other contents replaces its own rows, and only
+    // those: the earlier load's episodes, quarantine, warnings and record go in this transaction,
+    // before its keys are checked for duplicates, so a failure below restores them.
+    const replaced = await allOn<{ load_id: string }>(
+      connection,
+      "SELECT load_id FROM loads WHERE file = $file AND kind = $kind",
+      { file, kind },
+    );
+    for (const { load_id } of replaced)
+      for (const table of [layout.table, "quarantine", "load_warnings", "loads"])
+        await runOn(
+          connection,
+          `DELETE FROM ${table} WHERE load_id = $id`,
+          { id: load_id },
+          "replace the earlier load",
+        );
+    effects.progress.start(`ingest ${kind} ${basename(file)}: read and check`);
+    const staged = await stageActivityFile(connection, {
+      kind,
+      file,
+      table: "staged",
+      clock: effects.clock,
+      loadId,
+    });
+    effects.progress.finish(`${staged.rows.toLocaleString("en-GB")} rows (${staged.format})`);
+    effects.progress.start(`ingest ${kind} ${basename(file)}: write`);
+    const params = { load_id: loadId, kind, file };
+    await runOn(
+      connection,
+      `INSERT INTO quarantine
        SELECT $load_id, $kind, $file, source_row, p.field, p.value, p.reason, NULL
-       FROM (SELECT source_row, unnest(problems) AS p FROM staged WHERE quarantined)
+       FROM (SELECT source_row, unnest(problems) AS p FROM staged_problems WHERE quarantined)
        WHERE p.reason IN (${sqlWords(quarantineReasons)})`,
-        params,
-        "write quarantine",
-      );
-      await runOn(
-        connection,
-        `INSERT INTO quarantine
+      params,
+      "write quarantine",
+    );
+    await runOn(
+      connection,
+      `INSERT INTO quarantine
        SELECT $load_id, $kind, $file, source_row, field, value, reason, detail FROM staged_rejected_rows`,
-        params,
-        "write quarantine of unreadable rows",
-      );
-      await runOn(
-        connection,
-        `INSERT INTO load_warnings
+      params,
+      "write quarantine of unreadable rows",
+    );
+    await runOn(
+      connection,
+      `INSERT INTO load_warnings
        SELECT $load_id, $kind, $file, source_row, p.field, p.value, p.reason
-       FROM (SELECT source_row, unnest(problems) AS p FROM staged WHERE NOT quarantined)`,
-        params,
-        "write warnings",
-      );
-      const [counts] = await allOn<{ read: number; accepted: number; quarantined: number; warned: number }>(
-        connection,
-        `SELECT count(*) AS read, count(*) FILTER (WHERE NOT quarantined) AS accepted,
-              count(*) FILTER (WHERE quarantined) AS quarantined,
-              count(*) FILTER (WHERE NOT quarantined AND len(problems) > 0) AS warned
-       FROM staged`,
-      );
-      const read = counts?.read ?? 0;
-      const result: LoadSummary = {
+       FROM (SELECT source_row, unnest(problems) AS p FROM staged_problems WHERE NOT quarantined)`,
+      params,
+      "write warnings",
+    );
+    const [counts] = await allOn<{ accepted: number; quarantined: number; warned: number }>(
+      connection,
+      `SELECT (SELECT count(*) FROM ${layout.table} WHERE load_id = $load_id) AS accepted, count(*) FILTER (WHERE quarantined) AS quarantined,
+              count(*) FILTER (WHERE NOT quarantined) AS warned
+       FROM staged_problems`,
+      { load_id: loadId },
+    );
+    const read = (counts?.accepted ?? 0) + (counts?.quarantined ?? 0);
+    const result: LoadSummary = {
+      load_id: loadId,
+      kind,
+      file,
+      skipped: false,
+      ...(replaced.length > 0 ? { replaced: replaced.map((r) => r.load_id) } : {}),
+      rows_read: read,
+      rows_accepted: counts?.accepted ?? 0,
+      rows_quarantined: counts?.quarantined ?? 0,
+      rows_warned: counts?.warned ?? 0,
+    };
+    await runOn(
+      connection,
+      `INSERT INTO loads VALUES ($load_id, $kind, $file, $bytes, $sha256, $at::TIMESTAMP, $read, $accepted, $quarantined, $warned)`,
+      {
         load_id: loadId,
         kind,
         file,
-        skipped: false,
-        ...(replaced.length > 0 ? { replaced: replaced.map((r) => r.load_id) } : {}),
-        rows_read: read,
-        rows_accepted: counts?.accepted ?? 0,
-        rows_quarantined: counts?.quarantined ?? 0,
-        rows_warned: counts?.warned ?? 0,
-      };
-      await runOn(
-        connection,
-        `INSERT INTO loads VALUES ($load_id, $kind, $file, $bytes, $sha256, $at::TIMESTAMP, $read, $accepted, $quarantined, $warned)`,
-        {
-          load_id: loadId,
-          kind,
-          file,
-          bytes: statSync(file).size,
-          sha256,
-          at: effects.clock.now().toISOString(),
-          read,
-          accepted: result.rows_accepted,
-          quarantined: result.rows_quarantined,
-          warned: result.rows_warned,
-        },
-        "record the load",
-      );
-      result.quality = await qualityReport(connection, { kind, file, loadId, staged });
-      await options.beforeCommit?.();
-      effects.progress.finish(
-        `${result.rows_accepted.toLocaleString("en-GB")} accepted + ${result.rows_quarantined.toLocaleString("en-GB")} quarantined = ${read.toLocaleString("en-GB")} read`,
-      );
-      await runOn(connection, "DROP VIEW IF EXISTS staged");
-      await runOn(connection, "DROP TABLE IF EXISTS staged_unreadable");
-      await runOn(connection, "DROP VIEW IF EXISTS staged_raw");
-      await runOn(connection, "DROP TABLE IF EXISTS staged_duplicates");
-      await runOn(connection, "DROP TABLE IF EXISTS staged_codes");
-      for (const t of ["rejects", "reject_scans", "rejected_rows", "row_shift"])
-        await runOn(connection, `DROP TABLE IF EXISTS staged_${t}`);
-      return result;
-    }, `ingest ${file}`)
-    .finally(() => release());
+        bytes: statSync(file).size,
+        sha256,
+        at: effects.clock.now().toISOString(),
+        read,
+        accepted: result.rows_accepted,
+        quarantined: result.rows_quarantined,
+        warned: result.rows_warned,
+      },
+      "record the load",
+    );
+    result.quality = await qualityReport(connection, { kind, file, loadId, staged });
+    await options.beforeCommit?.();
+    effects.progress.finish(
+      `${result.rows_accepted.toLocaleString("en-GB")} accepted + ${result.rows_quarantined.toLocaleString("en-GB")} quarantined = ${read.toLocaleString("en-GB")} read`,
+    );
+    await runOn(connection, "DROP VIEW IF EXISTS staged");
+    await runOn(connection, "DROP VIEW IF EXISTS staged_raw");
+    for (const t of ["duplicates", "codes", "codes_rows", "candidates", "problems"])
+      await runOn(connection, `DROP TABLE IF EXISTS staged_${t}`);
+    for (const t of ["rejects", "reject_scans", "rejected_rows", "row_shift"])
+      await runOn(connection, `DROP TABLE IF EXISTS staged_${t}`);
+    return result;
+  }, `ingest ${file}`);
   mkdirSync(options.reportsDir, { recursive: true });
   summary.report = join(options.reportsDir, `${loadId}.json`);
   writeFileSync(summary.report, `${JSON.stringify({ ...summary, quality: summary.quality }, null, 2)}\n`);

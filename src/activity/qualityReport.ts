@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { allOn } from "../db/index.ts";
+import { allOn, quoteIdentifier } from "../db/index.ts";
 import type { ActivityKind } from "./fields.ts";
 import type { StagedFile } from "./stageActivityFile.ts";
 
@@ -77,33 +77,57 @@ export async function qualityReport(
   const invalid = (f: (typeof fields)[number]) =>
     // Most rows have no problems: the list is searched only for those that do.
     `(len(problems) > 0 AND len(list_filter(problems, p -> p.field = '${f.field}' AND list_contains([${f.invalid.map((r) => `'${r}'`).join(", ")}], p.reason))) > 0)`;
+  const start = input.kind === "apc" ? "epistart" : "apptdate";
+  const { problems, clean } = input.staged;
+  // Only rows with problems have any to list: a load keeps them in a table of their own.
+  const problemRows = problems ? quoteIdentifier(problems) : "staged";
+  // Counts by provider and month first, from the clean rows (no problems to search) and the rest
+  // apart, then summed by provider, by month and overall: the clean rows are nearly all of a load.
+  const part = (from: string, withProblems: boolean) => {
+    const sums = fields.flatMap((f, i) => {
+      const p = withProblems ? present(f) : `${f.present} IS NOT NULL`;
+      const bad = withProblems ? invalid(f) : "false";
+      return [
+        `count(*) FILTER (WHERE ${p}) AS p${i}`,
+        `count(*) FILTER (WHERE ${bad}) AS i${i}`,
+        `count(*) FILTER (WHERE ${p} OR ${bad}) AS d${i}`,
+      ];
+    });
+    const flags = withProblems
+      ? "count(*) FILTER (WHERE quarantined) AS q, count(*) FILTER (WHERE NOT quarantined AND len(problems) > 0) AS w"
+      : "0 AS q, 0 AS w";
+    return `SELECT procode, strftime(date_trunc('month', ${start}), '%Y-%m') AS month, count(*) AS n, ${flags}, ${sums.join(", ")}
+      FROM ${from} GROUP BY ALL`;
+  };
+  const parts =
+    clean && problems
+      ? `${part(quoteIdentifier(clean), false)} UNION ALL ${part(problemRows, true)}`
+      : part("staged", true);
   const measures = fields
     .map(
-      (f) =>
-        `round(avg(CASE WHEN ${present(f)} THEN 1 ELSE 0 END), 4) AS "${f.field}_completeness",
-         round(1 - coalesce(sum(CASE WHEN ${invalid(f)} THEN 1 ELSE 0 END) / nullif(sum(CASE WHEN ${present(f)} OR ${invalid(f)} THEN 1 ELSE 0 END), 0), 0), 4) AS "${f.field}_validity"`,
+      (f, i) =>
+        `round(sum(p${i}) / sum(n), 4) AS "${f.field}_completeness",
+         round(1 - coalesce(sum(i${i}) / nullif(sum(d${i}), 0), 0), 4) AS "${f.field}_validity"`,
     )
     .join(",\n");
-  const start = input.kind === "apc" ? "epistart" : "apptdate";
   const grouped = await allOn<Record<string, number | string | null>>(
     connection,
     `SELECT GROUPING(procode) AS g_provider, GROUPING(month) AS g_month, procode, month,
-            count(*) AS rows, count(*) FILTER (WHERE quarantined) AS quarantined,
-            count(*) FILTER (WHERE NOT quarantined AND len(problems) > 0) AS warned, ${measures}
-     FROM (SELECT *, strftime(date_trunc('month', ${start}), '%Y-%m') AS month FROM staged)
+            sum(n)::BIGINT AS rows, sum(q)::BIGINT AS quarantined, sum(w)::BIGINT AS warned, ${measures}
+     FROM (${parts})
      GROUP BY GROUPING SETS ((), (procode), (month)) ORDER BY procode NULLS FIRST, month NULLS FIRST`,
   );
   const overall = grouped.find((r) => r.g_provider === 1 && r.g_month === 1) ?? {};
   const strip = ({ g_provider: _p, g_month: _m, ...rest }: Record<string, number | string | null>) => rest;
   const reasons = await allOn<{ reason: string; rows: number }>(
     connection,
-    `SELECT p.reason, count(DISTINCT source_row) AS rows FROM (SELECT source_row, unnest(problems) AS p FROM staged)
+    `SELECT p.reason, count(DISTINCT source_row) AS rows FROM (SELECT source_row, unnest(problems) AS p FROM ${problemRows})
      GROUP BY ALL ORDER BY rows DESC, p.reason`,
   );
   const valuesWith = (reasons: string[]) =>
     allOn<{ field: string; value: string; rows: number }>(
       connection,
-      `SELECT p.field, p.value, count(*) AS rows FROM (SELECT unnest(problems) AS p FROM staged)
+      `SELECT p.field, p.value, count(*) AS rows FROM (SELECT unnest(problems) AS p FROM ${problemRows})
        WHERE p.reason IN (${reasons.map((r) => `'${r}'`).join(", ")}) GROUP BY ALL ORDER BY rows DESC, p.value LIMIT 50`,
     );
   return {
@@ -141,7 +165,7 @@ export async function qualityReport(
     replaced: await allOn<{ field: string; reason: string; rows: number }>(
       connection,
       `SELECT p.field, p.reason, count(*) AS rows
-       FROM (SELECT unnest(problems) AS p FROM staged WHERE NOT quarantined)
+       FROM (SELECT unnest(problems) AS p FROM ${problemRows} WHERE NOT quarantined)
        WHERE p.reason IN (${replacingReasons.map((r) => `'${r}'`).join(", ")})
        GROUP BY ALL ORDER BY p.field, p.reason`,
     ),

@@ -17,8 +17,13 @@ export interface StagedFile {
   rows: number;
   /** Canonical field → the file's column it was read from. */
   columns: Record<string, string>;
-  /** Removes the spilled Parquet file a `spill` staging reads from (a no-op otherwise). */
-  release: () => void;
+  /**
+   * For a load: the table of the rows with problems (the store's columns, `problems`,
+   * `quarantined`); every other row of the file is in the store under the load's id.
+   */
+  problems?: string;
+  /** For a load: a view of the rows without problems, as the store holds them. */
+  clean?: string;
 }
 
 /** The episode columns of the store, in order, as `stageActivityFile` leaves them in its table. */
@@ -176,8 +181,9 @@ async function spillFile(connection: DuckDBConnection): Promise<{ path: string; 
 }
 
 /**
- * Copies a CSV extract, every field as text, into a Parquet file in DuckDB's spill folder, in file
- * order. CSV rows carry no row number of their own; numbering them with a window would hold every
+ * Copies the columns a layout reads from a CSV extract, as text, into a Parquet file in DuckDB's
+ * spill folder, in file order (the other columns are never materialised, which costs more than
+ * parsing them). CSV rows carry no row number of their own; numbering them with a window would hold every
  * wide row in memory on one thread, where this copy runs in parallel and the Parquet reader then
  * numbers rows for nothing (`file_row_number`). Returns the copy's path and its removal, which the
  * caller runs when done (and which runs by itself if the process is interrupted first).
@@ -186,11 +192,13 @@ async function csvAsParquet(
   connection: DuckDBConnection,
   from: string,
   file: string,
+  columns: { read: string[]; all: string[] },
 ): Promise<{ path: string; remove: () => void }> {
   const { path, remove } = await spillFile(connection);
+  const kept = [...new Set(columns.read)].map((c) => quoteIdentifier(c, columns.all));
   try {
     await connection.run(
-      `COPY (SELECT * FROM ${from}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT ${kept.join(", ")} FROM ${from}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
     );
   } catch (error) {
     remove();
@@ -217,11 +225,11 @@ export async function stageActivityFile(
     clock?: Clock;
     layout?: InputLayout;
     /**
-     * Write the staged rows once, to a Parquet file in the spill folder, and make `table` a view
-     * over it (with any unreadable CSV rows): cheaper than a table, which is compressed into the
-     * store and then read back and written again by a load. The caller runs `release` when done.
+     * Load the file: write the rows not quarantined straight to the layout's store table under
+     * this id, keep the rows with problems in `<table>_problems`, and make `table` a view of every
+     * row as staged. Cheaper than staging every row and copying it again.
      */
-    spill?: boolean;
+    loadId?: string;
   },
 ): Promise<StagedFile> {
   const { file } = options;
@@ -233,7 +241,13 @@ export async function stageActivityFile(
   if (source.format === "parquet") checkColumnTypes(layout, file, columns.mapped, source.types);
   for (const t of ["rejects", "reject_scans"])
     await runOn(connection, `DROP TABLE IF EXISTS ${quoteIdentifier(`${options.table}_${t}`)}`);
-  const copy = source.format === "csv" ? await csvAsParquet(connection, source.from, file) : undefined;
+  const copy =
+    source.format === "csv"
+      ? await csvAsParquet(connection, source.from, file, {
+          read: Object.values(columns.mapped),
+          all: source.columns,
+        })
+      : undefined;
   try {
     if (!copy)
       await runOn(
@@ -249,7 +263,7 @@ export async function stageActivityFile(
       table: options.table,
       format: source.format,
       today: (options.clock ?? systemClock).now(),
-      spill: options.spill ?? false,
+      loadId: options.loadId,
       ...columns,
       rejected,
       // Rows rejected by the CSV reader are missing from the copy: shift the copy's row numbers
@@ -390,7 +404,7 @@ async function stageExtract(
     today: Date;
     /** Rows the CSV reader rejected (in `<table>_rejected_rows`), added to the table as quarantined. */
     rejected: number;
-    spill: boolean;
+    loadId: string | undefined;
   } & MappedColumns,
 ): Promise<StagedFile> {
   const { layout, file, select, mapped } = source;
@@ -412,43 +426,59 @@ async function stageExtract(
     codes: `${source.table}_codes`,
   });
   await runOn(connection, sql.duplicates, undefined, `find duplicate keys in ${file}`);
+  await runOn(connection, sql.codeRows, undefined, `find the codes that need normalising in ${file}`);
   await runOn(connection, sql.codes, undefined, `normalise the codes that need it in ${file}`);
   const today = { today: source.today.toISOString().slice(0, 10) };
-  const spilled = source.spill ? await spillFile(connection) : undefined;
-  try {
-    // The rejected rows join the staged ones in a small table of their own when the rows are spilled.
-    const unreadable = spilled ? quoteIdentifier(`${source.table}_unreadable`) : table;
-    if (spilled) {
-      await runOn(
-        connection,
-        `COPY (${sql.select}) TO ${quoteLiteral(spilled.path)} (FORMAT parquet, COMPRESSION zstd)`,
-        today,
-        `normalise ${file}`,
-      );
-      const read = `SELECT * FROM read_parquet(${quoteLiteral(spilled.path)})`;
-      await runOn(connection, `CREATE OR REPLACE TEMP TABLE ${unreadable} AS ${read} LIMIT 0`);
-      await runOn(
-        connection,
-        `CREATE OR REPLACE TEMP VIEW ${table} AS ${read} UNION ALL SELECT * FROM ${unreadable}`,
-      );
-    } else await runOn(connection, sql.stage, today, `normalise ${file}`);
-    if (source.rejected > 0)
-      await runOn(
-        connection,
-        `INSERT INTO ${unreadable} (source_row, problems, quarantined)
-         SELECT source_row, [{'field': field, 'value': value, 'reason': reason}], true
-         FROM ${quoteIdentifier(`${source.table}_rejected_rows`)}`,
-        undefined,
-        `quarantine unreadable rows of ${file}`,
-      );
+  const rejectedRows = quoteIdentifier(`${source.table}_rejected_rows`);
+  const unreadable = (into: string) =>
+    runOn(
+      connection,
+      `INSERT INTO ${into} (source_row, problems, quarantined)
+       SELECT source_row, [{'field': field, 'value': value, 'reason': reason}], true FROM ${rejectedRows}`,
+      undefined,
+      `quarantine unreadable rows of ${file}`,
+    );
+  if (source.loadId === undefined) {
+    await runOn(connection, sql.stage, today, `normalise ${file}`);
+    if (source.rejected > 0) await unreadable(table);
     const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(
       connection,
       `SELECT count(*) AS rows FROM ${table}`,
     );
     if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
-    return { file, format: source.format, rows, columns: mapped, release: spilled?.remove ?? (() => {}) };
-  } catch (error) {
-    spilled?.remove();
-    throw error;
+    return { file, format: source.format, rows, columns: mapped };
   }
+  const problems = `${source.table}_problems`;
+  await runOn(connection, sql.candidates, today, `find the rows to check in ${file}`);
+  await runOn(connection, sql.problems, today, `check ${file}`);
+  if (source.rejected > 0) await unreadable(quoteIdentifier(problems));
+  await runOn(
+    connection,
+    sql.accepted,
+    { ...today, load_id: source.loadId },
+    `write accepted rows of ${file}`,
+  );
+  const store = quoteIdentifier(layout.table);
+  const stored = Object.keys(layout.columns).join(", ");
+  // Every row as staged, for the quality report: the clean rows from the store, the rest as checked.
+  const clean = `${source.table}_clean`;
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(clean)} AS
+     SELECT source_row, ${stored} FROM ${store} WHERE load_id = ${quoteLiteral(source.loadId)}
+       AND source_row NOT IN (SELECT source_row FROM ${quoteIdentifier(problems)})`,
+  );
+  await runOn(
+    connection,
+    `CREATE OR REPLACE TEMP VIEW ${table} AS
+     SELECT *, []::STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[] AS problems, false AS quarantined FROM ${quoteIdentifier(clean)}
+     UNION ALL SELECT source_row, ${stored}, problems, quarantined FROM ${quoteIdentifier(problems)}`,
+  );
+  const [{ rows } = { rows: 0 }] = await allOn<{ rows: number }>(
+    connection,
+    `SELECT (SELECT count(*) FROM ${store} WHERE load_id = $id) + (SELECT count(*) FILTER (WHERE quarantined) FROM ${quoteIdentifier(problems)}) AS rows`,
+    { id: source.loadId },
+  );
+  if (rows === 0) throw new InputError("EBI_FILE_EMPTY", "the file has a header but no rows", { file });
+  return { file, format: source.format, rows, columns: mapped, problems, clean };
 }

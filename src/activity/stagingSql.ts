@@ -186,13 +186,17 @@ const cleanCode = "[A-Z][0-9]{2}[0-9X]?";
 /** A code of the clean shape in the store's form: the X filler cut (the shape puts an X only fourth). */
 const unfilled = (c: string) => `CASE WHEN ends_with(${c}, 'X') THEN left(${c}, 3) ELSE ${c} END`;
 
-/** A list's length with its trailing blank positions cut: a CASE over the columns, much cheaper per row than a lambda. */
-function lastPresent(items: string[]): string {
-  return `CASE ${items
-    .map((k, i) => ({ k, i }))
+/**
+ * The list of `items` up to the last column that is not blank, trailing blank positions cut: one
+ * list of each length under a CASE on the columns, several times cheaper per row than slicing one
+ * list (or a lambda).
+ */
+function upToLastPresent(items: string[], cols: string[]): string {
+  const lists = cols
+    .map((c, i) => `WHEN ${c} IS NOT NULL THEN [${items.slice(0, i + 1).join(", ")}]`)
     .reverse()
-    .map(({ k, i }) => `WHEN ${k} IS NOT NULL THEN ${i + 1}`)
-    .join(" ")} ELSE 0 END`;
+    .join(" ");
+  return `CASE ${lists} ELSE []::VARCHAR[] END`;
 }
 
 /** `{field, value, reason}` when the check holds, else NULL. */
@@ -208,25 +212,42 @@ const anyOf = (checks: LayoutCheck[]) =>
 
 /**
  * The statements that stage every row of `raw` (a view with `source_row` and every field of the
- * layout as text) into `table`: the store's columns, the row's `problems` ({field, value, reason})
- * and whether it is `quarantined`. `$today` bounds dates. `select` is `stage`'s query alone, for a
- * caller that writes the rows elsewhere. Run in order:
+ * layout as text) by the layout: the store's columns, the row's `problems` ({field, value, reason})
+ * and whether it is `quarantined`. `$today` bounds dates. Run in order:
  *
  * - `duplicates`: keys seen earlier in the file or already in the store, on the key column alone,
  *   so the wide rows are never hashed or sorted;
- * - `codes`: the few rows whose codes are not all in the store's form already but for an X filler
- *   (dots, lower case, 5th and 6th characters, impossible shapes), normalised and checked column by
- *   column into a side table;
- * - `stage`: every row, its codes taken as they are (X filler cut) unless the side table holds the
- *   row. Per-code work on every row of a national extract would cost several times the reading.
+ * - `codeRows`, then `codes`: the few rows whose codes are not all in the store's form already but
+ *   for an X filler (dots, lower case, 5th and 6th characters, impossible shapes), copied out first
+ *   and then normalised and checked column by column into a side table;
+ * - then either `stage` (every row with its problems, into `table`; `select` is its query alone),
+ *   or, for a load, `candidates`, `problems` and `accepted`: the rows any check could fault copied
+ *   out, their problems found, and the rows not quarantined written straight to the store table
+ *   (`$load_id`), where staging every row first and copying it again would cost the load twice.
+ *
+ * A row's codes are taken as they are (X filler cut) unless the side table holds it: per-code work
+ * on every row of a national extract would cost several times the reading. Work on a few rows runs
+ * on their own copy, as a filter leaves near-empty batches that each still pay for every expression.
  */
 export function stagingSql(
   layout: InputLayout,
   names: { raw: string; table: string; duplicates: string; codes: string },
-): { duplicates: string; codes: string; stage: string; select: string } {
+): {
+  duplicates: string;
+  codeRows: string;
+  codes: string;
+  stage: string;
+  select: string;
+  candidates: string;
+  problems: string;
+  accepted: string;
+} {
   const raw = quoteIdentifier(names.raw);
   const duplicates = quoteIdentifier(names.duplicates);
   const sideTable = quoteIdentifier(names.codes);
+  const sideRows = quoteIdentifier(`${names.codes}_rows`);
+  const candidates = quoteIdentifier(`${names.table}_candidates`);
+  const problemRows = quoteIdentifier(`${names.table}_problems`);
   const { diag, opertn } = codeColumns(layout);
   const codes = [...diag, ...opertn];
   const keyOf = `nullif(trim(${layout.key}), '')`;
@@ -245,7 +266,7 @@ export function stagingSql(
     (c) =>
       `nullif(CASE WHEN length(t_${c}) = 4 AND t_${c}[4] = 'X' THEN left(t_${c}, 3) ELSE t_${c} END, '') AS c_${c}`,
   );
-  const asIs = (cols: string[]) => `list_slice([${cols.map(unfilled).join(", ")}], 1, ${lastPresent(cols)})`;
+  const asIs = (cols: string[]) => upToLastPresent(cols.map(unfilled), cols);
   const isoDates = layout.dates.map((d) => `${isoDate(d)} AS i_${d}`);
   const dates = layout.dates.map((d) => `coalesce(i_${d}, ${otherDate(d)}) AS d_${d}`);
   const start = `coalesce(${layout.start.map((d) => `d_${d}`).join(", ")})`;
@@ -262,9 +283,11 @@ WITH keyed AS (
 SELECT keyed.source_row FROM keyed JOIN repeated ON repeated.k = keyed.k WHERE keyed.source_row > repeated.first
 UNION
 SELECT keyed.source_row FROM keyed SEMI JOIN ${layout.table} s ON s.${layout.key} = keyed.k`,
+    codeRows: `CREATE OR REPLACE TABLE ${sideRows} AS
+SELECT source_row, ${codes.join(", ")} FROM ${raw} WHERE NOT ${clean}`,
     codes: `CREATE OR REPLACE TABLE ${sideTable} AS
 WITH cleaned AS (
-  SELECT source_row, ${codes.join(", ")}, ${cleaned.join(", ")} FROM ${raw} WHERE NOT ${clean}
+  SELECT source_row, ${codes.join(", ")}, ${cleaned.join(", ")} FROM ${sideRows}
 ), normalised AS (
   SELECT *, ${normalised.join(", ")} FROM cleaned
 ), shaped AS (
@@ -277,7 +300,13 @@ FROM shaped`,
     // codes to normalise) on its build side, so the wide rows stream through: memory stays within
     // DuckDB's limit at a national year.
     stage: "",
-    select: `WITH imd AS (
+    select: "",
+    candidates: "",
+    problems: "",
+    accepted: "",
+  };
+  // Writing rows already checked needs none of the checks' joins (duplicates, known codes).
+  const chain = (from: string, checks = true) => `WITH imd AS (
   SELECT lsoa, imd_decile FROM ref_imd WHERE vintage = (SELECT max(vintage) FROM ref_imd)
 ), successors AS (
   -- follow chains of mergers (A → B → C) to the current code
@@ -285,12 +314,16 @@ FROM shaped`,
   FROM ref_successors s1
   LEFT JOIN ref_successors s2 ON s2.old_code = s1.new_code
   LEFT JOIN ref_successors s3 ON s3.old_code = s2.new_code
-), commissioners AS (
+)${
+    checks
+      ? `, commissioners AS (
   SELECT code FROM ref_organisations WHERE level = 'sub_icb' UNION SELECT old_code FROM ref_successors
 ), providers AS (
   SELECT code FROM ref_organisations WHERE level = 'provider'
-), dated AS (
-  SELECT *, ${isoDates.join(",\n    ")} FROM ${raw}
+)`
+      : ""
+  }, dated AS (
+  SELECT *, ${isoDates.join(",\n    ")} FROM ${from}
 ), normalised AS (
   SELECT *, ${dates.join(",\n    ")} FROM dated
 ), base AS (
@@ -305,15 +338,18 @@ FROM shaped`,
     nullif(upper(trim(sub_icb)), '') AS sub_icb_o
   FROM normalised
 ), joined AS (
-  SELECT b.*, imd.imd_decile AS imd_n, s.new_code AS successor,
+  SELECT b.*, imd.imd_decile AS imd_n, s.new_code AS successor,${
+    checks
+      ? `
     -- Unknown only against loaded reference data: with none loaded there is nothing to check against.
     (b.procode_n IN (SELECT code FROM providers) OR NOT EXISTS (SELECT 1 FROM providers)) AS provider_known,
     (b.sub_icb_o IN (SELECT code FROM commissioners) OR NOT EXISTS (SELECT 1 FROM commissioners)) AS commissioner_known,
-    d.source_row IS NOT NULL AS duplicate,
+    d.source_row IS NOT NULL AS duplicate,`
+      : ""
+  }
     k.source_row IS NULL AS codes_clean, k.diag AS k_diag, k.opertn AS k_opertn,
     k.problems AS k_problems, coalesce(k.quarantined, false) AS k_quarantined
-  FROM base b
-  LEFT JOIN ${duplicates} d ON d.source_row = b.source_row
+  FROM base b${checks ? `\n  LEFT JOIN ${duplicates} d ON d.source_row = b.source_row` : ""}
   LEFT JOIN ${sideTable} k ON k.source_row = b.source_row
   LEFT JOIN imd ON imd.lsoa = b.lsoa_n
   LEFT JOIN successors s ON s.old_code = b.sub_icb_o
@@ -321,17 +357,36 @@ FROM shaped`,
   SELECT *, CASE WHEN codes_clean THEN ${asIs(diag)} ELSE k_diag END AS diag,
     CASE WHEN codes_clean THEN ${asIs(opertn)} ELSE k_opertn END AS opertn
   FROM joined
-), checked AS (
+)${
+    checks
+      ? `, checked AS (
   SELECT *,
     CASE WHEN NOT codes_clean OR ${anyOf([...before, ...after])}
       THEN list_concat(${problemList(before)}, coalesce(k_problems, []), ${problemList(after)})
       ELSE [] END AS problems,
     ${anyOf(quarantining([...before, ...after]))} OR k_quarantined AS quarantined
   FROM listed
-)
+)`
+      : ""
+  }`;
+  const staged = (from: string) => `${chain(from)}
 SELECT source_row, ${columns.join(",\n  ")}, problems, quarantined
-FROM checked`,
-  };
+FROM checked`;
+  statements.select = staged(raw);
   statements.stage = `CREATE OR REPLACE TABLE ${quoteIdentifier(names.table)} AS\n${statements.select}`;
+  // A row no check faults and whose codes are clean has no problems: the rest are copied out whole
+  // (every field as read), so the same steps find their problems on a few dense rows.
+  statements.candidates = `CREATE OR REPLACE TABLE ${candidates} AS
+${chain(raw)}
+SELECT source_row, ${layout.fields.map((f) => f.name).join(", ")} FROM joined
+WHERE NOT codes_clean OR ${anyOf([...before, ...after])}`;
+  statements.problems = `CREATE OR REPLACE TABLE ${problemRows} AS
+${staged(candidates)}
+WHERE len(problems) > 0`;
+  statements.accepted = `INSERT INTO ${quoteIdentifier(layout.table)} (load_id, source_row, ${Object.keys(layout.columns).join(", ")})
+${chain(raw, false)}
+SELECT $load_id, source_row, ${columns.join(",\n  ")}
+FROM listed
+WHERE source_row NOT IN (SELECT source_row FROM ${problemRows} WHERE quarantined)`;
   return statements;
 }

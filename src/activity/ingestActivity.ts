@@ -86,7 +86,7 @@ async function ingestFile(
           { id: load_id },
           "replace the earlier load",
         );
-    effects.progress.start(`ingest ${kind} ${basename(file)}: read and check`);
+    effects.progress.start(`ingest ${kind} ${basename(file)}: read, check and store`);
     const staged = await stageActivityFile(connection, {
       kind,
       file,
@@ -95,7 +95,7 @@ async function ingestFile(
       loadId,
     });
     effects.progress.finish(`${staged.rows.toLocaleString("en-GB")} rows (${staged.format})`);
-    effects.progress.start(`ingest ${kind} ${basename(file)}: write`);
+    effects.progress.start(`ingest ${kind} ${basename(file)}: quarantine, warnings and report`);
     const params = { load_id: loadId, kind, file };
     await runOn(
       connection,

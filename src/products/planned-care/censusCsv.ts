@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { allOn, quoteIdentifier, quoteLiteral } from "../../db/index.ts";
+import { quoteIdentifier, quoteLiteral } from "../../db/index.ts";
 import type { ErrorCode } from "../../errors/index.ts";
 import { EbiError } from "../../errors/index.ts";
+import { readCsvHeader } from "./csvHeader.ts";
 
 /** A Census-style CSV opened under positional column names, with its columns found by header. */
 export interface CensusCsv {
@@ -21,15 +22,7 @@ export async function openCensusCsv(
   code: ErrorCode,
   expected: readonly string[],
 ): Promise<CensusCsv> {
-  const source = `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true)`;
-  let header: string[];
-  try {
-    header = (await allOn<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${source}`)).map(
-      (c) => c.column_name,
-    );
-  } catch (error) {
-    throw new EbiError(code, `${file} cannot be read as CSV: ${(error as Error).message}`, { file });
-  }
+  const header = await readCsvHeader(connection, file, code);
   // ONS's headers hold spaces and brackets, so columns are read under positional names (c0, c1, …).
   const position = new Map(header.map((h, i) => [h.trim().toLowerCase(), i]));
   return {

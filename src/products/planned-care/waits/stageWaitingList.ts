@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { allOn, quoteIdentifier, quoteLiteral, runOn } from "../../../db/index.ts";
+import { allOn, quoteIdentifier, runOn } from "../../../db/index.ts";
 import { EbiError } from "../../../errors/index.ts";
+import { readCsvHeader, textCsv } from "../csvHeader.ts";
 import { waitingListFields } from "./waitingListFields.ts";
 
 /** A row of the extract that could not be used, and why. */
@@ -21,19 +22,8 @@ export async function stageWaitingList(
   connection: DuckDBConnection,
   file: string,
 ): Promise<{ rows: number; accepted: number; problems: WaitingListProblem[] }> {
-  const source = `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true)`;
-  let header: string[];
-  try {
-    header = (await allOn<{ column_name: string }>(connection, `DESCRIBE SELECT * FROM ${source}`)).map(
-      (c) => c.column_name,
-    );
-  } catch (error) {
-    throw new EbiError(
-      "EBI_WAITING_LIST_INVALID",
-      `${file} cannot be read as CSV: ${(error as Error).message}`,
-      { file },
-    );
-  }
+  const source = textCsv(file);
+  const header = await readCsvHeader(connection, file, "EBI_WAITING_LIST_INVALID");
   const upper = new Map(header.map((h) => [h.trim().toUpperCase(), h]));
   const column = new Map<string, string>();
   for (const f of waitingListFields) {

@@ -121,14 +121,13 @@ async function ingestFile(
       params,
       "write warnings",
     );
-    const [counts] = await allOn<{ accepted: number; quarantined: number; warned: number }>(
+    // The staged count is already the load's rows in the store plus its quarantined ones.
+    const [counts] = await allOn<{ quarantined: number; warned: number }>(
       connection,
-      `SELECT (SELECT count(*) FROM ${layout.table} WHERE load_id = $load_id) AS accepted, count(*) FILTER (WHERE quarantined) AS quarantined,
-              count(*) FILTER (WHERE NOT quarantined) AS warned
+      `SELECT count(*) FILTER (WHERE quarantined) AS quarantined, count(*) FILTER (WHERE NOT quarantined) AS warned
        FROM staged_problems`,
-      { load_id: loadId },
     );
-    const read = (counts?.accepted ?? 0) + (counts?.quarantined ?? 0);
+    const read = staged.rows;
     const result: LoadSummary = {
       load_id: loadId,
       kind,
@@ -136,7 +135,7 @@ async function ingestFile(
       skipped: false,
       ...(replaced.length > 0 ? { replaced: replaced.map((r) => r.load_id) } : {}),
       rows_read: read,
-      rows_accepted: counts?.accepted ?? 0,
+      rows_accepted: read - (counts?.quarantined ?? 0),
       rows_quarantined: counts?.quarantined ?? 0,
       rows_warned: counts?.warned ?? 0,
     };

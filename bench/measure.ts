@@ -6,6 +6,8 @@ export interface Measurement {
   seconds: number;
   /** Peak resident memory of the child process (VmHWM), in MB. */
   peakMb: number;
+  /** CPU time of the child (user + system, every thread), in seconds, as last sampled. */
+  cpuSeconds: number;
   stdout: string;
 }
 
@@ -21,8 +23,20 @@ function peakResidentMb(pid: number): number {
   }
 }
 
+/** CPU seconds (user + system) a live process has used, from /proc (Linux, 100 ticks a second); 0 when it has gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /**
- * Runs `node …args` as a child, returning wall time (s) and peak memory (MB); throws on failure
+ * Runs `node …args` as a child, returning wall time (s), CPU time (s) and peak memory (MB); throws on failure
  * (an exit code not in `okExits`).
  */
 export function measureNode(
@@ -39,6 +53,7 @@ export function measureNode(
     let stdout = "";
     let stderr = "";
     let peakMb = 0;
+    let cpuSeconds = 0;
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
     });
@@ -47,7 +62,10 @@ export function measureNode(
     });
     // VmHWM is the high-water mark, so sampling it often enough to catch the last reading suffices.
     const timer = setInterval(() => {
-      if (child.pid) peakMb = Math.max(peakMb, peakResidentMb(child.pid));
+      if (child.pid) {
+        peakMb = Math.max(peakMb, peakResidentMb(child.pid));
+        cpuSeconds = Math.max(cpuSeconds, cpuSecondsOf(child.pid));
+      }
     }, 25);
     child.on("error", reject);
     child.on("close", (code) => {
@@ -55,7 +73,7 @@ export function measureNode(
       const seconds = (performance.now() - started) / 1000;
       if (code === null || !okExits.includes(code))
         reject(new Error(`node ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
-      else resolve({ seconds, peakMb, stdout });
+      else resolve({ seconds, peakMb, cpuSeconds, stdout });
     });
   });
 }
@@ -94,5 +112,6 @@ export async function medianOf(
   for (let i = 0; i < runs; i++) results.push(await fn());
   const seconds = median(results.map((r) => r.seconds));
   const peakMb = Math.max(...results.map((r) => r.peakMb));
-  return { seconds, peakMb, stdout: results.at(-1)?.stdout ?? "", runs };
+  const cpuSeconds = median(results.map((r) => r.cpuSeconds));
+  return { seconds, peakMb, cpuSeconds, stdout: results.at(-1)?.stdout ?? "", runs };
 }

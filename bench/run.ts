@@ -116,7 +116,11 @@ async function streamedOutpatients(
       seconds: number;
     };
     log(`  outpatient year (streamed): cached, ${kept.rows.toLocaleString("en-GB")} appointments`);
-    return { dir, ...kept, generated: { seconds: kept.seconds, peakMb: Number.NaN, stdout: "" } };
+    return {
+      dir,
+      ...kept,
+      generated: { seconds: kept.seconds, peakMb: Number.NaN, cpuSeconds: Number.NaN, stdout: "" },
+    };
   }
   rmSync(dir, { recursive: true, force: true });
   let made = { files: [] as string[], rows: 0 };

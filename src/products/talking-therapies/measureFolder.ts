@@ -16,6 +16,19 @@ import { defaultThresholds, type ThresholdSet } from "./thresholds.ts";
 /** The method version written into every output's provenance. */
 export const methodVersion = "tt-measures 1.0";
 
+/**
+ * DuckDB's memory limit for reading and measuring talking-therapies tables unless
+ * `EBI_MEMORY_LIMIT` says otherwise. The process's own peak runs about 0.5–1 GB above DuckDB's
+ * limit, so at this limit a national year (1.9 million referrals) stays under 4 GB; without one,
+ * DuckDB takes up to 80% of the machine and such a year peaked at 8 GB.
+ */
+export const measuresMemoryLimit = "2.5GB";
+
+/** The memory limit a talking-therapies command gives DuckDB: `EBI_MEMORY_LIMIT`, else `measuresMemoryLimit`. */
+export function ttMemoryLimit(): string {
+  return process.env.EBI_MEMORY_LIMIT ?? measuresMemoryLimit;
+}
+
 export interface MeasureOptions {
   /** Folder of IAPT tables; omit to measure the tables already on the connection (the store). */
   input?: string;
@@ -111,7 +124,7 @@ export async function measureFolder(options: MeasureOptions, effects: Effects): 
   // folder of its own when a national year's tables outgrow the memory limit.
   const scratch = mkdtempSync(join(tmpdir(), "ebi-tt-measures-"));
   const db = await Database.open(":memory:", {
-    memoryLimit: options.memoryLimit ?? process.env.EBI_MEMORY_LIMIT,
+    memoryLimit: options.memoryLimit ?? ttMemoryLimit(),
     tempDirectory: scratch,
   });
   try {

@@ -5,7 +5,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { allOn, Database, quoteLiteral } from "../../../src/db/index.ts";
 import { quietEffects } from "../../../src/effects/index.ts";
 import { isEbiError } from "../../../src/errors/index.ts";
-import { measureFolder, measureOnConnection } from "../../../src/products/talking-therapies/measureFolder.ts";
+import {
+  measureFolder,
+  measureOnConnection,
+  measuresMemoryLimit,
+  ttMemoryLimit,
+} from "../../../src/products/talking-therapies/measureFolder.ts";
 
 const traps = "test/fixtures/talking-therapies/traps";
 const period = { from: "2024-04-01", to: "2025-03-31" };
@@ -276,5 +281,21 @@ describe("measureFolder input layouts", () => {
       quietEffects(),
     ).catch((e) => e);
     expect(isEbiError(error) && error.code).toBe("EBI_USAGE");
+  });
+});
+
+describe("the memory limit talking-therapies commands give DuckDB", () => {
+  it("is 2.5 GB, which keeps a national year's process under 4 GB, unless EBI_MEMORY_LIMIT says otherwise", () => {
+    const saved = process.env.EBI_MEMORY_LIMIT;
+    try {
+      delete process.env.EBI_MEMORY_LIMIT;
+      expect(ttMemoryLimit()).toBe(measuresMemoryLimit);
+      expect(measuresMemoryLimit).toBe("2.5GB");
+      process.env.EBI_MEMORY_LIMIT = "1GB";
+      expect(ttMemoryLimit()).toBe("1GB");
+    } finally {
+      if (saved === undefined) delete process.env.EBI_MEMORY_LIMIT;
+      else process.env.EBI_MEMORY_LIMIT = saved;
+    }
   });
 });

@@ -10,7 +10,7 @@ import { terminalEffects } from "../../../terminal/terminalEffects.ts";
 import { builtInFindings, generateService } from "../demo/generateService.ts";
 import { rmy202425 } from "../demo/publishedTargets.ts";
 import { ingestFolder } from "../ingestFolder.ts";
-import { measureFolder, measureOnConnection } from "../measureFolder.ts";
+import { measureFolder, measureOnConnection, ttMemoryLimit } from "../measureFolder.ts";
 import {
   buildPublicReview,
   publicReviewDir,
@@ -60,7 +60,7 @@ export function registerTalkingTherapies(program: Command): void {
         }) => {
           const thresholds = options.thresholds ? loadThresholds(options.thresholds) : undefined;
           if (options.store) {
-            const db = await openStore(resolveWorkspace().storePath);
+            const db = await openStore(resolveWorkspace().storePath, { memoryLimit: ttMemoryLimit() });
             try {
               await db.withConnection((c) =>
                 measureOnConnection(
@@ -105,7 +105,7 @@ export function registerTalkingTherapies(program: Command): void {
     .action(
       action(async (dir: string) => {
         const workspace = resolveWorkspace();
-        const db = await openStore(workspace.storePath);
+        const db = await openStore(workspace.storePath, { memoryLimit: ttMemoryLimit() });
         try {
           const summary = await ingestFolder(
             db,

@@ -95,12 +95,23 @@ function version(pkg: string): string {
   }
 }
 
+/** "2023-04-01" → "April 2023". */
+function monthYear(iso: string): string {
+  return new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}
+
 /** docs/benchmarks.md: the machine, the versions, the figures and the targets they are held to. */
 export function benchmarkReport(input: {
   command: string;
   runs: number;
   nationalRuns: number;
   loadSeconds: number;
+  /** First and last day of the data, YYYY-MM-DD, and how many years that is. */
+  period: { start: string; end: string; years: number };
   results: ScaleResult[];
   server?: ServerResult;
 }): string {
@@ -127,7 +138,9 @@ export function benchmarkReport(input: {
   );
   lines.push("## Data in and the build", "");
   lines.push(
-    "Each scale is one year (April 2023 to March 2024) of the demo country; scale 1 is a national year.",
+    `Each scale is ${input.period.years === 1 ? "one year" : `${input.period.years} years`} ` +
+      `(${monthYear(input.period.start)} to ${monthYear(input.period.end)}) of the demo country; ` +
+      "scale 1 is a national year's volume.",
     "",
   );
   lines.push(

@@ -392,7 +392,9 @@ const reading = (() => {
 
 /** Writes (or prints) the report for what has been measured so far. */
 function report(final: boolean): void {
-  const text = benchmarkReport({ command, runs, nationalRuns, loadSeconds, results, server }) + reading;
+  const period = { ...year, years };
+  const text =
+    benchmarkReport({ command, runs, nationalRuns, loadSeconds, period, results, server }) + reading;
   if (out) {
     writeFileSync(out, text);
     log(`${final ? "wrote" : "updated"} ${out}`);

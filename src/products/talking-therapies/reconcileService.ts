@@ -6,7 +6,7 @@ import { allOn, Database } from "../../db/index.ts";
 import type { Effects } from "../../effects/index.ts";
 import { annualMeasures } from "./annualMeasures.ts";
 import { longFormatSql } from "./longFormatSql.ts";
-import { measureOnConnection } from "./measureFolder.ts";
+import { measureOnConnection, ttMemoryLimit } from "./measureFolder.ts";
 import { readPublished } from "./publishedMeasures.ts";
 import { extractDiagnostics, type ReconciledFigure, reconciledCsv, reconcileFigures } from "./reconcile.ts";
 import type { ThresholdSet } from "./thresholds.ts";
@@ -76,7 +76,7 @@ export async function reconcileFolder(
   options: ReconcileOptions,
   effects: Effects,
 ): Promise<ReconciledFigure[]> {
-  const db = await Database.open(":memory:", { memoryLimit: process.env.EBI_MEMORY_LIMIT });
+  const db = await Database.open(":memory:", { memoryLimit: ttMemoryLimit() });
   try {
     const rows = await db.withConnection((connection) => reconcileOnConnection(connection, options, effects));
     if (options.output) {

@@ -151,7 +151,7 @@ export function registerTalkingTherapies(program: Command): void {
           if (options.input)
             rows = await reconcileFolder({ ...options, input: options.input }, quietEffects());
           else {
-            const db = await openStore(resolveWorkspace().storePath);
+            const db = await openStore(resolveWorkspace().storePath, { memoryLimit: ttMemoryLimit() });
             try {
               rows = await db.withConnection((c) => reconcileOnConnection(c, options, quietEffects()));
             } finally {

@@ -298,7 +298,8 @@ async function benchScale(scale: number): Promise<ScaleResult> {
     scale,
     runs: times,
     apcRows: apcParquet.rows,
-    opRows: opParquet.rows,
+    // With --national the build reads the streamed year, not the demo's own outpatient file.
+    opRows: streamed?.rows ?? opParquet.rows,
     home: buildHome,
     generate: demo.generated,
     ingestCsv,

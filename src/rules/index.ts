@@ -49,4 +49,10 @@ export type {
   RuleSetFile,
 } from "./schema.ts";
 export { otherDatasetNames } from "./schema.ts";
-export { classificationSql, type FlagOptions, writeEpisodeFlags } from "./writeEpisodeFlags.ts";
+export {
+  classificationParts,
+  classificationSql,
+  createFlagsTable,
+  type FlagOptions,
+  writeEpisodeFlags,
+} from "./writeEpisodeFlags.ts";

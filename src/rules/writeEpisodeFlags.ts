@@ -1,5 +1,6 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Database } from "../db/index.ts";
-import { quoteIdentifier } from "../db/index.ts";
+import { allOn, quoteIdentifier, runOn } from "../db/index.ts";
 import {
   cancerInEpisodeSql,
   interventionSql,
@@ -18,7 +19,40 @@ export interface FlagOptions {
   unit?: CountingUnit;
   /** The table created (replaced) with one row per episode × intervention matched. */
   target?: string;
+  /**
+   * Only the spells (and appointments) whose id hashes to `index` of `of` parts. The parts' union is
+   * the whole classification; see `classificationParts`.
+   */
+  partition?: { index: number; of: number };
 }
+
+/** Admitted episodes per part of the classification: a national year's, which one statement holds. */
+const episodesPerPart = 25_000_000;
+
+/**
+ * How many statements the classification of `apcRows` admitted episodes is split into. A spell's
+ * episodes are gathered into one list per spell, and DuckDB cannot spill a list aggregate to disk:
+ * eight national years (180 million episodes, 10 million of them in candidate spells) ran out of a
+ * 4 GB limit in one statement. Split by spell, each part holds about a national year's.
+ */
+export function classificationParts(apcRows: number): number {
+  return Math.max(1, Math.ceil(apcRows / episodesPerPart));
+}
+
+/** SQL true for the rows whose `column` hashes into the part, or undefined for the whole. */
+function partSql(column: string, partition: FlagOptions["partition"]): string | undefined {
+  if (!partition || partition.of <= 1) return undefined;
+  if (!Number.isInteger(partition.index) || !Number.isInteger(partition.of) || partition.index < 0)
+    throw new Error(`bad classification part ${partition.index} of ${partition.of}`);
+  return `hash(${column}) % ${partition.of} = ${partition.index}`;
+}
+
+/** `WHERE` over the tests given, or nothing when there are none. */
+const whereAll = (...tests: (string | undefined)[]) => {
+  const kept = tests.filter((t): t is string => t !== undefined);
+  if (kept.length === 0) return "";
+  return `WHERE ${kept.length === 1 ? kept[0] : kept.map((t) => `(${t})`).join(" AND ")}`;
+};
 
 /** The matched-intervention list of one setting: `[CASE WHEN … THEN 'id' END, …]` without NULLs. */
 function matchList(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op"): string | undefined {
@@ -57,7 +91,7 @@ function candidateSql(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op
  * spell's primary diagnosis. Age, sex and admission method are the first episode's (the admission);
  * keys are the dominant episode's, so a count points at the episode that carried it.
  */
-function spellRowsSql(apc: string, candidates: string | undefined): string {
+function spellRowsSql(apc: string, candidates: string | undefined, part: string | undefined): string {
   // One list per spell, sorted twice in memory, rather than ordered aggregates: DuckDB sorts the
   // whole input for each ORDER BY inside an aggregate, and most spells hold a single episode.
   // A struct sorts by its fields in order: no procedure last, then episode start, then key.
@@ -75,7 +109,7 @@ function spellRowsSql(apc: string, candidates: string | undefined): string {
         'load_id': load_id, 'source_row': source_row, 'age': age, 'sex': sex, 'admimeth': admimeth,
         'diag': coalesce(diag, []), 'opertn': coalesce(opertn, [])}) AS episodes
       FROM ${apc}
-      ${candidates ? `WHERE spell_id IN (SELECT spell_id FROM ${apc} WHERE ${candidates})` : ""}
+      ${whereAll(part, candidates && `spell_id IN (SELECT spell_id FROM ${apc} ${whereAll(part, candidates)})`)}
       GROUP BY spell_id
     )
   )`;
@@ -91,10 +125,11 @@ export function classificationSql(ruleSets: readonly ResolvedRuleSet[], options:
   const op = quoteIdentifier(options.opTable ?? "op_appointments");
   const unit = options.unit ?? defaultCountingUnit;
   const parts: string[] = [];
-  const where = (setting: "apc" | "op") => {
-    const candidates = candidateSql(ruleSets, setting);
-    return candidates ? `WHERE ${candidates}` : "";
-  };
+  const where = (setting: "apc" | "op") =>
+    whereAll(
+      partSql(setting === "apc" ? "spell_id" : "attendkey", options.partition),
+      candidateSql(ruleSets, setting),
+    );
   const apcList = matchList(ruleSets, "apc");
   if (apcList && unit === "episode") {
     // The cancer exclusion looks at every episode of the spell, candidate or not.
@@ -108,7 +143,7 @@ FROM (
     parts.push(`SELECT 'apc' AS setting, epikey AS record_key, load_id, source_row, spell_id, spell_id AS count_key, unnest(${apcList}) AS intervention_id
 FROM (
   SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell
-  FROM (${spellRowsSql(apc, candidateSql(ruleSets, "apc"))})
+  FROM (${spellRowsSql(apc, candidateSql(ruleSets, "apc"), partSql("spell_id", options.partition))})
 )`);
   }
   const opList = matchList(ruleSets, "op");
@@ -121,18 +156,46 @@ FROM (SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell FROM ${op} ${where("op"
   return parts.join("\nUNION ALL\n");
 }
 
+/**
+ * Creates (replacing) `target` on one connection: one row per counted spell or episode (or attended
+ * appointment) × intervention matched, in `classificationParts(apcRows)` statements. Returns its rows.
+ */
+export async function createFlagsTable(
+  connection: DuckDBConnection,
+  ruleSets: readonly ResolvedRuleSet[],
+  options: FlagOptions & { target: string; temporary?: boolean; apcRows: number },
+): Promise<number> {
+  const target = quoteIdentifier(options.target);
+  const of = classificationParts(options.apcRows);
+  for (let index = 0; index < of; index++) {
+    const sql = classificationSql(ruleSets, { ...options, partition: { index, of } });
+    await runOn(
+      connection,
+      index === 0
+        ? `CREATE OR REPLACE ${options.temporary ? "TEMP " : ""}TABLE ${target} AS ${sql}`
+        : `INSERT INTO ${target} ${sql}`,
+      undefined,
+      of > 1 ? `classify (part ${index + 1} of ${of})` : "classify",
+    );
+  }
+  const [count] = await allOn<{ n: number }>(connection, `SELECT count(*) AS n FROM ${target}`);
+  return count?.n ?? 0;
+}
+
 /** Creates (replacing) `target`: one row per counted spell or episode (or attended appointment) × intervention matched. */
 export async function writeEpisodeFlags(
   db: Database,
   ruleSets: readonly ResolvedRuleSet[],
   options: FlagOptions = {},
 ): Promise<{ rows: number }> {
-  const target = quoteIdentifier(options.target ?? "episode_flags");
-  await db.run(
-    `CREATE OR REPLACE TABLE ${target} AS ${classificationSql(ruleSets, options)}`,
-    undefined,
-    "classify episodes",
-  );
-  const [count] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${target}`);
-  return { rows: count?.n ?? 0 };
+  return db.withConnection(async (connection) => {
+    const apc = quoteIdentifier(options.apcTable ?? "apc_episodes");
+    const [loaded] = await allOn<{ n: number }>(connection, `SELECT count(*) AS n FROM ${apc}`);
+    const rows = await createFlagsTable(connection, ruleSets, {
+      ...options,
+      target: options.target ?? "episode_flags",
+      apcRows: loaded?.n ?? 0,
+    });
+    return { rows };
+  });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { allOn, runOn } from "../../db/index.ts";
+import { allOn } from "../../db/index.ts";
 import { type DisclosurePolicy, policyStatement } from "../../disclosure/index.ts";
 import { EbiError } from "../../errors/index.ts";
 import {
@@ -20,8 +20,9 @@ import { tileLayoutFile } from "../../release/tileLayout.ts";
 import type { ReleaseWriter } from "../../release/writeRelease.ts";
 import {
   type CountingUnit,
-  classificationSql,
+  classificationParts,
   countingUnitWords,
+  createFlagsTable,
   type ResolvedRuleSet,
 } from "../../rules/index.ts";
 import { type DisclosureReport, disclosureMethod, protectRelease } from "./disclosure/index.ts";
@@ -145,16 +146,15 @@ export const classifyStage: Stage<BuildState> = {
   outputs: ["episode_flags"],
   async run(state) {
     const loaded = need(state, "loaded");
-    await runOn(
-      state.connection,
-      `CREATE OR REPLACE TEMP TABLE episode_flags AS ${classificationSql(state.ruleSets, { unit: state.unit })}`,
-      undefined,
-      "classify",
-    );
-    const n =
-      (await allOn<{ n: number }>(state.connection, "SELECT count(*) AS n FROM episode_flags"))[0]?.n ?? 0;
+    const n = await createFlagsTable(state.connection, state.ruleSets, {
+      unit: state.unit,
+      target: "episode_flags",
+      temporary: true,
+      apcRows: loaded.apc,
+    });
     state.episode_flags = n;
-    return `${count(n)} episode flags from ${count(loaded.apc + loaded.op)} rows`;
+    const parts = classificationParts(loaded.apc);
+    return `${count(n)} episode flags from ${count(loaded.apc + loaded.op)} rows${parts > 1 ? ` (${parts} parts)` : ""}`;
   },
 };
 

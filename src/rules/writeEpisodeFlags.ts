@@ -42,9 +42,10 @@ export function classificationParts(apcRows: number): number {
 /** SQL true for the rows whose `column` hashes into the part, or undefined for the whole. */
 function partSql(column: string, partition: FlagOptions["partition"]): string | undefined {
   if (!partition || partition.of <= 1) return undefined;
-  if (!Number.isInteger(partition.index) || !Number.isInteger(partition.of) || partition.index < 0)
-    throw new Error(`bad classification part ${partition.index} of ${partition.of}`);
-  return `hash(${column}) % ${partition.of} = ${partition.index}`;
+  const { index, of } = partition;
+  if (!Number.isInteger(index) || !Number.isInteger(of) || index < 0 || index >= of)
+    throw new Error(`bad classification part ${index} of ${of}`);
+  return `hash(${column}) % ${of} = ${index}`;
 }
 
 /** `WHERE` over the tests given, or nothing when there are none. */
@@ -158,13 +159,14 @@ FROM (SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell FROM ${op} ${where("op"
 
 /**
  * Creates (replacing) `target` on one connection: one row per counted spell or episode (or attended
- * appointment) × intervention matched, in `classificationParts(apcRows)` statements. Returns its rows.
+ * appointment) × intervention matched, in `classificationParts(apcRows)` statements. Returns its
+ * rows and how many statements made them.
  */
 export async function createFlagsTable(
   connection: DuckDBConnection,
   ruleSets: readonly ResolvedRuleSet[],
   options: FlagOptions & { target: string; temporary?: boolean; apcRows: number },
-): Promise<number> {
+): Promise<{ rows: number; parts: number }> {
   const target = quoteIdentifier(options.target);
   const of = classificationParts(options.apcRows);
   for (let index = 0; index < of; index++) {
@@ -179,7 +181,7 @@ export async function createFlagsTable(
     );
   }
   const [count] = await allOn<{ n: number }>(connection, `SELECT count(*) AS n FROM ${target}`);
-  return count?.n ?? 0;
+  return { rows: count?.n ?? 0, parts: of };
 }
 
 /** Creates (replacing) `target`: one row per counted spell or episode (or attended appointment) × intervention matched. */
@@ -191,7 +193,7 @@ export async function writeEpisodeFlags(
   return db.withConnection(async (connection) => {
     const apc = quoteIdentifier(options.apcTable ?? "apc_episodes");
     const [loaded] = await allOn<{ n: number }>(connection, `SELECT count(*) AS n FROM ${apc}`);
-    const rows = await createFlagsTable(connection, ruleSets, {
+    const { rows } = await createFlagsTable(connection, ruleSets, {
       ...options,
       target: options.target ?? "episode_flags",
       apcRows: loaded?.n ?? 0,

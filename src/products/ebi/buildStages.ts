@@ -20,7 +20,6 @@ import { tileLayoutFile } from "../../release/tileLayout.ts";
 import type { ReleaseWriter } from "../../release/writeRelease.ts";
 import {
   type CountingUnit,
-  classificationParts,
   countingUnitWords,
   createFlagsTable,
   type ResolvedRuleSet,
@@ -146,14 +145,13 @@ export const classifyStage: Stage<BuildState> = {
   outputs: ["episode_flags"],
   async run(state) {
     const loaded = need(state, "loaded");
-    const n = await createFlagsTable(state.connection, state.ruleSets, {
+    const { rows: n, parts } = await createFlagsTable(state.connection, state.ruleSets, {
       unit: state.unit,
       target: "episode_flags",
       temporary: true,
       apcRows: loaded.apc,
     });
     state.episode_flags = n;
-    const parts = classificationParts(loaded.apc);
     return `${count(n)} episode flags from ${count(loaded.apc + loaded.op)} rows${parts > 1 ? ` (${parts} parts)` : ""}`;
   },
 };

@@ -24,16 +24,23 @@ export interface FlagOptions {
    * the whole classification; see `classificationParts`.
    */
   partition?: { index: number; of: number };
+  /** One setting only (default: both). */
+  setting?: "apc" | "op";
+  /**
+   * The admitted table holds only the episodes of candidate spells (`candidateEpisodesSql`), so the
+   * spells need not be found again.
+   */
+  candidateSpellsOnly?: boolean;
 }
 
 /** Admitted episodes per part of the classification: a national year's, which one statement holds. */
 const episodesPerPart = 25_000_000;
 
 /**
- * How many statements the classification of `apcRows` admitted episodes is split into. A spell's
+ * How many statements the admitted classification of `apcRows` episodes is split into. A spell's
  * episodes are gathered into one list per spell, and DuckDB cannot spill a list aggregate to disk:
  * eight national years (180 million episodes, 10 million of them in candidate spells) ran out of a
- * 4 GB limit in one statement. Split by spell, each part holds about a national year's.
+ * 4 GB limit in one statement. Split by spell, each part holds about a national year's spells.
  */
 export function classificationParts(apcRows: number): number {
   return Math.max(1, Math.ceil(apcRows / episodesPerPart));
@@ -85,6 +92,35 @@ function candidateSql(ruleSets: readonly ResolvedRuleSet[], setting: "apc" | "op
   return required ? requiredCodesSql(required) : undefined;
 }
 
+/** The admitted columns the classification reads: the rules' own, the keys and the episode order. */
+const classifiedApcColumns = [
+  "load_id",
+  "source_row",
+  "epikey",
+  "spell_id",
+  "epistart",
+  "admimeth",
+  "age",
+  "sex",
+  "diag",
+  "opertn",
+] as const;
+
+/**
+ * Every episode (the classified columns) of the spells holding a candidate episode: all the
+ * admitted classification reads, a twentieth of a national store, copied once so that the parts
+ * of a split classification read it rather than the whole store each.
+ */
+export function candidateEpisodesSql(
+  ruleSets: readonly ResolvedRuleSet[],
+  apcTable = "apc_episodes",
+): string {
+  const apc = quoteIdentifier(apcTable);
+  const candidates = candidateSql(ruleSets, "apc");
+  return `SELECT ${classifiedApcColumns.join(", ")} FROM ${apc}
+  ${whereAll(candidates && `spell_id IN (SELECT spell_id FROM ${apc} WHERE ${candidates})`)}`;
+}
+
 /**
  * Spells as rows of the episode table's shape, over the spells holding a candidate episode: codes of
  * the whole spell, the dominant episode's (its first episode with a procedure) first, so position 1
@@ -131,7 +167,7 @@ export function classificationSql(ruleSets: readonly ResolvedRuleSet[], options:
       partSql(setting === "apc" ? "spell_id" : "attendkey", options.partition),
       candidateSql(ruleSets, setting),
     );
-  const apcList = matchList(ruleSets, "apc");
+  const apcList = options.setting === "op" ? undefined : matchList(ruleSets, "apc");
   if (apcList && unit === "episode") {
     // The cancer exclusion looks at every episode of the spell, candidate or not.
     parts.push(`SELECT 'apc' AS setting, epikey AS record_key, load_id, source_row, spell_id, epikey AS count_key, unnest(${apcList}) AS intervention_id
@@ -144,10 +180,10 @@ FROM (
     parts.push(`SELECT 'apc' AS setting, epikey AS record_key, load_id, source_row, spell_id, spell_id AS count_key, unnest(${apcList}) AS intervention_id
 FROM (
   SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell
-  FROM (${spellRowsSql(apc, candidateSql(ruleSets, "apc"), partSql("spell_id", options.partition))})
+  FROM (${spellRowsSql(apc, options.candidateSpellsOnly ? undefined : candidateSql(ruleSets, "apc"), partSql("spell_id", options.partition))})
 )`);
   }
-  const opList = matchList(ruleSets, "op");
+  const opList = options.setting === "apc" ? undefined : matchList(ruleSets, "op");
   if (opList) {
     parts.push(`SELECT 'op' AS setting, attendkey AS record_key, load_id, source_row, attendkey AS spell_id, attendkey AS count_key, unnest(${opList}) AS intervention_id
 FROM (SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell FROM ${op} ${where("op")})`);
@@ -159,8 +195,10 @@ FROM (SELECT *, ${cancerInEpisodeSql} AS cancer_in_spell FROM ${op} ${where("op"
 
 /**
  * Creates (replacing) `target` on one connection: one row per counted spell or episode (or attended
- * appointment) × intervention matched, in `classificationParts(apcRows)` statements. Returns its
- * rows and how many statements made them.
+ * appointment) × intervention matched. Up to a national year of admitted episodes (`apcRows`) it is
+ * one statement; past it, the candidate spells' episodes are copied once, classified in
+ * `classificationParts(apcRows)` parts by spell, and the outpatients in one statement of their own
+ * (nothing of theirs is gathered into lists). Returns its rows and how many admitted parts made them.
  */
 export async function createFlagsTable(
   connection: DuckDBConnection,
@@ -168,17 +206,44 @@ export async function createFlagsTable(
   options: FlagOptions & { target: string; temporary?: boolean; apcRows: number },
 ): Promise<{ rows: number; parts: number }> {
   const target = quoteIdentifier(options.target);
+  const create = `CREATE OR REPLACE ${options.temporary ? "TEMP " : ""}TABLE ${target} AS`;
   const of = classificationParts(options.apcRows);
-  for (let index = 0; index < of; index++) {
-    const sql = classificationSql(ruleSets, { ...options, partition: { index, of } });
+  if (of === 1) {
+    await runOn(connection, `${create} ${classificationSql(ruleSets, options)}`, undefined, "classify");
+  } else {
+    const { partition: _whole, ...rest } = options;
+    const episodes = `${options.target}_candidate_episodes`;
     await runOn(
       connection,
-      index === 0
-        ? `CREATE OR REPLACE ${options.temporary ? "TEMP " : ""}TABLE ${target} AS ${sql}`
-        : `INSERT INTO ${target} ${sql}`,
+      `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(episodes)} AS ${candidateEpisodesSql(ruleSets, options.apcTable)}`,
       undefined,
-      of > 1 ? `classify (part ${index + 1} of ${of})` : "classify",
+      "classify (candidate spells' episodes)",
     );
+    try {
+      await runOn(
+        connection,
+        `${create} ${classificationSql(ruleSets, { ...rest, setting: "op" })}`,
+        undefined,
+        "classify (outpatients)",
+      );
+      for (let index = 0; index < of; index++) {
+        const sql = classificationSql(ruleSets, {
+          ...rest,
+          apcTable: episodes,
+          candidateSpellsOnly: true,
+          setting: "apc",
+          partition: { index, of },
+        });
+        await runOn(
+          connection,
+          `INSERT INTO ${target} ${sql}`,
+          undefined,
+          `classify (part ${index + 1} of ${of})`,
+        );
+      }
+    } finally {
+      await runOn(connection, `DROP TABLE IF EXISTS ${quoteIdentifier(episodes)}`);
+    }
   }
   const [count] = await allOn<{ n: number }>(connection, `SELECT count(*) AS n FROM ${target}`);
   return { rows: count?.n ?? 0, parts: of };

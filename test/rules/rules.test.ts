@@ -196,9 +196,27 @@ describe("writeEpisodeFlags", () => {
       age?: number;
       epistart?: string;
     }[],
-    options: { unit?: CountingUnit; sets?: string[]; apcRows?: number } = {},
+    options: {
+      unit?: CountingUnit;
+      sets?: string[];
+      apcRows?: number;
+      appointments?: { key: string; attended: string; diag: string[]; opertn: string[] }[];
+    } = {},
   ) {
     const db = await openStore(":memory:");
+    for (const [row, a] of (options.appointments ?? []).entries()) {
+      await db.run(
+        `INSERT INTO op_appointments (load_id, source_row, attendkey, apptdate, attended, age, sex, diag, opertn)
+         VALUES ('o', $row, $key, DATE '2019-05-01', $attended, 50, '2', from_json($diag, '["VARCHAR"]'), from_json($opertn, '["VARCHAR"]'))`,
+        {
+          row,
+          key: a.key,
+          attended: a.attended,
+          diag: JSON.stringify(a.diag),
+          opertn: JSON.stringify(a.opertn),
+        },
+      );
+    }
     for (const [row, e] of episodes.entries()) {
       await db.run(
         `INSERT INTO apc_episodes (load_id, source_row, epikey, spell_id, epistart, admimeth, age, sex, diag, opertn)
@@ -350,18 +368,33 @@ describe("writeEpisodeFlags", () => {
       { key: `c${i}-1`, spell: `c${i}`, opertn: ["S062", "C122"], diag: ["D225", "H001"] },
     ]).flat();
 
+    // Outpatients are classified once beside the parts: an attended chalazion removal counts, a
+    // missed one does not.
+    const appointments = Array.from({ length: 12 }, (_, i) => [
+      { key: `o${i}-1`, attended: "5", opertn: ["C122"], diag: ["H001"] },
+      { key: `o${i}-2`, attended: "3", opertn: ["C122"], diag: ["H001"] },
+    ]).flat();
+
     it("gives the same flags in three parts as in one, spells never split between parts", async () => {
-      const whole = await flagsFor(episodes, { apcRows: 1 });
-      const parts = await flagsFor(episodes, { apcRows: 75_000_000 });
+      const whole = await flagsFor(episodes, { apcRows: 1, appointments });
+      const parts = await flagsFor(episodes, { apcRows: 75_000_000, appointments });
       expect(parts).toEqual(whole);
+      expect(whole.filter((r) => r.record_key.startsWith("o")).map((r) => r.record_key)).toEqual(
+        Array.from({ length: 12 }, (_, i) => `o${i}-1`).sort(),
+      );
       // The dominant episode of each a-spell, nothing from a cancer spell, both interventions of c.
       expect(whole.filter((r) => r.spell_id.startsWith("a")).map((r) => r.record_key)).toEqual(
         Array.from({ length: 12 }, (_, i) => `a${i}-2`).sort(),
       );
       expect(whole.some((r) => r.spell_id.startsWith("b"))).toBe(false);
       expect(whole.filter((r) => r.spell_id.startsWith("c"))).toHaveLength(24);
-      const episodeWise = await flagsFor(episodes, { unit: "episode", apcRows: 75_000_000 });
-      expect(episodeWise).toEqual(await flagsFor(episodes, { unit: "episode", apcRows: 1 }));
+      const episodeWise = await flagsFor(episodes, { unit: "episode", apcRows: 75_000_000, appointments });
+      expect(episodeWise).toEqual(await flagsFor(episodes, { unit: "episode", apcRows: 1, appointments }));
+      // Counting episodes: an a-spell's procedure episode alone lacks the spell's diagnosis, and
+      // b's match is still excluded by the cancer in its other episode, which holds no candidate code.
+      expect(episodeWise.filter((r) => r.spell_id.startsWith("c"))).toHaveLength(24);
+      expect(episodeWise.some((r) => /^[ab]/.test(r.spell_id))).toBe(false);
+      expect(episodeWise.filter((r) => r.record_key.startsWith("o"))).toHaveLength(12);
     });
 
     it("puts each spell in exactly one of the parts, and every part holds some", async () => {

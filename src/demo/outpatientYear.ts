@@ -15,11 +15,14 @@
  * - Procedures: HES says procedure and diagnosis are optional in outpatient records and most are
  *   submitted as unknown; no national share is published there, so `withProcedure` (a procedure on
  *   a fifth of attended appointments) and `withDiagnosis` are this generator's assumptions.
+ * - The programme's outpatient procedures (the demo profiles set in outpatients: skin lesions,
+ *   chalazia) at their yearly volumes before the programme, on attended appointments, so the build
+ *   counts outpatient activity at national volume as well as reading it.
  */
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { allOn, quoteLiteral, runOn } from "../db/index.ts";
-import { backgroundDiagnoses, backgroundProcedures } from "./profiles.ts";
+import { backgroundDiagnoses, backgroundProcedures, demoProfiles } from "./profiles.ts";
 
 /** Appointments a year in England (2019-20) and the shares the generator writes. */
 export const outpatientShares = {
@@ -36,6 +39,11 @@ export const outpatientShares = {
   /** Rows with an unreadable appointment date or a lower-case code, so quarantine and warnings run. */
   dirty: 0.001,
 } as const;
+
+/** The demo profiles of the programme's procedures done in outpatients (England's spells a year). */
+export function outpatientProfiles() {
+  return demoProfiles.filter((p) => p.setting === "op" && p.list > 0);
+}
 
 export interface OutpatientMonth {
   path: string;
@@ -121,6 +129,15 @@ export async function writeOutpatientYear(
     "410",
     "502",
   ];
+  // The programme's procedures: a profile's share of attended appointments, one after another on
+  // the same uniform number, so each row carries at most one.
+  let share = 0;
+  const programme = outpatientProfiles().map((p) => {
+    share += p.annual / (s.appointments * s.attended);
+    return { upTo: share, opertn: pick(p.primaryOpertn, 19), diag: pick(p.primaryDiag, 20) };
+  });
+  const programmeCase = (field: "opertn" | "diag") =>
+    programme.map((p) => `WHEN seen AND ${u(18)} < ${p.upTo} THEN ${p[field]}`).join("\n            ");
   const nn = (i: number) => String(i).padStart(2, "0");
   const empty = (prefix: string, from: number, to: number) =>
     Array.from({ length: to - from + 1 }, (_, i) => `NULL::VARCHAR AS ${prefix}_${nn(from + i)}`).join(", ");
@@ -153,9 +170,11 @@ export async function writeOutpatientYear(
           o.procode AS procode3,
           p.sub_icb,
           ${pick(specialties, 11)} AS tretspef,
-          CASE WHEN ${u(12)} < ${s.withDiagnosis} THEN ${pick(backgroundDiagnoses, 13)} END AS diag_01,
+          CASE ${programmeCase("diag")}
+            WHEN ${u(12)} < ${s.withDiagnosis} THEN ${pick(backgroundDiagnoses, 13)} END AS diag_01,
           ${empty("diag", 2, 12)},
           CASE WHEN seen AND ${u(3)} > 1 - ${s.dirty / 2} THEN lower(${pick(backgroundProcedures, 15)})
+            ${programmeCase("opertn")}
             WHEN seen AND ${u(14)} < ${s.withProcedure} THEN ${pick(backgroundProcedures, 15)} END AS opertn_01,
           ${empty("opertn", 2, 24)}
         FROM r

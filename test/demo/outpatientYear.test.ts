@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ingestActivity } from "../../src/activity/index.ts";
 import { Database } from "../../src/db/index.ts";
-import { outpatientShares, writeOutpatientYear } from "../../src/demo/outpatientYear.ts";
+import { outpatientProfiles, outpatientShares, writeOutpatientYear } from "../../src/demo/outpatientYear.ts";
 import { quietEffects } from "../../src/effects/index.ts";
+import { loadRuleSets, writeEpisodeFlags } from "../../src/rules/index.ts";
 import { openStore } from "../../src/store/index.ts";
 
 /**
@@ -74,6 +75,55 @@ describe("the streamed outpatient year", () => {
     expect(summary?.rows_quarantined).toBe(planted?.n);
     expect((summary?.rows_accepted ?? 0) + (summary?.rows_quarantined ?? 0)).toBe(summary?.rows_read);
     expect(summary?.quality?.reasons.find((r) => r.reason === "code-normalised")?.rows).toBe(planted?.lower);
+    store.close();
+  });
+
+  it("carries the programme's outpatient procedures at their yearly volumes, each counted by the rules", async () => {
+    const store = await openStore(":memory:");
+    const own = mkdtempSync(join(tmpdir(), "ebi-op-programme-"));
+    const scale = 0.1;
+    const [month] = await store.withConnection((c) =>
+      writeOutpatientYear(c, {
+        referenceDir: join(import.meta.dirname, "../fixtures/reference"),
+        dir: own,
+        scale,
+        start: "2023-04-01",
+        end: "2023-04-30",
+      }),
+    );
+    if (!month) throw new Error("no month written");
+    await ingestActivity(
+      store,
+      { kind: "op", files: [month.path], reportsDir: join(own, "reports") },
+      quietEffects(),
+    );
+    await writeEpisodeFlags(store, await loadRuleSets(["ebi-list-1", "ebi-list-2"]));
+    const profiles = outpatientProfiles();
+    expect(profiles.map((p) => p.key).sort()).toEqual(["chalazia-op", "skin-lesion-op"]);
+    for (const profile of profiles) {
+      // Planted: attended, the profile's procedure first and its diagnosis first.
+      const [planted] = await store.all<{ n: number; flagged: number }>(
+        `SELECT count(*) AS n,
+           count(*) FILTER (WHERE attendkey IN (SELECT record_key FROM episode_flags WHERE setting = 'op')) AS flagged
+         FROM read_parquet($path)
+         WHERE attended IN ('5', '6') AND list_contains(from_json($opertn, '["VARCHAR"]'), opertn_01)
+           AND list_contains(from_json($diag, '["VARCHAR"]'), diag_01)`,
+        {
+          path: month.path,
+          opertn: JSON.stringify(profile.primaryOpertn),
+          diag: JSON.stringify(profile.primaryDiag),
+        },
+      );
+      // A month's share of the year: 20,000 skin lesions × 0.1 × 30 / 365.25 is 164.3; four
+      // standard errors of a Poisson count either side.
+      const expected = (profile.annual * scale * 30) / 365.25;
+      expect(Math.abs((planted?.n ?? 0) - expected)).toBeLessThan(4 * Math.sqrt(expected));
+      expect(planted?.flagged).toBe(planted?.n);
+    }
+    const [flags] = await store.all<{ n: number }>(
+      "SELECT count(*) AS n FROM episode_flags WHERE setting = 'op'",
+    );
+    expect(flags?.n).toBeGreaterThan(0);
     store.close();
   });
 });
